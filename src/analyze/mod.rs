@@ -1,0 +1,274 @@
+//! Per-language analysis: segment → normalize → stopwords → stem.
+//!
+//! Analysis never does IO and never allocates per token on the hot path: the
+//! tokenizer yields borrowed slices, and normalization writes into a buffer the
+//! caller reuses.
+
+pub mod normalize;
+pub mod translit;
+
+use crate::lang::Lang;
+use rust_stemmers::Stemmer;
+use rustc_hash::FxHashSet;
+use std::sync::LazyLock;
+
+pub use normalize::normalize_word;
+pub use translit::{name_key, script_of, transliterate, Script};
+
+/// What a token is made of.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TokenKind {
+    /// Letters (any alphabetic script), possibly with digits after a Latin letter (`G20`).
+    Word,
+    /// ASCII digits after folding other scripts' digits; thousands groups joined (`1,000` → `1000`).
+    Number,
+    /// A run of Han/Kana/Hangul/Thai characters: scripts written without spaces, emitted
+    /// as overlapping character bigrams because we have no word segmenter for them.
+    Ideo,
+}
+
+/// One token, borrowed from the text.
+#[derive(Clone, Copy, Debug)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    pub kind: TokenKind,
+    /// First character is an uppercase letter.
+    pub capitalized: bool,
+    /// Nothing but sentence punctuation or a line break since the previous token.
+    pub sentence_initial: bool,
+}
+
+/// Marks that belong inside a word (combining diacritics, Arabic harakat, Indic vowel
+/// signs, ZWJ/ZWNJ). `char::is_alphanumeric` is false for them, and splitting on them
+/// would cut Hindi words into pieces.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A
+        | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED | 0x0900..=0x0903 | 0x093A..=0x094F
+        | 0x0951..=0x0957 | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7
+        | 0x0B82..=0x0BCD | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF | 0x200C..=0x200D | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A)
+}
+
+/// Character classes that decide token boundaries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Digit,
+    Latin,
+    Ideo,
+    Other,
+    Sep,
+}
+
+fn class_of(c: char) -> Class {
+    if c.is_ascii_digit() || normalize::fold_digit(c).is_some() {
+        Class::Digit
+    } else if c.is_ascii_alphabetic() {
+        Class::Latin
+    } else if c.is_alphanumeric() || is_mark(c) {
+        match c as u32 {
+            0x3040..=0x30FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF
+            | 0xAC00..=0xD7AF
+            | 0x0E00..=0x0E7F => Class::Ideo,
+            0x00C0..=0x024F | 0x1E00..=0x1EFF => Class::Latin,
+            _ => Class::Other,
+        }
+    } else {
+        Class::Sep
+    }
+}
+
+fn is_sentence_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!'
+            | '?'
+            | ':'
+            | ';'
+            | '"'
+            | '“'
+            | '”'
+            | '«'
+            | '»'
+            | '„'
+            | '—'
+            | '–'
+            | '\n'
+            | '|'
+            | '•'
+            | '。'
+            | '！'
+            | '？'
+            | '؟'
+            | '۔'
+            | '।'
+    )
+}
+
+/// Chunks of text that are page furniture, not prose: URLs, e-mail addresses, handles.
+fn is_furniture_chunk(chunk: &str) -> bool {
+    chunk.contains("://") || chunk.contains('@') || chunk.starts_with("www.")
+}
+
+/// Do two adjacent character classes continue one token? `G20` and `Ağustos` do;
+/// `2018年` and `Kahire’de` (apostrophe is a separator) do not.
+fn continues(run: Class, next: Class) -> bool {
+    run == next
+        || matches!(
+            (run, next),
+            (Class::Latin, Class::Other)
+                | (Class::Other, Class::Latin)
+                | (Class::Latin, Class::Digit)
+        )
+}
+
+/// Splits `text` into tokens, calling `emit` for each.
+///
+/// Whitespace-separated chunks that are URLs or e-mail addresses are skipped.
+/// Inside a chunk, a token is a maximal run of word characters (see [`continues`]);
+/// apostrophes and hyphens separate (`Kahire’de` → `Kahire`, `de`). Digit groups
+/// separated by one `,` `.` `'` or space and exactly three digits long are joined, so
+/// `1,000`, `1.000` and `1 000` are the same number in every language.
+pub fn tokenize<'a>(text: &'a str, mut emit: impl FnMut(Token<'a>)) {
+    let base = text.as_ptr() as usize;
+    let offset = |s: &str| s.as_ptr() as usize - base;
+    // A number waiting to see whether the next digit group joins it.
+    let mut pending: Option<(usize, usize, bool)> = None;
+    let flush = |pending: &mut Option<(usize, usize, bool)>, emit: &mut dyn FnMut(Token<'a>)| {
+        if let Some((s, e, initial)) = pending.take() {
+            emit(Token {
+                text: &text[s..e],
+                kind: TokenKind::Number,
+                capitalized: false,
+                sentence_initial: initial,
+            });
+        }
+    };
+    for line in text.lines() {
+        let mut sentence_start = true;
+        for chunk in line.split_whitespace() {
+            if is_furniture_chunk(chunk) {
+                continue;
+            }
+            let chunk_off = offset(chunk);
+            let mut run: Option<(usize, Class)> = None;
+            let mut chars = chunk.char_indices();
+            loop {
+                let next = chars.next();
+                let cls = next.map_or(Class::Sep, |(_, c)| class_of(c));
+                if let Some((s, rc)) = run {
+                    if !continues(rc, cls) {
+                        let e = next.map_or(chunk.len(), |(i, _)| i);
+                        let (s, e) = (chunk_off + s, chunk_off + e);
+                        if rc == Class::Digit {
+                            let joins = pending.is_some_and(|(_, pe, _)| {
+                                let gap = &text[pe..s];
+                                e - s == 3
+                                    && gap.chars().count() == 1
+                                    && gap.chars().all(|g| {
+                                        matches!(g, ',' | '.' | '\'' | ' ' | '\u{a0}' | '\u{202f}')
+                                    })
+                            });
+                            match (&mut pending, joins) {
+                                (Some(p), true) => p.1 = e,
+                                _ => {
+                                    flush(&mut pending, &mut emit);
+                                    pending = Some((s, e, sentence_start));
+                                }
+                            }
+                        } else {
+                            flush(&mut pending, &mut emit);
+                            let word = &text[s..e];
+                            emit(Token {
+                                text: word,
+                                kind: if rc == Class::Ideo {
+                                    TokenKind::Ideo
+                                } else {
+                                    TokenKind::Word
+                                },
+                                capitalized: word.chars().next().is_some_and(char::is_uppercase),
+                                sentence_initial: sentence_start,
+                            });
+                        }
+                        sentence_start = false;
+                        run = None;
+                    }
+                }
+                let Some((i, c)) = next else { break };
+                if cls == Class::Sep {
+                    sentence_start |= is_sentence_break(c);
+                } else if run.is_none() {
+                    run = Some((i, cls));
+                }
+            }
+        }
+    }
+    flush(&mut pending, &mut emit);
+}
+
+/// Snowball stemmers, one per language that has an algorithm, built once.
+static STEMMERS: LazyLock<Vec<Option<Stemmer>>> = LazyLock::new(|| {
+    crate::lang::LANGS
+        .iter()
+        .map(|i| i.stemmer.map(Stemmer::create))
+        .collect()
+});
+
+/// Stopword sets per language: NLTK's list where it has one (conservative), else stopwords-iso.
+static STOPWORDS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
+    crate::lang::LANGS
+        .iter()
+        .map(|info| {
+            let mut set = FxHashSet::default();
+            if info.iso1.is_empty() {
+                return set;
+            }
+            let list = stop_words::lookup(format!("nltk-{}", info.iso1))
+                .or_else(|| stop_words::lookup(info.iso1))
+                .unwrap_or(&[]);
+            let lang = crate::lang::Lang::from_code(info.code).unwrap_or(Lang::UND);
+            let mut buf = String::new();
+            for w in list {
+                normalize_word(w, lang, &mut buf);
+                set.insert(buf.clone());
+            }
+            set
+        })
+        .collect()
+});
+
+/// Is `term` (already normalized) a stopword of `lang`?
+pub fn is_stopword(lang: Lang, term: &str) -> bool {
+    STOPWORDS[lang_index(lang)].contains(term)
+}
+
+fn lang_index(lang: Lang) -> usize {
+    crate::lang::LANGS
+        .iter()
+        .position(|i| i.code == lang.code())
+        .unwrap_or(0)
+}
+
+/// Stems a normalized term with the language's Snowball algorithm; languages
+/// without one keep the normalized form (Polish, Czech, Hindi …).
+pub fn stem(lang: Lang, term: &str) -> String {
+    match &STEMMERS[lang_index(lang)] {
+        Some(s) => s.stem(term).into_owned(),
+        None => term.to_owned(),
+    }
+}
+
+/// Normalizes and stems one word the way both the runtime and the lexicon
+/// builder do, so keys and lookups cannot drift apart. Returns `None` for
+/// stopwords and empty results.
+pub fn term_key(lang: Lang, word: &str) -> Option<String> {
+    let mut buf = String::new();
+    normalize_word(word, lang, &mut buf);
+    if buf.is_empty() || is_stopword(lang, &buf) {
+        return None;
+    }
+    Some(stem(lang, &buf))
+}

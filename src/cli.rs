@@ -1,0 +1,381 @@
+//! Command-line interface: one `Args` struct per subcommand, each turned into a
+//! validated library config before anything runs.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tidings::document::{expand_inputs, DocReader};
+use tidings::lang::{detect_lang, Lang};
+use tidings::lexicon::{build_lexicons, ModelSource, Models};
+use tidings::output::{write_assignments, write_rejects, write_stories};
+use tidings::pipeline::{cluster_inputs, Clustering, Config, IndexKind};
+use tidings::pivot::cached_word;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tidings",
+    version,
+    about = "Tells which news articles, in any language, are the same story"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Cluster documents into stories, with their articles and variants.
+    Cluster(ClusterArgs),
+    /// Print each token with its language, term, key and pivot concepts (TSV).
+    Analyze(AnalyzeArgs),
+    /// Score a clustering against gold labels (or cluster INPUTS first, then score).
+    Eval(EvalArgs),
+    /// Build models/lexicons from raw bilingual pairs (see tools/lexicon).
+    BuildLexicons(BuildArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Read lexicons from this folder instead of the ones built into the binary.
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct ClusterArgs {
+    /// JSONL files (`.jsonl`, `.jsonl.gz`), folders of `.txt` files, or `-` for JSONL on stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Stories as JSONL (default: stdout).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// TSV `id story article`, one row per input document.
+    #[arg(long)]
+    assignments: Option<PathBuf>,
+    /// TSV of input records that could not be read, with the reason (default: listed on stderr).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// TSV `a b sim` of the kNN graph's edges (exact cosine), for inspection and threshold sweeps.
+    #[arg(long)]
+    edges: Option<PathBuf>,
+    /// Average-link cut for stories (mean pairwise cosine).
+    #[arg(long, default_value_t = Config::default().cluster.threshold)]
+    threshold: f32,
+    /// Average-link cut for articles inside a story.
+    #[arg(long, default_value_t = Config::default().article.threshold)]
+    article_threshold: f32,
+    /// Documents dated more than this many days apart never share a story (0 = no limit).
+    #[arg(long, default_value_t = 7)]
+    max_days: i32,
+    /// Neighbours per document in the kNN graph.
+    #[arg(long, default_value_t = Config::default().k)]
+    k: usize,
+    /// Nearest-neighbour index.
+    #[arg(long, value_parser = ["auto", "hnsw", "exact"], default_value = "auto")]
+    index: String,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Gold labels: TSV `id story article lang`.
+    #[arg(long)]
+    gold: PathBuf,
+    /// Predicted assignments: TSV `id story [article]` (as `cluster --assignments` writes).
+    #[arg(long, conflicts_with = "inputs")]
+    assignments: Option<PathBuf>,
+    /// Documents to cluster and score (instead of --assignments).
+    inputs: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    cluster: EvalClusterArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalClusterArgs {
+    /// Average-link cut for stories, when clustering INPUTS.
+    #[arg(long, default_value_t = Config::default().cluster.threshold)]
+    threshold: f32,
+    /// Average-link cut for articles, when clustering INPUTS.
+    #[arg(long, default_value_t = Config::default().article.threshold)]
+    article_threshold: f32,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// JSONL files, folders of `.txt` files, or `-` for stdin; with --text, none.
+    inputs: Vec<PathBuf>,
+    /// Analyze this text instead of input files.
+    #[arg(long)]
+    text: Option<String>,
+    /// Language of --text (default: detected).
+    #[arg(long)]
+    lang: Option<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// Folder of raw pair files written by tools/lexicon/extract.py.
+    #[arg(long)]
+    raw: PathBuf,
+    /// Hand-written patch file.
+    #[arg(long)]
+    patch: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "models/lexicons")]
+    out: PathBuf,
+}
+
+fn model_source(common: &CommonArgs) -> ModelSource {
+    match &common.models {
+        Some(d) => ModelSource::Dir(d.clone()),
+        None => ModelSource::Bundled,
+    }
+}
+
+fn set_threads(common: &CommonArgs) -> Result<()> {
+    if let Some(n) = common.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("setting up threads")?;
+    }
+    Ok(())
+}
+
+impl ClusterArgs {
+    fn into_config(&self) -> Result<Config> {
+        let mut c = Config {
+            models: model_source(&self.common),
+            k: self.k.max(1),
+            ..Config::default()
+        };
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.threshold),
+            "--threshold must be between 0 and 1"
+        );
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.article_threshold),
+            "--article-threshold must be between 0 and 1"
+        );
+        c.cluster.threshold = self.threshold;
+        c.cluster.max_days = (self.max_days > 0).then_some(self.max_days);
+        c.article.threshold = self.article_threshold;
+        c.index = match self.index.as_str() {
+            "hnsw" => IndexKind::Hnsw,
+            "exact" => IndexKind::Exact,
+            _ => IndexKind::Auto,
+        };
+        Ok(c)
+    }
+}
+
+fn create(path: &PathBuf) -> Result<BufWriter<File>> {
+    Ok(BufWriter::new(
+        File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    ))
+}
+
+fn summary(c: &Clustering) -> String {
+    let s = &c.stats;
+    let langs: Vec<String> = s
+        .languages
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
+    format!(
+        "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {:.2} s ({:.0} docs/s; read+analyze {:.2} s, index {:.2} s, cluster {:.2} s)",
+        s.n_read,
+        s.n_rejected,
+        langs.join(", "),
+        s.n_stories,
+        s.n_multi,
+        s.seconds_total,
+        s.n_read as f64 / s.seconds_total.max(1e-9),
+        s.seconds_read_analyze,
+        s.seconds_index,
+        s.seconds_cluster
+    )
+}
+
+fn cluster(args: ClusterArgs) -> Result<ExitCode> {
+    set_threads(&args.common)?;
+    let config = args.into_config()?;
+    let inputs = expand_inputs(&args.inputs).context("reading inputs")?;
+    let result = cluster_inputs(inputs, &config).context("clustering")?;
+    match &args.out {
+        Some(p) => write_stories(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?,
+        None => write_stories(&result, std::io::stdout().lock()).context("writing stories")?,
+    }
+    if let Some(p) = &args.edges {
+        tidings::output::write_edges(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if let Some(p) = &args.assignments {
+        write_assignments(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    match &args.rejects {
+        Some(p) => write_rejects(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?,
+        None => {
+            for r in &result.rejects {
+                eprintln!(
+                    "tidings: rejected {} {}: {}",
+                    r.location,
+                    r.id.as_deref().unwrap_or("(no id)"),
+                    r.reason
+                );
+            }
+        }
+    }
+    eprintln!("{}", summary(&result));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+    set_threads(&args.common)?;
+    let models = Models::new(model_source(&args.common))?;
+    let mut docs = Vec::new();
+    if let Some(t) = &args.text {
+        docs.push(tidings::document::Document {
+            id: "text".into(),
+            text: t.clone(),
+            ..Default::default()
+        });
+    } else {
+        anyhow::ensure!(!args.inputs.is_empty(), "give input files or --text");
+        for item in DocReader::new(expand_inputs(&args.inputs)?) {
+            match item? {
+                Ok(d) => docs.push(d),
+                Err(r) => eprintln!("tidings: rejected {}: {}", r.location, r.reason),
+            }
+        }
+    }
+    let forced = match &args.lang {
+        Some(l) => {
+            Some(Lang::from_code(l).with_context(|| format!("unknown language code {l:?}"))?)
+        }
+        None => None,
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "id\tlang\ttoken\tterm\tpivots")?;
+    for doc in docs {
+        let lang = forced
+            .or(doc.lang)
+            .unwrap_or_else(|| detect_lang(&doc.text));
+        let lex = models.get(lang);
+        let mut rows = Vec::new();
+        tidings::analyze::tokenize(&doc.text, |tok| rows.push((tok.text.to_string(), tok.kind)));
+        for (token, kind) in rows {
+            if kind != tidings::analyze::TokenKind::Word {
+                writeln!(out, "{}\t{lang}\t{token}\t{token}\t{:?}", doc.id, kind)?;
+                continue;
+            }
+            let info = cached_word(lang, &token, &models);
+            let pivots = if info.stop {
+                "(stopword)".to_string()
+            } else if lang == Lang::ENG {
+                format!("{}:1.00", info.key)
+            } else {
+                let named = lex.map(|l| l.lookup_named(&info.key)).unwrap_or_default();
+                if named.is_empty() {
+                    format!("({:?})", info.matched)
+                } else {
+                    named
+                        .iter()
+                        .map(|(c, w)| format!("{c}:{w:.2}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+            };
+            writeln!(out, "{}\t{lang}\t{token}\t{}\t{pivots}", doc.id, info.key)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(args: EvalArgs) -> Result<ExitCode> {
+    use tidings::eval::{evaluate, Assignments, GoldLabels};
+    let gold = GoldLabels::read(&args.gold)?;
+    let mut headlines: std::collections::HashMap<String, String> = Default::default();
+    let pred = match &args.assignments {
+        Some(p) => Assignments::read(p)?,
+        None => {
+            anyhow::ensure!(
+                !args.inputs.is_empty(),
+                "give --assignments FILE or input documents to cluster"
+            );
+            set_threads(&args.cluster.common)?;
+            let mut config = Config {
+                models: model_source(&args.cluster.common),
+                ..Config::default()
+            };
+            config.cluster.threshold = args.cluster.threshold;
+            config.article.threshold = args.cluster.article_threshold;
+            let result =
+                cluster_inputs(expand_inputs(&args.inputs)?, &config).context("clustering")?;
+            eprintln!("{}", summary(&result));
+            let mut buf = Vec::new();
+            write_assignments(&result, &mut buf)?;
+            headlines = result
+                .docs
+                .iter()
+                .map(|d| (d.id.clone(), d.headline.clone()))
+                .collect();
+            Assignments::parse(std::str::from_utf8(&buf)?, "<clustering>")?
+        }
+    };
+    let report = evaluate(&gold, &pred);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!(
+            "{}",
+            report.to_table_with(|id| headlines.get(id).map(|h| h.chars().take(60).collect()))
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build(args: BuildArgs) -> Result<ExitCode> {
+    let written =
+        build_lexicons(&args.raw, args.patch.as_deref(), &args.out).context("building lexicons")?;
+    for (lang, n) in written {
+        eprintln!("tidings: {lang}: {n} keys");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Cluster(a) => cluster(a),
+        Command::Analyze(a) => analyze(a),
+        Command::Eval(a) => eval(a),
+        Command::BuildLexicons(a) => build(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,404 @@
+//! Bilingual lexicons: (language, term key) → weighted English pivot concepts.
+//!
+//! Architecture invariant: `models/` is read only here. The binary carries the
+//! lexicons that were in `models/lexicons/` when it was built (see `build.rs`);
+//! `--models DIR` reads another set from disk instead.
+//!
+//! File format, one file per language, `models/lexicons/{lang}.tsv.gz`, sorted, UTF-8:
+//! `key<TAB>concept:weight concept:weight …` where `key` is the term key
+//! ([`crate::analyze::term_key`]) of a word of that language and each concept is an
+//! English term key. Weights of one key are L2-normalized.
+//!
+//! English is the pivot: an English term key *is* its concept, so there is no
+//! `eng` file.
+
+use crate::analyze::term_key;
+use crate::lang::{Lang, LANGS};
+use crate::Error;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Identifies a pivot concept (an English term key) by a stable 64-bit hash, so
+/// vectors from different languages and lexicons meet without a shared vocabulary.
+pub type ConceptId = u64;
+
+/// FNV-1a: stable across platforms and releases, unlike `std`'s hasher.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+pub fn concept_id(concept: &str) -> ConceptId {
+    stable_hash(concept.as_bytes())
+}
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled_lexicons.rs"));
+}
+
+/// One language's lexicon.
+pub struct Lexicon {
+    entries: FxHashMap<Box<str>, Box<[(u32, f32)]>>,
+    concept_names: Vec<Box<str>>,
+    concept_ids: Vec<ConceptId>,
+}
+
+impl Lexicon {
+    /// Parses the uncompressed text format; `source` names the file in errors.
+    pub fn parse(reader: impl BufRead, source: &str) -> Result<Lexicon, Error> {
+        let mut entries = FxHashMap::default();
+        let mut index: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut concept_names: Vec<Box<str>> = Vec::new();
+        for (n, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| Error::Io {
+                path: source.into(),
+                source: e,
+            })?;
+            let bad = |what: &str| Error::Parse {
+                file: source.to_string(),
+                line: n + 1,
+                message: what.to_string(),
+            };
+            let (key, rest) = line
+                .split_once('\t')
+                .ok_or_else(|| bad("expected key<TAB>concepts"))?;
+            let mut concepts = Vec::new();
+            for item in rest.split(' ').filter(|s| !s.is_empty()) {
+                let (c, w) = item
+                    .rsplit_once(':')
+                    .ok_or_else(|| bad("expected concept:weight"))?;
+                let w: f32 = w.parse().map_err(|_| bad("weight is not a number"))?;
+                let next = concept_names.len() as u32;
+                let idx = *index.entry(c.into()).or_insert_with(|| {
+                    concept_names.push(c.into());
+                    next
+                });
+                concepts.push((idx, w));
+            }
+            entries.insert(key.into(), concepts.into_boxed_slice());
+        }
+        let concept_ids = concept_names.iter().map(|c| concept_id(c)).collect();
+        Ok(Lexicon {
+            entries,
+            concept_names,
+            concept_ids,
+        })
+    }
+
+    /// Pivot concepts of a term key, as (concept id, weight).
+    pub fn lookup(&self, key: &str) -> Option<impl Iterator<Item = (ConceptId, f32)> + '_> {
+        self.entries
+            .get(key)
+            .map(|cs| cs.iter().map(|&(i, w)| (self.concept_ids[i as usize], w)))
+    }
+
+    /// Pivot concepts of a term key with their names, for `tidings analyze`.
+    pub fn lookup_named(&self, key: &str) -> Vec<(&str, f32)> {
+        self.entries
+            .get(key)
+            .map(|cs| {
+                cs.iter()
+                    .map(|&(i, w)| (&*self.concept_names[i as usize], w))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Where lexicons come from.
+#[derive(Clone, Debug)]
+pub enum ModelSource {
+    /// Compiled into the binary from `models/lexicons/` at build time.
+    Bundled,
+    /// A folder with `{lang}.tsv.gz` files.
+    Dir(PathBuf),
+}
+
+/// The lexicons of every language, loaded lazily (once per language, shared by all threads).
+pub struct Models {
+    source: ModelSource,
+    slots: Vec<OnceLock<Option<Lexicon>>>,
+    errors: std::sync::Mutex<Vec<String>>,
+}
+
+impl Models {
+    pub fn new(source: ModelSource) -> Result<Models, Error> {
+        if let ModelSource::Dir(dir) = &source {
+            if !dir.is_dir() {
+                return Err(Error::Io {
+                    path: dir.clone(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "models folder not found",
+                    ),
+                });
+            }
+        }
+        Ok(Models {
+            source,
+            slots: LANGS.iter().map(|_| OnceLock::new()).collect(),
+            errors: Default::default(),
+        })
+    }
+
+    pub fn bundled() -> Models {
+        Models::new(ModelSource::Bundled).expect("bundled models need no IO")
+    }
+
+    /// Languages that have a lexicon in this source (English always, as the pivot).
+    pub fn languages(&self) -> Vec<Lang> {
+        let mut out: Vec<Lang> = Lang::all()
+            .filter(|&l| l == Lang::ENG || self.has(l))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn has(&self, lang: Lang) -> bool {
+        match &self.source {
+            ModelSource::Bundled => bundled::LEXICONS.iter().any(|(c, _)| *c == lang.code()),
+            ModelSource::Dir(d) => d.join(format!("{}.tsv.gz", lang.code())).is_file(),
+        }
+    }
+
+    /// The lexicon of `lang`, loading it on first use. `None` when there is none,
+    /// or when it failed to load (the error is kept for [`Models::load_errors`]).
+    pub fn get(&self, lang: Lang) -> Option<&Lexicon> {
+        let slot = self
+            .slots
+            .get(LANGS.iter().position(|i| i.code == lang.code())?)?;
+        slot.get_or_init(|| match self.load(lang) {
+            Ok(l) => l,
+            Err(e) => {
+                self.errors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(e.to_string());
+                None
+            }
+        })
+        .as_ref()
+    }
+
+    /// Loads every language now (for timing, and to surface errors early).
+    pub fn load_all(&self) -> Result<usize, Error> {
+        let mut n = 0;
+        for l in Lang::all() {
+            if let Some(lex) = self.get(l) {
+                n += lex.len();
+            }
+        }
+        match self.load_errors().into_iter().next() {
+            Some(e) => Err(Error::Model(e)),
+            None => Ok(n),
+        }
+    }
+
+    pub fn load_errors(&self) -> Vec<String> {
+        self.errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn load(&self, lang: Lang) -> Result<Option<Lexicon>, Error> {
+        match &self.source {
+            ModelSource::Bundled => {
+                let Some((_, bytes)) = bundled::LEXICONS.iter().find(|(c, _)| *c == lang.code())
+                else {
+                    return Ok(None);
+                };
+                let name = format!("<bundled>/{}.tsv.gz", lang.code());
+                Lexicon::parse(BufReader::new(flate2::read::GzDecoder::new(*bytes)), &name)
+                    .map(Some)
+            }
+            ModelSource::Dir(dir) => {
+                let path = dir.join(format!("{}.tsv.gz", lang.code()));
+                if !path.is_file() {
+                    return Ok(None);
+                }
+                let file = std::fs::File::open(&path).map_err(|e| Error::Io {
+                    path: path.clone(),
+                    source: e,
+                })?;
+                Lexicon::parse(
+                    BufReader::new(flate2::read::GzDecoder::new(file)),
+                    &path.display().to_string(),
+                )
+                .map(Some)
+            }
+        }
+    }
+}
+
+/// How many pivot concepts a term keeps: the strongest few carry the meaning,
+/// the tail is mostly dictionary noise that makes unrelated documents meet.
+pub const MAX_CONCEPTS: usize = 4;
+
+/// Builds `out/{lang}.tsv.gz` from the raw pairs written by `tools/lexicon/extract.py`:
+/// `raw/{lang}.tsv` (`foreign<TAB>english<TAB>weight<TAB>sources`), `raw/names.tsv`
+/// (`lang<TAB>name<TAB>english<TAB>source`) and an optional patch file
+/// (`lang<TAB>foreign<TAB>english<TAB>weight<TAB>source`). Keys and concepts go
+/// through [`term_key`], the function the runtime uses, so they cannot drift.
+/// Deterministic: same input, byte-identical output. Returns (lang, keys) per file written.
+pub fn build_lexicons(
+    raw: &Path,
+    patch: Option<&Path>,
+    out: &Path,
+) -> Result<Vec<(Lang, usize)>, Error> {
+    // lang → key → concept → weight
+    let mut acc: BTreeMap<Lang, BTreeMap<String, BTreeMap<String, f64>>> = BTreeMap::new();
+    let mut add = |lang: Lang, foreign: &str, english: &str, weight: f64| {
+        if lang == Lang::ENG || lang.is_und() || !(weight > 0.0) {
+            return;
+        }
+        let mut words = foreign.split_whitespace();
+        let (Some(word), None) = (words.next(), words.next()) else {
+            return;
+        };
+        let Some(key) = term_key(lang, word) else {
+            return;
+        };
+        let concepts: Vec<String> = english
+            .split_whitespace()
+            .filter_map(|w| term_key(Lang::ENG, w))
+            .collect();
+        if concepts.is_empty() || key.chars().count() < 2 {
+            return;
+        }
+        let share = weight / concepts.len() as f64;
+        let entry = acc.entry(lang).or_default().entry(key).or_default();
+        for c in concepts {
+            *entry.entry(c).or_default() += share;
+        }
+    };
+    let read = |path: &Path| -> Result<String, Error> {
+        let mut s = String::new();
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut s))
+            .map_err(|e| Error::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })?;
+        Ok(s)
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(raw)
+        .map_err(|e| Error::Io {
+            path: raw.to_path_buf(),
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+        .collect();
+    files.sort();
+    for path in &files {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let text = read(path)?;
+        if stem == "names" {
+            for line in text.lines() {
+                let f: Vec<&str> = line.split('\t').collect();
+                if let [lang, name, english, ..] = f[..] {
+                    if let Some(l) = Lang::from_code(lang) {
+                        add(l, name, english, 1.0);
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(lang) = Lang::from_code(stem) else {
+            continue;
+        };
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if let [foreign, english, weight, ..] = f[..] {
+                add(lang, foreign, english, weight.parse().unwrap_or(0.0));
+            }
+        }
+    }
+    if let Some(patch) = patch {
+        // The hand-written patch outranks the sources: its entries replace theirs.
+        let text = read(patch)?;
+        let mut patched: BTreeMap<(Lang, String), BTreeMap<String, f64>> = BTreeMap::new();
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let f: Vec<&str> = line.split('\t').collect();
+            if let [lang, foreign, english, weight, ..] = f[..] {
+                let (Some(l), Some(key)) = (
+                    Lang::from_code(lang),
+                    term_key(Lang::from_code(lang).unwrap_or(Lang::UND), foreign),
+                ) else {
+                    continue;
+                };
+                let concepts: Vec<String> = english
+                    .split_whitespace()
+                    .filter_map(|w| term_key(Lang::ENG, w))
+                    .collect();
+                let w: f64 = weight.parse().unwrap_or(1.0);
+                for c in &concepts {
+                    *patched
+                        .entry((l, key.clone()))
+                        .or_default()
+                        .entry(c.clone())
+                        .or_default() += w / concepts.len() as f64;
+                }
+            }
+        }
+        for ((l, key), concepts) in patched {
+            acc.entry(l).or_default().insert(key, concepts);
+        }
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Io {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
+    let mut written = Vec::new();
+    for (lang, keys) in acc {
+        let path = out.join(format!("{}.tsv.gz", lang.code()));
+        let file = std::fs::File::create(&path).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        // Fixed header fields (no mtime, no name) keep the gzip bytes reproducible.
+        let mut gz = flate2::GzBuilder::new()
+            .mtime(0)
+            .write(file, flate2::Compression::best());
+        let io = |e| Error::Io {
+            path: path.clone(),
+            source: e,
+        };
+        for (key, concepts) in &keys {
+            let mut cs: Vec<(&String, f64)> = concepts.iter().map(|(c, w)| (c, *w)).collect();
+            cs.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            cs.truncate(MAX_CONCEPTS);
+            let norm = cs.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            let line: Vec<String> = cs
+                .iter()
+                .map(|(c, w)| format!("{c}:{:.2}", (w / norm).max(0.01)))
+                .collect();
+            writeln!(gz, "{key}\t{}", line.join(" ")).map_err(io)?;
+        }
+        gz.finish().map_err(io)?;
+        written.push((lang, keys.len()));
+    }
+    Ok(written)
+}

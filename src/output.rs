@@ -1,0 +1,173 @@
+//! Writers: stories as JSONL, assignments and rejects as TSV. Output is sorted and
+//! byte-identical for the same input, whatever the thread count or input order.
+
+use crate::pipeline::Clustering;
+use crate::story::VariantKind;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct MemberOut<'a> {
+    id: &'a str,
+    lang: &'a str,
+    variant: VariantKind,
+    sim: f32,
+}
+
+#[derive(Serialize)]
+struct ArticleOut<'a> {
+    article: String,
+    size: usize,
+    representative: &'a str,
+    members: Vec<MemberOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct StoryOut<'a> {
+    story: String,
+    size: usize,
+    languages: Vec<&'a str>,
+    representative: &'a str,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_end: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
+    articles: Vec<ArticleOut<'a>>,
+}
+
+/// Story id: `s-` and the smallest document id in it (stable across runs).
+pub fn story_id(c: &Clustering, story: usize) -> String {
+    format!("s-{}", c.docs[c.stories[story].docs[0] as usize].id)
+}
+
+/// Article id: `a-` and the smallest document id in it.
+pub fn article_id(c: &Clustering, first_doc: u32) -> String {
+    format!("a-{}", c.docs[first_doc as usize].id)
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// One JSON line per story, largest first, then by story id.
+pub fn write_stories(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+    let mut order: Vec<usize> = (0..c.stories.len()).collect();
+    order.sort_by(|&a, &b| {
+        c.stories[b]
+            .docs
+            .len()
+            .cmp(&c.stories[a].docs.len())
+            .then(a.cmp(&b))
+    });
+    for si in order {
+        let s = &c.stories[si];
+        let mut langs: Vec<&str> = s
+            .docs
+            .iter()
+            .map(|&d| c.docs[d as usize].lang.code())
+            .collect();
+        langs.sort_unstable();
+        langs.dedup();
+        let dates: Vec<_> = s
+            .docs
+            .iter()
+            .filter_map(|&d| c.docs[d as usize].date)
+            .collect();
+        let rep = &c.docs[s.representative as usize];
+        let mut articles: Vec<ArticleOut<'_>> = s
+            .articles
+            .iter()
+            .map(|a| {
+                let first = a.members.iter().map(|m| m.doc).min().unwrap_or(0);
+                let mut members: Vec<MemberOut<'_>> = a
+                    .members
+                    .iter()
+                    .map(|m| MemberOut {
+                        id: &c.docs[m.doc as usize].id,
+                        lang: c.docs[m.doc as usize].lang.code(),
+                        variant: m.kind,
+                        sim: round3(m.sim),
+                    })
+                    .collect();
+                members.sort_by(|a, b| {
+                    (a.variant != VariantKind::Original)
+                        .cmp(&(b.variant != VariantKind::Original))
+                        .then(a.id.cmp(b.id))
+                });
+                ArticleOut {
+                    article: article_id(c, first),
+                    size: members.len(),
+                    representative: &c.docs[a.representative as usize].id,
+                    members,
+                }
+            })
+            .collect();
+        articles.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.article.cmp(&b.article)));
+        let out = StoryOut {
+            story: story_id(c, si),
+            size: s.docs.len(),
+            languages: langs,
+            representative: &rep.id,
+            headline: &rep.headline,
+            date_start: dates.iter().min().map(|d| d.to_iso()),
+            date_end: dates.iter().max().map(|d| d.to_iso()),
+            note: if s.docs.len() == 1 {
+                rep.status.note()
+            } else {
+                None
+            },
+            articles,
+        };
+        serde_json::to_writer(&mut w, &out)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
+}
+
+/// `id<TAB>story<TAB>article`, one row per document, sorted by id.
+pub fn write_assignments(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+    let story_ids: Vec<String> = (0..c.stories.len()).map(|s| story_id(c, s)).collect();
+    writeln!(w, "id\tstory\tarticle")?;
+    for (i, d) in c.docs.iter().enumerate() {
+        writeln!(
+            w,
+            "{}\t{}\t{}",
+            d.id,
+            story_ids[c.story_of_doc[i] as usize],
+            article_id(c, c.article_of_doc[i])
+        )?;
+    }
+    w.flush()
+}
+
+/// `location<TAB>id<TAB>reason`, in input order.
+pub fn write_rejects(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+    writeln!(w, "location\tid\treason")?;
+    for r in &c.rejects {
+        let reason = r.reason.replace(['\t', '\n'], " ");
+        writeln!(
+            w,
+            "{}\t{}\t{}",
+            r.location,
+            r.id.as_deref().unwrap_or(""),
+            reason
+        )?;
+    }
+    w.flush()
+}
+
+/// `a<TAB>b<TAB>sim`: the kNN graph's edges by document id, sorted.
+pub fn write_edges(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+    writeln!(w, "a\tb\tsim")?;
+    for e in &c.graph.edges {
+        writeln!(
+            w,
+            "{}\t{}\t{:.4}",
+            c.docs[e.a as usize].id, c.docs[e.b as usize].id, e.sim
+        )?;
+    }
+    w.flush()
+}

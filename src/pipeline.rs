@@ -1,0 +1,405 @@
+//! The whole job: documents in, stories out.
+//!
+//! Input order and thread count do not change the result: documents are sorted by
+//! id before anything order-dependent happens, the index is built serially in that
+//! order, and every later step is either per-document or tie-broken by index.
+
+use crate::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
+use crate::cluster::{build_knn_graph, cluster_stories, ClusterConfig, KnnGraph};
+use crate::document::{Day, DocReader, Document, Input, Reject};
+use crate::lang::{detect_lang, Lang};
+use crate::lexicon::{ModelSource, Models};
+use crate::pivot::{doc_features, DocFeatures, FeatureWeights};
+use crate::story::{build_story, ArticleConfig, Story, VariantInput};
+use crate::vectorize::{
+    dense_projection, document_frequencies, sparse_vectors, SparseVec, DENSE_DIM,
+};
+use crate::{Error, Result};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Which nearest-neighbour index to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexKind {
+    Hnsw,
+    Exact,
+    /// Exact below [`AUTO_EXACT_MAX`] documents, HNSW above.
+    Auto,
+}
+
+/// Below this many documents brute force is faster than building HNSW.
+pub const AUTO_EXACT_MAX: usize = 3000;
+
+/// Everything that shapes a clustering run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub models: ModelSource,
+    /// Neighbours per document in the kNN graph.
+    pub k: usize,
+    pub cluster: ClusterConfig,
+    pub article: ArticleConfig,
+    /// Pairs below this fraction of the story threshold never become candidate merges.
+    pub candidate_floor: f32,
+    pub index: IndexKind,
+    pub hnsw: HnswParams,
+    pub weights: FeatureWeights,
+    /// Documents read and analyzed per parallel batch.
+    pub batch_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            models: ModelSource::Bundled,
+            k: 24,
+            cluster: ClusterConfig {
+                threshold: 0.2,
+                max_days: Some(7),
+            },
+            article: ArticleConfig::default(),
+            candidate_floor: 0.6,
+            index: IndexKind::Auto,
+            hnsw: HnswParams::default(),
+            weights: FeatureWeights::default(),
+            batch_size: 4096,
+        }
+    }
+}
+
+/// Why a document is alone in its story without having been compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocStatus {
+    Ok,
+    /// No text (or only furniture).
+    Empty,
+    /// The language could not be determined.
+    UndeterminedLang,
+    /// Read with an id but rejected (see the rejects).
+    Rejected,
+}
+
+impl DocStatus {
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            DocStatus::Ok => None,
+            DocStatus::Empty => Some("empty"),
+            DocStatus::UndeterminedLang => Some("undetermined_language"),
+            DocStatus::Rejected => Some("rejected"),
+        }
+    }
+}
+
+/// What the output keeps of a document after its text is gone.
+#[derive(Clone, Debug)]
+pub struct DocMeta {
+    pub id: String,
+    pub lang: Lang,
+    pub date: Option<Day>,
+    pub headline: String,
+    pub status: DocStatus,
+}
+
+/// Counts and timings of a run.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub n_read: usize,
+    pub n_rejected: usize,
+    pub n_stories: usize,
+    pub n_multi: usize,
+    pub languages: Vec<(Lang, usize)>,
+    /// Share of content words that reached a pivot concept, per language.
+    pub coverage: Vec<(Lang, f64)>,
+    pub seconds_read_analyze: f64,
+    pub seconds_index: f64,
+    pub seconds_cluster: f64,
+    pub seconds_total: f64,
+}
+
+/// The result of a run: documents sorted by id, their stories, and the rejects.
+pub struct Clustering {
+    pub docs: Vec<DocMeta>,
+    pub stories: Vec<Story>,
+    /// Story index of each document.
+    pub story_of_doc: Vec<u32>,
+    /// Article id (the index of the article's first document) of each document.
+    pub article_of_doc: Vec<u32>,
+    pub rejects: Vec<Reject>,
+    pub stats: Stats,
+    pub vecs: Vec<SparseVec>,
+    pub graph: KnnGraph,
+}
+
+impl Clustering {
+    /// The story index of a document id, if the id was read.
+    pub fn story_of(&self, id: &str) -> Option<u32> {
+        let i = self.docs.binary_search_by(|d| d.id.as_str().cmp(id)).ok()?;
+        Some(self.story_of_doc[i])
+    }
+}
+
+const HEADLINE_CHARS: usize = 100;
+
+fn headline(doc: &Document) -> String {
+    let src = doc.title.as_deref().unwrap_or(&doc.text);
+    let line = src
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    line.chars().take(HEADLINE_CHARS).collect()
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Language of a document: the declared one if any, else detected on title + text.
+fn doc_lang(doc: &Document) -> Lang {
+    if let Some(l) = doc.lang {
+        return l;
+    }
+    match &doc.title {
+        Some(t) => detect_lang(&format!("{t}\n{}", prefix(&doc.text, 4000))),
+        None => detect_lang(&doc.text),
+    }
+}
+
+struct Analyzed {
+    meta: DocMeta,
+    features: DocFeatures,
+}
+
+fn analyze_doc(doc: Document, models: &Models, weights: &FeatureWeights) -> Analyzed {
+    let headline = headline(&doc);
+    let text_len = doc.text.trim().len() + doc.title.as_deref().map_or(0, |t| t.trim().len());
+    let (lang, status) = if text_len == 0 {
+        (doc.lang.unwrap_or(Lang::UND), DocStatus::Empty)
+    } else {
+        let l = doc_lang(&doc);
+        (
+            l,
+            if l.is_und() {
+                DocStatus::UndeterminedLang
+            } else {
+                DocStatus::Ok
+            },
+        )
+    };
+    let features = if status == DocStatus::Ok {
+        let f = match &doc.title {
+            Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
+            None => doc_features(&doc.text, lang, models, weights),
+        };
+        f
+    } else {
+        DocFeatures {
+            lang,
+            ..Default::default()
+        }
+    };
+    let status = if status == DocStatus::Ok && features.features.is_empty() {
+        DocStatus::Empty
+    } else {
+        status
+    };
+    Analyzed {
+        meta: DocMeta {
+            id: doc.id,
+            lang,
+            date: doc.date,
+            headline,
+            status,
+        },
+        features,
+    }
+}
+
+/// Reads every input, then clusters. IO errors on an input abort; bad records become rejects.
+pub fn cluster_inputs(inputs: Vec<Input>, config: &Config) -> Result<Clustering> {
+    let models = Models::new(config.models.clone())?;
+    let start = Instant::now();
+    let mut analyzed: Vec<Analyzed> = Vec::new();
+    let mut rejects = Vec::new();
+    let mut reader = DocReader::new(inputs);
+    let mut n_read = 0;
+    loop {
+        let mut batch = Vec::with_capacity(config.batch_size);
+        for item in reader.by_ref() {
+            match item? {
+                Ok(doc) => batch.push(doc),
+                Err(r) => rejects.push(r),
+            }
+            if batch.len() >= config.batch_size {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        n_read += batch.len();
+        analyzed.par_extend(
+            batch
+                .into_par_iter()
+                .map(|d| analyze_doc(d, &models, &config.weights)),
+        );
+    }
+    if let Some(e) = models.load_errors().into_iter().next() {
+        return Err(Error::Model(e));
+    }
+    let read_secs = start.elapsed().as_secs_f64();
+    let mut out = finish(analyzed, rejects, config)?;
+    out.stats.n_read = n_read;
+    out.stats.seconds_read_analyze = read_secs;
+    out.stats.seconds_total = start.elapsed().as_secs_f64();
+    Ok(out)
+}
+
+/// Clusters documents already in memory (tests, the library example, benches).
+pub fn cluster_documents(docs: Vec<Document>, config: &Config) -> Result<Clustering> {
+    let models = Models::new(config.models.clone())?;
+    let start = Instant::now();
+    let n = docs.len();
+    let analyzed: Vec<Analyzed> = docs
+        .into_par_iter()
+        .map(|d| analyze_doc(d, &models, &config.weights))
+        .collect();
+    let read_secs = start.elapsed().as_secs_f64();
+    let mut out = finish(analyzed, Vec::new(), config)?;
+    out.stats.n_read = n;
+    out.stats.seconds_read_analyze = read_secs;
+    out.stats.seconds_total = start.elapsed().as_secs_f64();
+    Ok(out)
+}
+
+fn finish(
+    mut analyzed: Vec<Analyzed>,
+    mut rejects: Vec<Reject>,
+    config: &Config,
+) -> Result<Clustering> {
+    if !(0.0..=1.0).contains(&config.cluster.threshold)
+        || !(0.0..=1.0).contains(&config.article.threshold)
+    {
+        return Err(Error::Config("thresholds must be between 0 and 1".into()));
+    }
+    // Canonical order: by id. Duplicate ids keep their first occurrence in input order.
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut keep = Vec::with_capacity(analyzed.len());
+    for a in analyzed.drain(..) {
+        if seen.contains(a.meta.id.as_str()) {
+            rejects.push(Reject {
+                id: Some(a.meta.id.clone()),
+                location: String::new(),
+                reason: "duplicate id: the first document with this id is kept".into(),
+            });
+        } else {
+            seen.insert(a.meta.id.clone());
+            keep.push(a);
+        }
+    }
+    // Rejected records that carry an id still get a row, alone in their story.
+    for r in &rejects {
+        if let Some(id) = &r.id {
+            if seen.insert(id.clone()) {
+                keep.push(Analyzed {
+                    meta: DocMeta {
+                        id: id.clone(),
+                        lang: Lang::UND,
+                        date: None,
+                        headline: String::new(),
+                        status: DocStatus::Rejected,
+                    },
+                    features: DocFeatures::default(),
+                });
+            }
+        }
+    }
+    keep.par_sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    let (docs, feats): (Vec<DocMeta>, Vec<DocFeatures>) =
+        keep.into_iter().map(|a| (a.meta, a.features)).unzip();
+    let t_index = Instant::now();
+    let df = document_frequencies(&feats);
+    let vecs = sparse_vectors(&feats, &df);
+    drop(df);
+    let dense = dense_projection(&vecs, DENSE_DIM);
+    let use_exact = match config.index {
+        IndexKind::Exact => true,
+        IndexKind::Hnsw => false,
+        IndexKind::Auto => vecs.len() <= AUTO_EXACT_MAX,
+    };
+    let floor = config.cluster.threshold * config.candidate_floor;
+    let graph = if use_exact {
+        build_knn_graph(&ExactIndex::build(&dense), &vecs, config.k, floor)
+    } else {
+        let index = HnswIndex::build(&dense, config.hnsw);
+        build_knn_graph(&index as &dyn AnnIndex, &vecs, config.k, floor)
+    };
+    drop(dense);
+    let seconds_index = t_index.elapsed().as_secs_f64();
+    let t_cluster = Instant::now();
+    let days: Vec<Option<Day>> = docs.iter().map(|d| d.date).collect();
+    let labels = cluster_stories(&graph, &vecs, &days, &config.cluster);
+    let n_stories = labels.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut story_docs: Vec<Vec<u32>> = vec![Vec::new(); n_stories];
+    for (i, &l) in labels.iter().enumerate() {
+        story_docs[l as usize].push(i as u32);
+    }
+    let langs: Vec<Lang> = docs.iter().map(|d| d.lang).collect();
+    let exact: Vec<u64> = feats.iter().map(|f| f.exact_hash).collect();
+    let sketches: Vec<Vec<u64>> = feats.iter().map(|f| f.sketch.clone()).collect();
+    let input = VariantInput {
+        vecs: &vecs,
+        langs: &langs,
+        exact: &exact,
+        sketches: &sketches,
+        days: &days,
+    };
+    let stories: Vec<Story> = story_docs
+        .into_par_iter()
+        .map(|d| build_story(d, &input, &config.article))
+        .collect();
+    let mut article_of_doc = vec![0u32; docs.len()];
+    for s in &stories {
+        for a in &s.articles {
+            let first = a.members.iter().map(|m| m.doc).min().unwrap_or(0);
+            for m in &a.members {
+                article_of_doc[m.doc as usize] = first;
+            }
+        }
+    }
+    let mut stats = Stats {
+        n_rejected: rejects.len(),
+        n_stories,
+        n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
+        seconds_index,
+        seconds_cluster: t_cluster.elapsed().as_secs_f64(),
+        ..Default::default()
+    };
+    let mut per_lang: std::collections::BTreeMap<Lang, (usize, u64, u64)> = Default::default();
+    for (d, f) in docs.iter().zip(&feats) {
+        let e = per_lang.entry(d.lang).or_default();
+        e.0 += 1;
+        e.1 += f.n_content as u64;
+        e.2 += f.n_pivoted as u64;
+    }
+    stats.languages = per_lang.iter().map(|(l, e)| (*l, e.0)).collect();
+    stats.coverage = per_lang
+        .iter()
+        .filter(|(_, e)| e.1 > 0)
+        .map(|(l, e)| (*l, e.2 as f64 / e.1 as f64))
+        .collect();
+    Ok(Clustering {
+        docs,
+        stories,
+        story_of_doc: labels,
+        article_of_doc,
+        rejects,
+        stats,
+        vecs,
+        graph,
+    })
+}

@@ -1,0 +1,160 @@
+//! Stories, their articles and variants.
+//!
+//! Inside a story, documents group into articles: the versions of one original
+//! write-up (exact copies, near-duplicates, translations). Independent write-ups of
+//! the same event are separate articles of one story. Articles are cut by the same
+//! average-link procedure as stories, at a higher threshold, over all pairs of the
+//! story; exact copies and same-language near-duplicates (shingle Jaccard) are
+//! always one article.
+
+use crate::cluster::{average_link, ClusterConfig, Edge};
+use crate::document::Day;
+use crate::lang::Lang;
+use crate::pivot::sketch_jaccard;
+use crate::vectorize::SparseVec;
+use serde::Serialize;
+
+/// How a member relates to its article's representative.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VariantKind {
+    Original,
+    Exact,
+    NearDuplicate,
+    Translation,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub doc: u32,
+    pub kind: VariantKind,
+    /// Similarity to the article's representative (1 for the representative).
+    pub sim: f32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Article {
+    pub representative: u32,
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Story {
+    pub representative: u32,
+    pub docs: Vec<u32>,
+    pub articles: Vec<Article>,
+}
+
+/// What the variant analysis needs to know of each document.
+pub struct VariantInput<'a> {
+    pub vecs: &'a [SparseVec],
+    pub langs: &'a [Lang],
+    pub exact: &'a [u64],
+    pub sketches: &'a [Vec<u64>],
+    pub days: &'a [Option<Day>],
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ArticleConfig {
+    /// Average-link cut for articles (cosine in the pivot space).
+    pub threshold: f32,
+    /// Same-language documents with at least this shingle Jaccard are near-duplicates
+    /// of one article whatever their cosine.
+    pub near_duplicate_jaccard: f32,
+}
+
+impl Default for ArticleConfig {
+    fn default() -> Self {
+        ArticleConfig {
+            threshold: 0.5,
+            near_duplicate_jaccard: 0.5,
+        }
+    }
+}
+
+/// The member with the highest mean similarity to the others (the medoid); ties
+/// go to the smallest index, i.e. the smallest id.
+fn medoid(docs: &[u32], vecs: &[SparseVec]) -> u32 {
+    let mut best = (docs[0], f32::MIN);
+    for &d in docs {
+        let s: f32 = docs
+            .iter()
+            .filter(|&&o| o != d)
+            .map(|&o| vecs[d as usize].cosine(&vecs[o as usize]))
+            .sum();
+        if s > best.1 + 1e-6 {
+            best = (d, s);
+        }
+    }
+    best.0
+}
+
+fn variant_of(d: u32, rep: u32, input: &VariantInput<'_>) -> VariantKind {
+    let (d, r) = (d as usize, rep as usize);
+    if d == r {
+        VariantKind::Original
+    } else if input.exact[d] == input.exact[r] && input.langs[d] == input.langs[r] {
+        VariantKind::Exact
+    } else if input.langs[d] == input.langs[r] {
+        VariantKind::NearDuplicate
+    } else {
+        VariantKind::Translation
+    }
+}
+
+/// Builds one story from its documents (sorted indices).
+pub fn build_story(docs: Vec<u32>, input: &VariantInput<'_>, config: &ArticleConfig) -> Story {
+    let groups = if docs.len() == 1 {
+        vec![docs.clone()]
+    } else {
+        let mut edges = Vec::new();
+        for (i, &a) in docs.iter().enumerate() {
+            for &b in &docs[i + 1..] {
+                let (ua, ub) = (a as usize, b as usize);
+                let same_lang = input.langs[ua] == input.langs[ub];
+                let copy = same_lang
+                    && (input.exact[ua] == input.exact[ub]
+                        || sketch_jaccard(&input.sketches[ua], &input.sketches[ub])
+                            >= config.near_duplicate_jaccard);
+                let sim = if copy {
+                    1.0
+                } else {
+                    input.vecs[ua].cosine(&input.vecs[ub])
+                };
+                edges.push(Edge { a, b, sim });
+            }
+        }
+        let cfg = ClusterConfig {
+            threshold: config.threshold,
+            max_days: None,
+        };
+        average_link(&docs, &edges, input.vecs, input.days, &cfg)
+    };
+    let articles = groups
+        .into_iter()
+        .map(|g| {
+            let rep = medoid(&g, input.vecs);
+            let members = g
+                .iter()
+                .map(|&d| Member {
+                    doc: d,
+                    kind: variant_of(d, rep, input),
+                    sim: if d == rep {
+                        1.0
+                    } else {
+                        input.vecs[d as usize].cosine(&input.vecs[rep as usize])
+                    },
+                })
+                .collect();
+            Article {
+                representative: rep,
+                members,
+            }
+        })
+        .collect();
+    Story {
+        representative: medoid(&docs, input.vecs),
+        docs,
+        articles,
+    }
+}

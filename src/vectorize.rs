@@ -1,0 +1,154 @@
+//! Corpus weighting and vectors: sparse tf-idf vectors for exact scoring, and dense
+//! projections (ndarray) for the approximate index.
+
+use crate::pivot::{DocFeatures, FeatureId};
+use ndarray::Array2;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+/// A sparse vector: feature ids strictly increasing, unit L2 norm (or empty).
+/// Built only through [`SparseVec::new`], so both invariants always hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SparseVec {
+    entries: Vec<(FeatureId, f32)>,
+}
+
+impl SparseVec {
+    /// Sorts, merges duplicate ids, drops zeros and non-finite weights, normalizes.
+    pub fn new(mut entries: Vec<(FeatureId, f32)>) -> SparseVec {
+        entries.retain(|(_, w)| w.is_finite() && *w != 0.0);
+        entries.sort_unstable_by_key(|&(f, _)| f);
+        entries.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                true
+            } else {
+                false
+            }
+        });
+        let norm = entries
+            .iter()
+            .map(|(_, w)| (*w as f64).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        if norm > 0.0 {
+            for e in &mut entries {
+                e.1 = (e.1 as f64 / norm) as f32;
+            }
+        } else {
+            entries.clear();
+        }
+        SparseVec { entries }
+    }
+
+    pub fn entries(&self) -> &[(FeatureId, f32)] {
+        &self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Cosine similarity (both are unit vectors), clamped to [0, 1].
+    pub fn cosine(&self, other: &SparseVec) -> f32 {
+        dot(&self.entries, &other.entries).clamp(0.0, 1.0)
+    }
+}
+
+/// Dot product of two id-sorted sparse vectors.
+pub fn dot(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 as f64 * b[j].1 as f64;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s as f32
+}
+
+/// Document frequencies of every feature, counted in parallel.
+pub fn document_frequencies(docs: &[DocFeatures]) -> FxHashMap<FeatureId, u32> {
+    docs.par_chunks(4096)
+        .map(|chunk| {
+            let mut df: FxHashMap<FeatureId, u32> = FxHashMap::default();
+            for d in chunk {
+                for &(f, _) in &d.features {
+                    *df.entry(f).or_default() += 1;
+                }
+            }
+            df
+        })
+        .reduce(FxHashMap::default, |mut a, b| {
+            if a.len() < b.len() {
+                return merge_into(b, a);
+            }
+            for (f, n) in b {
+                *a.entry(f).or_default() += n;
+            }
+            a
+        })
+}
+
+fn merge_into(
+    mut big: FxHashMap<FeatureId, u32>,
+    small: FxHashMap<FeatureId, u32>,
+) -> FxHashMap<FeatureId, u32> {
+    for (f, n) in small {
+        *big.entry(f).or_default() += n;
+    }
+    big
+}
+
+/// BM25's idf, which stays positive for features in every document and needs no
+/// special case for tiny corpora.
+pub fn idf(n_docs: usize, df: u32) -> f32 {
+    let (n, df) = (n_docs as f64, df as f64);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln() as f32
+}
+
+/// tf-idf sparse vectors for every document.
+pub fn sparse_vectors(docs: &[DocFeatures], df: &FxHashMap<FeatureId, u32>) -> Vec<SparseVec> {
+    let n = docs.len();
+    docs.par_iter()
+        .map(|d| {
+            SparseVec::new(
+                d.features
+                    .iter()
+                    .map(|&(f, tf)| (f, tf * idf(n, df.get(&f).copied().unwrap_or(1))))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Width of the dense projection used by the index.
+pub const DENSE_DIM: usize = 128;
+
+/// Projects sparse vectors to `dim` dense dimensions by signed feature hashing (the
+/// "hashing trick"): inner products are preserved in expectation, and no vocabulary
+/// or training is needed. Rows are unit-normalized; an empty vector stays all zero.
+pub fn dense_projection(vecs: &[SparseVec], dim: usize) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((vecs.len(), dim));
+    let flat = out.as_slice_mut().expect("a new array is contiguous");
+    flat.par_chunks_mut(dim.max(1))
+        .zip(vecs.par_iter())
+        .for_each(|(row, v)| {
+            for &(f, w) in v.entries() {
+                let h = f.wrapping_mul(0x9E3779B97F4A7C15);
+                let idx = (h >> 33) as usize % dim;
+                let sign = if h & 1 == 0 { 1.0 } else { -1.0 };
+                row[idx] += sign * w;
+            }
+            let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                row.iter_mut().for_each(|x| *x /= norm);
+            }
+        });
+    out
+}

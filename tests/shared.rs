@@ -1,0 +1,108 @@
+//! Acceptance on the shared data: the seeds, and quality floors on ntrex-dev.
+
+use std::collections::HashMap;
+use std::process::Command;
+use tidings::eval::{evaluate, Assignments, GoldLabels};
+
+fn cluster_to_assignments(input: &std::path::Path, name: &str) -> Assignments {
+    let path = std::env::temp_dir().join(format!("tidings-{}-{name}.tsv", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args([
+            "cluster",
+            input.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+            "--assignments",
+            path.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Assignments::read(&path).unwrap()
+}
+
+#[test]
+fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
+    let Some(seeds) = crate::shared("seeds") else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["cluster", seeds.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut story_of: HashMap<String, String> = HashMap::new();
+    let mut variants: HashMap<String, (String, String)> = HashMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let s: serde_json::Value = serde_json::from_str(line).unwrap();
+        for a in s["articles"].as_array().unwrap() {
+            for m in a["members"].as_array().unwrap() {
+                let id = m["id"].as_str().unwrap()[..3].to_string();
+                story_of.insert(id.clone(), s["story"].as_str().unwrap().to_string());
+                variants.insert(
+                    id,
+                    (
+                        m["lang"].as_str().unwrap().into(),
+                        m["variant"].as_str().unwrap().into(),
+                    ),
+                );
+            }
+        }
+    }
+    assert_eq!(
+        story_of["000"], story_of["001"],
+        "Cairo 2025, English and Turkish: one story"
+    );
+    for other in ["002", "003", "004"] {
+        for cairo in ["000", "001"] {
+            assert_ne!(
+                story_of[other], story_of[cairo],
+                "{other} must stay apart from {cairo}"
+            );
+        }
+    }
+    assert_eq!(variants["000"].0, "eng");
+    assert_eq!(variants["001"].0, "tur");
+}
+
+#[test]
+fn ntrex_dev_quality_floor() {
+    let (Some(input), Some(gold)) = (
+        crate::shared("data/ntrex-dev.jsonl"),
+        crate::shared("data/ntrex-dev.gold.tsv"),
+    ) else {
+        return;
+    };
+    let report = evaluate(
+        &GoldLabels::read(&gold).unwrap(),
+        &cluster_to_assignments(&input, "ntrex"),
+    );
+    eprintln!(
+        "ntrex-dev: story B3 F1 {:.3}, pairwise P {:.3}, cross-lingual recall {:.3}",
+        report.story.b_cubed.f1,
+        report.story.pairwise.precision,
+        report.story_pairs_by_lang.cross.recall
+    );
+    // Floors a little under what BENCHMARKS.md records, so a regression fails CI.
+    assert!(
+        report.story.pairwise.precision >= FLOOR_PRECISION,
+        "pairwise precision {}",
+        report.story.pairwise.precision
+    );
+    assert!(
+        report.story.b_cubed.f1 >= FLOOR_B3_F1,
+        "story B-cubed F1 {}",
+        report.story.b_cubed.f1
+    );
+}
+
+const FLOOR_PRECISION: f64 = 0.90;
+const FLOOR_B3_F1: f64 = 0.40;
