@@ -1,1 +1,124 @@
-fn main() {}
+//! Per-stage throughput: detect, analyze, vectorize, index build, kNN, cluster.
+//! Reads ../shared/data/wmt21-dev.jsonl when present (the real mix of languages),
+//! else the bundled data/sample.jsonl. `cargo bench --bench stages`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::path::PathBuf;
+use tidings::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
+use tidings::cluster::{build_knn_graph, cluster_stories, ClusterConfig};
+use tidings::document::{expand_inputs, DocReader, Document};
+use tidings::lang::detect_lang;
+use tidings::lexicon::Models;
+use tidings::pivot::doc_features;
+use tidings::vectorize::{dense_projection, document_frequencies, sparse_vectors, DENSE_DIM};
+
+fn corpus() -> Vec<Document> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/data/wmt21-dev.jsonl");
+    let path = if shared.exists() {
+        shared
+    } else {
+        root.join("data/sample.jsonl")
+    };
+    eprintln!("bench corpus: {}", path.display());
+    DocReader::new(expand_inputs(&[path]).unwrap())
+        .filter_map(|r| r.ok().and_then(|r| r.ok()))
+        .collect()
+}
+
+fn stages(c: &mut Criterion) {
+    let docs = corpus();
+    let models = Models::bundled();
+    models.load_all().unwrap();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let mut g = c.benchmark_group("stages");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function(BenchmarkId::new("detect", docs.len()), |b| {
+        b.iter(|| {
+            assert!(
+                docs.iter()
+                    .map(|d| detect_lang(&d.text))
+                    .filter(|l| !l.is_und())
+                    .count()
+                    > 0
+            )
+        })
+    });
+    let langs: Vec<_> = docs.iter().map(|d| detect_lang(&d.text)).collect();
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function(BenchmarkId::new("analyze+pivot", docs.len()), |b| {
+        b.iter(|| {
+            let n: usize = docs
+                .iter()
+                .zip(&langs)
+                .map(|(d, &l)| {
+                    doc_features(&d.text, l, &models, &Default::default())
+                        .features
+                        .len()
+                })
+                .sum();
+            assert!(n > 0)
+        })
+    });
+    let feats: Vec<_> = docs
+        .iter()
+        .zip(&langs)
+        .map(|(d, &l)| doc_features(&d.text, l, &models, &Default::default()))
+        .collect();
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function(BenchmarkId::new("vectorize", docs.len()), |b| {
+        b.iter(|| {
+            let df = document_frequencies(&feats);
+            let v = sparse_vectors(&feats, &df);
+            assert_eq!(dense_projection(&v, DENSE_DIM).nrows(), docs.len())
+        })
+    });
+    let df = document_frequencies(&feats);
+    let vecs = sparse_vectors(&feats, &df);
+    let dense = dense_projection(&vecs, DENSE_DIM);
+    g.bench_function(BenchmarkId::new("hnsw_build", docs.len()), |b| {
+        b.iter(|| {
+            assert!(
+                HnswIndex::build(&dense, HnswParams::default())
+                    .knn(0, 1)
+                    .len()
+                    <= 1
+            )
+        })
+    });
+    let hnsw = HnswIndex::build(&dense, HnswParams::default());
+    g.bench_function(BenchmarkId::new("knn_graph_hnsw", docs.len()), |b| {
+        b.iter(|| {
+            assert!(!build_knn_graph(&hnsw as &dyn AnnIndex, &vecs, 24, 0.1)
+                .edges
+                .is_empty())
+        })
+    });
+    let exact = ExactIndex::build(&dense);
+    g.bench_function(BenchmarkId::new("knn_graph_exact", docs.len()), |b| {
+        b.iter(|| {
+            assert!(!build_knn_graph(&exact as &dyn AnnIndex, &vecs, 24, 0.1)
+                .edges
+                .is_empty())
+        })
+    });
+    let graph = build_knn_graph(&exact as &dyn AnnIndex, &vecs, 24, 0.1);
+    let days = vec![None; vecs.len()];
+    let config = ClusterConfig {
+        threshold: 0.2,
+        max_days: None,
+    };
+    g.bench_function(BenchmarkId::new("cluster", docs.len()), |b| {
+        b.iter(|| {
+            assert_eq!(
+                cluster_stories(&graph, &vecs, &days, &config).len(),
+                docs.len()
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

@@ -64,6 +64,8 @@ pub struct Document {
     /// The language the input declared, if any; it is honoured over detection.
     pub lang: Option<Lang>,
     pub source: Option<String>,
+    /// Where it was read (`file:line`, or the file), for messages about it.
+    pub location: String,
 }
 
 /// An input record that could not become a document.
@@ -283,6 +285,7 @@ pub fn parse_json_record(line: &str, location: String) -> Result<Document, Rejec
         date,
         lang: get("lang").and_then(|l| Lang::from_code(&l)),
         source: get("source"),
+        location,
     })
 }
 

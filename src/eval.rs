@@ -36,7 +36,7 @@ pub const WORST_N: usize = 5;
 /// Errors from reading gold labels or assignments.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         #[source]

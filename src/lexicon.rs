@@ -250,6 +250,14 @@ impl Models {
 /// the tail is mostly dictionary noise that makes unrelated documents meet.
 pub const MAX_CONCEPTS: usize = 4;
 
+/// Concepts weaker than this share of a term's strongest one are dropped: they
+/// spread the term's weight over rare senses and make unrelated documents meet.
+pub const MIN_RELATIVE_WEIGHT: f64 = 0.4;
+
+/// A place name shares its spelling with common words often enough (Arabic اللون,
+/// "the colour", is also a German town) that a dictionary sense outranks it.
+const NAME_WEIGHT: f64 = 0.5;
+
 /// Builds `out/{lang}.tsv.gz` from the raw pairs written by `tools/lexicon/extract.py`:
 /// `raw/{lang}.tsv` (`foreign<TAB>english<TAB>weight<TAB>sources`), `raw/names.tsv`
 /// (`lang<TAB>name<TAB>english<TAB>source`) and an optional patch file
@@ -317,7 +325,7 @@ pub fn build_lexicons(
                 let f: Vec<&str> = line.split('\t').collect();
                 if let [lang, name, english, ..] = f[..] {
                     if let Some(l) = Lang::from_code(lang) {
-                        add(l, name, english, 1.0);
+                        add(l, name, english, NAME_WEIGHT);
                     }
                 }
             }
@@ -390,6 +398,8 @@ pub fn build_lexicons(
             let mut cs: Vec<(&String, f64)> = concepts.iter().map(|(c, w)| (c, *w)).collect();
             cs.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             cs.truncate(MAX_CONCEPTS);
+            let top = cs.first().map_or(0.0, |c| c.1);
+            cs.retain(|c| c.1 >= MIN_RELATIVE_WEIGHT * top);
             let norm = cs.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
             let line: Vec<String> = cs
                 .iter()

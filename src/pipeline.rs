@@ -53,7 +53,7 @@ impl Default for Config {
             models: ModelSource::Bundled,
             k: 24,
             cluster: ClusterConfig {
-                threshold: 0.2,
+                threshold: 0.06,
                 max_days: Some(7),
             },
             article: ArticleConfig::default(),
@@ -170,6 +170,7 @@ fn doc_lang(doc: &Document) -> Lang {
 }
 
 struct Analyzed {
+    location: String,
     meta: DocMeta,
     features: DocFeatures,
 }
@@ -208,6 +209,7 @@ fn analyze_doc(doc: Document, models: &Models, weights: &FeatureWeights) -> Anal
         status
     };
     Analyzed {
+        location: doc.location,
         meta: DocMeta {
             id: doc.id,
             lang,
@@ -287,25 +289,27 @@ fn finish(
         return Err(Error::Config("thresholds must be between 0 and 1".into()));
     }
     // Canonical order: by id. Duplicate ids keep their first occurrence in input order.
-    let mut seen = rustc_hash::FxHashSet::default();
+    let mut seen: rustc_hash::FxHashMap<String, String> = Default::default();
     let mut keep = Vec::with_capacity(analyzed.len());
     for a in analyzed.drain(..) {
-        if seen.contains(a.meta.id.as_str()) {
+        if let Some(first) = seen.get(a.meta.id.as_str()) {
+            let reason = format!("duplicate id: the first document with this id ({first}) is kept");
             rejects.push(Reject {
                 id: Some(a.meta.id.clone()),
-                location: String::new(),
-                reason: "duplicate id: the first document with this id is kept".into(),
+                location: a.location,
+                reason,
             });
         } else {
-            seen.insert(a.meta.id.clone());
+            seen.insert(a.meta.id.clone(), a.location.clone());
             keep.push(a);
         }
     }
     // Rejected records that carry an id still get a row, alone in their story.
     for r in &rejects {
         if let Some(id) = &r.id {
-            if seen.insert(id.clone()) {
+            if seen.insert(id.clone(), r.location.clone()).is_none() {
                 keep.push(Analyzed {
+                    location: r.location.clone(),
                     meta: DocMeta {
                         id: id.clone(),
                         lang: Lang::UND,

@@ -149,6 +149,10 @@ fn lookup_with_fallbacks(
     None
 }
 
+fn is_latin_word(w: &str) -> bool {
+    matches!(analyze::script_of(w), analyze::Script::Latin)
+}
+
 /// Analyzes one surface word of `lang` (not cached; see [`DocAnalyzer`]).
 pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     let mut buf = String::new();
@@ -170,6 +174,10 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         (Some(Match::Pivot), vec![(concept_id(&key), 1.0)])
     } else if let Some(c) = lookup_with_fallbacks(lang, &buf, &key, models) {
         (Some(Match::Lexicon), c)
+    } else if !is_latin_word(&buf) {
+        // Transliterated Arabic or Cyrillic rarely spells an English word; names are
+        // caught by the name key instead.
+        (None, vec![])
     } else {
         let latin = transliterate(&buf);
         match analyze::term_key(Lang::ENG, &latin) {

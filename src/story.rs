@@ -66,7 +66,7 @@ pub struct ArticleConfig {
 impl Default for ArticleConfig {
     fn default() -> Self {
         ArticleConfig {
-            threshold: 0.5,
+            threshold: 0.12,
             near_duplicate_jaccard: 0.5,
         }
     }

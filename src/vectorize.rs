@@ -1,6 +1,7 @@
 //! Corpus weighting and vectors: sparse tf-idf vectors for exact scoring, and dense
 //! projections (ndarray) for the approximate index.
 
+use crate::lang::Lang;
 use crate::pivot::{DocFeatures, FeatureId};
 use ndarray::Array2;
 use rayon::prelude::*;
@@ -112,15 +113,45 @@ pub fn idf(n_docs: usize, df: u32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln() as f32
 }
 
+/// Document frequencies of every feature within each language.
+pub fn language_frequencies(docs: &[DocFeatures]) -> FxHashMap<(Lang, FeatureId), u32> {
+    let mut df: FxHashMap<(Lang, FeatureId), u32> = FxHashMap::default();
+    for d in docs {
+        for &(f, _) in &d.features {
+            *df.entry((d.lang, f)).or_default() += 1;
+        }
+    }
+    df
+}
+
 /// tf-idf sparse vectors for every document.
+///
+/// The corpus idf is multiplied by the feature's *relative rarity within the
+/// document's language*, idf_L(df_L) / idf_L(1), which is 1 for a feature only this
+/// document of its language has and near 0 for one that all of them have. It removes
+/// what a language's documents share because of how the language is analyzed (a
+/// frequent word the lexicon maps to a wrong concept, a missing stopword), which would
+/// otherwise pull documents of one language together across stories. A language with
+/// a single document is unaffected.
 pub fn sparse_vectors(docs: &[DocFeatures], df: &FxHashMap<FeatureId, u32>) -> Vec<SparseVec> {
     let n = docs.len();
+    let lang_df = language_frequencies(docs);
+    let mut n_lang: FxHashMap<Lang, usize> = FxHashMap::default();
+    for d in docs {
+        *n_lang.entry(d.lang).or_default() += 1;
+    }
     docs.par_iter()
         .map(|d| {
+            let nl = n_lang[&d.lang];
+            let rare = idf(nl, 1);
             SparseVec::new(
                 d.features
                     .iter()
-                    .map(|&(f, tf)| (f, tf * idf(n, df.get(&f).copied().unwrap_or(1))))
+                    .map(|&(f, tf)| {
+                        let g = idf(n, df.get(&f).copied().unwrap_or(1));
+                        let l = idf(nl, lang_df.get(&(d.lang, f)).copied().unwrap_or(1)) / rare;
+                        (f, tf * g * l)
+                    })
                     .collect(),
             )
         })
