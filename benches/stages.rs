@@ -108,6 +108,7 @@ fn stages(c: &mut Criterion) {
     let config = ClusterConfig {
         threshold: 0.2,
         max_days: None,
+        cohesion: 0.3,
     };
     g.bench_function(BenchmarkId::new("cluster", docs.len()), |b| {
         b.iter(|| {

@@ -68,6 +68,8 @@ pub struct ClusterConfig {
     pub threshold: f32,
     /// Documents dated further apart than this many days are never in one story.
     pub max_days: Option<i32>,
+    /// See [`cohesive`]; 0 disables the check.
+    pub cohesion: f32,
 }
 
 struct Group {
@@ -135,6 +137,29 @@ fn add_sparse(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> Vec<(FeatureId,
     out
 }
 
+/// Mean pairwise cosine inside a group of unit vectors, from its sum: |Σ|² = n + 2·Σ_{i<j} cos.
+fn intra(g: &Group) -> f32 {
+    let n = g.members.len() as f32;
+    (dot(&g.sum, &g.sum) - n) / (n * (n - 1.0))
+}
+
+/// Two groups of several documents each merge only if they are at least `cohesion`
+/// times as similar to each other as the looser of the two is inside. Two complete
+/// stories on one topic (two North Korea stories, each with its 17 translations)
+/// are similar on average, but far less than each story's versions are to each other.
+/// A lone document joining a group is judged by the threshold alone.
+fn cohesive(a: &Group, b: &Group, sim: f32, cohesion: f32, threshold: f32) -> bool {
+    if cohesion <= 0.0 || a.members.len() < 2 || b.members.len() < 2 {
+        return true;
+    }
+    sim >= (cohesion * intra(a).min(intra(b))).min(COHESION_CAP * threshold)
+}
+
+/// The cohesion requirement never exceeds this multiple of the threshold: exact
+/// copies make a group's inner similarity near 1, and an independent write-up of the
+/// same event should not have to match that.
+const COHESION_CAP: f32 = 2.0;
+
 fn span_ok(a: Option<(Day, Day)>, b: Option<(Day, Day)>, max_days: Option<i32>) -> bool {
     match (a, b, max_days) {
         (Some(x), Some(y), Some(m)) => x.1 .0.max(y.1 .0) - x.0 .0.min(y.0 .0) <= m,
@@ -201,7 +226,9 @@ pub fn average_link(
         if !ga.alive || !gb.alive || ga.version != c.va || gb.version != c.vb {
             continue;
         }
-        if !span_ok(ga.days, gb.days, config.max_days) {
+        if !span_ok(ga.days, gb.days, config.max_days)
+            || !cohesive(ga, gb, c.sim, config.cohesion, config.threshold)
+        {
             continue;
         }
         // Merge b into a.

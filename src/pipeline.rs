@@ -53,7 +53,8 @@ impl Default for Config {
             models: ModelSource::Bundled,
             k: 24,
             cluster: ClusterConfig {
-                threshold: 0.06,
+                threshold: 0.05,
+                cohesion: 0.4,
                 max_days: Some(7),
             },
             article: ArticleConfig::default(),

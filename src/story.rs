@@ -127,6 +127,7 @@ pub fn build_story(docs: Vec<u32>, input: &VariantInput<'_>, config: &ArticleCon
         let cfg = ClusterConfig {
             threshold: config.threshold,
             max_days: None,
+            cohesion: 0.0,
         };
         average_link(&docs, &edges, input.vecs, input.days, &cfg)
     };
