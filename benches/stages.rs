@@ -26,6 +26,15 @@ fn corpus() -> Vec<Document> {
         .collect()
 }
 
+fn load(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10);
+    g.bench_function("all_lexicons", |b| {
+        b.iter(|| assert!(Models::bundled().load_all().unwrap() > 100_000))
+    });
+    g.finish();
+}
+
 fn stages(c: &mut Criterion) {
     let docs = corpus();
     let models = Models::bundled();
@@ -121,5 +130,5 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+criterion_group!(benches, load, stages);
 criterion_main!(benches);

@@ -1552,11 +1552,13 @@ mod tests {
             GoldLabels::read(path).map(|_| ()),
             Assignments::read(path).map(|_| ()),
         ] {
-            let msg = err.expect_err("reading a missing file fails").to_string();
-            assert!(
-                msg.starts_with("cannot read /nonexistent/tidings-eval/gold.tsv: "),
-                "{msg}"
+            let err = err.expect_err("reading a missing file fails");
+            // The message names the path; the OS error travels in `source()`.
+            assert_eq!(
+                err.to_string(),
+                "cannot read /nonexistent/tidings-eval/gold.tsv"
             );
+            assert!(std::error::Error::source(&err).is_some());
         }
         // Reading a real file works and parse errors carry its path.
         let dir = std::env::temp_dir().join(format!("tidings-eval-test-{}", std::process::id()));

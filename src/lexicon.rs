@@ -52,15 +52,17 @@ pub struct Lexicon {
 
 impl Lexicon {
     /// Parses the uncompressed text format; `source` names the file in errors.
-    pub fn parse(reader: impl BufRead, source: &str) -> Result<Lexicon, Error> {
-        let mut entries = FxHashMap::default();
+    pub fn parse(mut reader: impl BufRead, source: &str) -> Result<Lexicon, Error> {
+        // One read and borrowed lines: a String per line would double the load time.
+        let mut text = String::new();
+        reader.read_to_string(&mut text).map_err(|e| Error::Io {
+            path: source.into(),
+            source: e,
+        })?;
+        let mut entries = FxHashMap::with_capacity_and_hasher(text.len() / 32, Default::default());
         let mut index: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut concept_names: Vec<Box<str>> = Vec::new();
-        for (n, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| Error::Io {
-                path: source.into(),
-                source: e,
-            })?;
+        for (n, line) in text.lines().enumerate() {
             let bad = |what: &str| Error::Parse {
                 file: source.to_string(),
                 line: n + 1,
@@ -282,6 +284,15 @@ pub fn build_lexicons(
         let Some(key) = term_key(lang, word) else {
             return;
         };
+        // Han, Kana, Hangul and Thai text is never split into words at run time
+        // (it becomes character bigrams), so such keys could never be looked up.
+        if key
+            .chars()
+            .next()
+            .is_some_and(crate::analyze::is_unsegmented)
+        {
+            return;
+        }
         let concepts: Vec<String> = english
             .split_whitespace()
             .filter_map(|w| term_key(Lang::ENG, w))

@@ -104,5 +104,5 @@ fn ntrex_dev_quality_floor() {
     );
 }
 
-const FLOOR_PRECISION: f64 = 0.90;
-const FLOOR_B3_F1: f64 = 0.40;
+const FLOOR_PRECISION: f64 = 0.95;
+const FLOOR_B3_F1: f64 = 0.90;
