@@ -96,6 +96,10 @@ pub struct EvalArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Score only documents whose gold language is one of these (comma-separated
+    /// ISO 639-3 codes), e.g. the languages that have lexicons.
+    #[arg(long, value_delimiter = ',')]
+    langs: Vec<String>,
     #[command(flatten)]
     cluster: EvalClusterArgs,
 }
@@ -340,6 +344,15 @@ fn eval(args: EvalArgs) -> Result<ExitCode> {
                 .collect();
             Assignments::parse(std::str::from_utf8(&buf)?, "<clustering>")?
         }
+    };
+    let (gold, pred) = if args.langs.is_empty() {
+        (gold, pred)
+    } else {
+        let langs: Vec<&str> = args.langs.iter().map(String::as_str).collect();
+        let gold = gold.retain_langs(&langs);
+        let kept: std::collections::HashSet<&str> = gold.ids.iter().map(String::as_str).collect();
+        let pred = pred.retain_ids(|id| kept.contains(id));
+        (gold, pred)
     };
     let report = evaluate(&gold, &pred);
     if args.json {

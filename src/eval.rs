@@ -224,6 +224,21 @@ pub struct GoldLabels {
 }
 
 impl GoldLabels {
+    /// Keeps only the documents whose language is in `langs` (labels keep their names).
+    pub fn retain_langs(&self, langs: &[&str]) -> GoldLabels {
+        let keep: Vec<usize> = (0..self.ids.len())
+            .filter(|&i| langs.contains(&self.lang[i].as_str()))
+            .collect();
+        GoldLabels {
+            ids: keep.iter().map(|&i| self.ids[i].clone()).collect(),
+            story: keep.iter().map(|&i| self.story[i]).collect(),
+            article: keep.iter().map(|&i| self.article[i]).collect(),
+            lang: keep.iter().map(|&i| self.lang[i].clone()).collect(),
+            story_names: self.story_names.clone(),
+            article_names: self.article_names.clone(),
+        }
+    }
+
     /// Reads and parses a gold TSV file.
     ///
     /// # Errors
@@ -317,6 +332,23 @@ pub struct Assignments {
 }
 
 impl Assignments {
+    /// Keeps only the rows whose id satisfies `keep`.
+    pub fn retain_ids(&self, keep: impl Fn(&str) -> bool) -> Assignments {
+        let rows: Vec<usize> = (0..self.ids.len())
+            .filter(|&i| keep(&self.ids[i]))
+            .collect();
+        Assignments {
+            ids: rows.iter().map(|&i| self.ids[i].clone()).collect(),
+            story: rows.iter().map(|&i| self.story[i]).collect(),
+            article: self
+                .article
+                .as_ref()
+                .map(|a| rows.iter().map(|&i| a[i]).collect()),
+            story_names: self.story_names.clone(),
+            article_names: self.article_names.clone(),
+        }
+    }
+
     /// Reads and parses an assignments TSV file.
     ///
     /// # Errors

@@ -171,7 +171,7 @@ static DETECTOR: LazyLock<whatlang::Detector> = LazyLock::new(|| {
 /// How many bytes of a document language detection looks at. Detection is
 /// trigram-based; a few hundred words decide as well as the whole text and the
 /// cost stays flat for long articles.
-const DETECT_BYTES: usize = 2000;
+const DETECT_BYTES: usize = 1200;
 
 /// How many letters make a text long enough to trust a confident whatlang answer.
 const LONG_TEXT_LETTERS: usize = 200;

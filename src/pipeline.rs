@@ -28,7 +28,7 @@ pub enum IndexKind {
 }
 
 /// Below this many documents brute force is faster than building HNSW.
-pub const AUTO_EXACT_MAX: usize = 3000;
+pub const AUTO_EXACT_MAX: usize = 10_000;
 
 /// Everything that shapes a clustering run.
 #[derive(Clone, Debug)]
@@ -176,13 +176,13 @@ struct Analyzed {
     features: DocFeatures,
 }
 
-fn analyze_doc(doc: Document, models: &Models, weights: &FeatureWeights) -> Analyzed {
-    let headline = headline(&doc);
+/// Declared or detected language, and whether the document can be compared at all.
+fn lang_and_status(doc: &Document) -> (Lang, DocStatus) {
     let text_len = doc.text.trim().len() + doc.title.as_deref().map_or(0, |t| t.trim().len());
-    let (lang, status) = if text_len == 0 {
+    if text_len == 0 {
         (doc.lang.unwrap_or(Lang::UND), DocStatus::Empty)
     } else {
-        let l = doc_lang(&doc);
+        let l = doc_lang(doc);
         (
             l,
             if l.is_und() {
@@ -191,7 +191,35 @@ fn analyze_doc(doc: Document, models: &Models, weights: &FeatureWeights) -> Anal
                 DocStatus::Ok
             },
         )
-    };
+    }
+}
+
+/// Analyzes a batch in parallel: languages first, then the lexicons those languages
+/// need, each loaded on its own thread (loading inside the analysis would make every
+/// thread wait for the one that loads), then the documents.
+fn analyze_batch(batch: Vec<Document>, models: &Models, weights: &FeatureWeights) -> Vec<Analyzed> {
+    let langs: Vec<(Lang, DocStatus)> = batch.par_iter().map(lang_and_status).collect();
+    let mut needed: Vec<Lang> = langs.iter().map(|&(l, _)| l).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    needed.par_iter().for_each(|&l| {
+        models.get(l);
+    });
+    batch
+        .into_par_iter()
+        .zip(langs)
+        .map(|(d, (lang, status))| analyze_doc(d, lang, status, models, weights))
+        .collect()
+}
+
+fn analyze_doc(
+    doc: Document,
+    lang: Lang,
+    status: DocStatus,
+    models: &Models,
+    weights: &FeatureWeights,
+) -> Analyzed {
+    let headline = headline(&doc);
     let features = if status == DocStatus::Ok {
         let f = match &doc.title {
             Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
@@ -245,11 +273,7 @@ pub fn cluster_inputs(inputs: Vec<Input>, config: &Config) -> Result<Clustering>
             break;
         }
         n_read += batch.len();
-        analyzed.par_extend(
-            batch
-                .into_par_iter()
-                .map(|d| analyze_doc(d, &models, &config.weights)),
-        );
+        analyzed.extend(analyze_batch(batch, &models, &config.weights));
     }
     if let Some(e) = models.load_errors().into_iter().next() {
         return Err(Error::Model(e));
@@ -267,10 +291,7 @@ pub fn cluster_documents(docs: Vec<Document>, config: &Config) -> Result<Cluster
     let models = Models::new(config.models.clone())?;
     let start = Instant::now();
     let n = docs.len();
-    let analyzed: Vec<Analyzed> = docs
-        .into_par_iter()
-        .map(|d| analyze_doc(d, &models, &config.weights))
-        .collect();
+    let analyzed = analyze_batch(docs, &models, &config.weights);
     let read_secs = start.elapsed().as_secs_f64();
     let mut out = finish(analyzed, Vec::new(), config)?;
     out.stats.n_read = n;
