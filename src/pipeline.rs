@@ -140,13 +140,13 @@ impl Clustering {
 
 const HEADLINE_CHARS: usize = 100;
 
+/// A line for people: the title, else the first line of at least four words (a
+/// lone "Ads Area" or site name is furniture), else the first non-empty line.
 fn headline(doc: &Document) -> String {
     let src = doc.title.as_deref().unwrap_or(&doc.text);
-    let line = src
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let mut lines = src.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.clone().next().unwrap_or("");
+    let line = lines.find(|l| l.split_whitespace().count() >= 4).unwrap_or(first);
     line.chars().take(HEADLINE_CHARS).collect()
 }
 
