@@ -157,6 +157,12 @@ impl Lang {
     }
 }
 
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::UND
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

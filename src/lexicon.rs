@@ -35,6 +35,16 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
     h
 }
 
+/// [`stable_hash`] of the concatenation of `parts`, without building it.
+pub fn stable_hash_parts(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
 pub fn concept_id(concept: &str) -> ConceptId {
     stable_hash(concept.as_bytes())
 }

@@ -146,7 +146,9 @@ fn headline(doc: &Document) -> String {
     let src = doc.title.as_deref().unwrap_or(&doc.text);
     let mut lines = src.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.clone().next().unwrap_or("");
-    let line = lines.find(|l| l.split_whitespace().count() >= 4).unwrap_or(first);
+    let line = lines
+        .find(|l| l.split_whitespace().count() >= 4)
+        .unwrap_or(first);
     line.chars().take(HEADLINE_CHARS).collect()
 }
 

@@ -14,7 +14,7 @@
 
 use crate::analyze::{self, name_key, normalize_word, tokenize, transliterate, Token, TokenKind};
 use crate::lang::{Lang, LANGS};
-use crate::lexicon::{concept_id, stable_hash, Models};
+use crate::lexicon::{concept_id, stable_hash, stable_hash_parts, Models};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -195,7 +195,7 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     let name = could_be_name
         .then(|| name_key(&transliterate(&buf)))
         .flatten()
-        .map(|k| stable_hash(format!("n:{k}").as_bytes()));
+        .map(|k| stable_hash_parts(&[b"n:", k.as_bytes()]));
     TermInfo {
         term,
         key: key.into(),
@@ -221,12 +221,6 @@ pub struct DocFeatures {
     pub exact_hash: u64,
     /// Bottom-k sketch of word 3-gram hashes, for same-language near-duplicate Jaccard.
     pub sketch: Vec<u64>,
-}
-
-impl Default for Lang {
-    fn default() -> Self {
-        Lang::UND
-    }
 }
 
 /// Size of the bottom-k shingle sketch: Jaccard estimates within ±0.06 at k = 64.
@@ -321,22 +315,30 @@ pub fn doc_features(
                     });
                     buf.clear();
                     buf.extend(digits);
-                    let h = stable_hash(format!("#{buf}").as_bytes());
+                    let h = stable_hash_parts(&[b"#", buf.as_bytes()]);
                     (h, (buf.len() >= 2).then_some(h), weights.number)
                 }
                 TokenKind::Ideo => {
-                    let chars: Vec<char> = tok.text.chars().collect();
-                    for pair in chars.windows(2) {
-                        let mut b = [0u8; 8];
-                        let mut s = String::with_capacity(8);
-                        s.push(pair[0]);
-                        s.push(pair[1]);
-                        let _ = &mut b;
-                        let h = stable_hash(format!("x:{}:{s}", lang.code()).as_bytes());
-                        *tf.entry(h).or_default() += weights.local;
-                    }
-                    if chars.len() == 1 {
-                        let h = stable_hash(format!("x:{}:{}", lang.code(), tok.text).as_bytes());
+                    // Overlapping character bigrams (a lone character stands for itself),
+                    // prefixed by the language: they match only the same language.
+                    let starts: Vec<usize> = tok
+                        .text
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .chain([tok.text.len()])
+                        .collect();
+                    let n_chars = starts.len() - 1;
+                    for w in starts
+                        .windows(3)
+                        .map(|w| (w[0], w[2]))
+                        .chain((n_chars == 1).then_some((0, tok.text.len())))
+                    {
+                        let h = stable_hash_parts(&[
+                            b"x:",
+                            lang.code().as_bytes(),
+                            b":",
+                            tok.text[w.0..w.1].as_bytes(),
+                        ]);
                         *tf.entry(h).or_default() += weights.local;
                     }
                     out.n_words += 1;

@@ -1,14 +1,7 @@
 //! The real binary, end to end: outputs, bad input, the demo sample.
 
+use crate::tidings;
 use std::path::Path;
-use std::process::Command;
-
-fn tidings(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn tmp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tidings-test-{}", std::process::id()));

@@ -1,27 +1,18 @@
 //! Acceptance on the shared data: the seeds, and quality floors on ntrex-dev.
 
 use std::collections::HashMap;
-use std::process::Command;
 use tidings::eval::{evaluate, Assignments, GoldLabels};
 
 fn cluster_to_assignments(input: &std::path::Path, name: &str) -> Assignments {
     let path = std::env::temp_dir().join(format!("tidings-{}-{name}.tsv", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args([
-            "cluster",
-            input.to_str().unwrap(),
-            "-o",
-            "/dev/null",
-            "--assignments",
-            path.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::tidings_ok(&[
+        "cluster",
+        input.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--assignments",
+        path.to_str().unwrap(),
+    ]);
     Assignments::read(&path).unwrap()
 }
 
@@ -30,15 +21,7 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
     let Some(seeds) = crate::shared("seeds") else {
         return;
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .args(["cluster", seeds.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = crate::tidings_ok(&["cluster", seeds.to_str().unwrap()]);
     let mut story_of: HashMap<String, String> = HashMap::new();
     let mut variants: HashMap<String, (String, String)> = HashMap::new();
     for line in String::from_utf8(out.stdout).unwrap().lines() {

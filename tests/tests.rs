@@ -25,3 +25,22 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// Runs the real binary; panics with its stderr if it fails.
+pub fn tidings_ok(args: &[&str]) -> std::process::Output {
+    let out = tidings(args);
+    assert!(
+        out.status.success(),
+        "tidings {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs the real binary.
+pub fn tidings(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
