@@ -126,6 +126,10 @@ pub struct AnalyzeArgs {
     /// Language of --text (default: detected).
     #[arg(long)]
     lang: Option<String>,
+    /// Instead of tokens, print per language the share of content words that reach
+    /// a pivot concept (TSV `lang docs content_words pivoted coverage`).
+    #[arg(long)]
+    coverage: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -277,6 +281,26 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         None => None,
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.coverage {
+        let mut per_lang: std::collections::BTreeMap<&str, (usize, u64, u64)> = Default::default();
+        for doc in &docs {
+            let lang = forced
+                .or(doc.lang)
+                .unwrap_or_else(|| detect_lang(&doc.text));
+            let f = tidings::pivot::doc_features(&doc.text, lang, &models, &Default::default());
+            let e = per_lang.entry(lang.code()).or_default();
+            e.0 += 1;
+            e.1 += u64::from(f.n_content);
+            e.2 += u64::from(f.n_pivoted);
+        }
+        writeln!(out, "lang\tdocs\tcontent_words\tpivoted\tcoverage")?;
+        for (lang, (n, content, pivoted)) in per_lang {
+            let share = pivoted as f64 / content.max(1) as f64;
+            writeln!(out, "{lang}\t{n}\t{content}\t{pivoted}\t{share:.3}")?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     writeln!(out, "id\tlang\ttoken\tterm\tpivots")?;
     for doc in docs {
         let lang = forced

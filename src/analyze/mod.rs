@@ -257,14 +257,24 @@ fn lang_index(lang: Lang) -> usize {
         .unwrap_or(0)
 }
 
-/// Stems a normalized term with the language's Snowball algorithm; languages
-/// without one keep the normalized form (Polish, Czech, Hindi …).
+/// Stems a normalized term with the language's Snowball algorithm. Languages
+/// without one (Polish, Czech, Ukrainian, Bulgarian …) are inflected mostly at the
+/// end of the word, so alphabetic words are cut to their first [`TRUNCATE_CHARS`]
+/// letters (truncation stemming); words of other scripts (Hindi, Hebrew …) keep
+/// their normalized form.
 pub fn stem(lang: Lang, term: &str) -> String {
     match &STEMMERS[lang_index(lang)] {
         Some(s) => s.stem(term).into_owned(),
+        None if !lang.is_und() && matches!(script_of(term), Script::Latin | Script::Cyrillic) => {
+            term.chars().take(TRUNCATE_CHARS).collect()
+        }
         None => term.to_owned(),
     }
 }
+
+/// Prefix length of truncation stemming; six letters is the usual choice for Slavic
+/// languages in retrieval.
+pub const TRUNCATE_CHARS: usize = 6;
 
 /// Normalizes and stems one word the way both the runtime and the lexicon
 /// builder do, so keys and lookups cannot drift apart. Returns `None` for
