@@ -268,8 +268,91 @@ pub fn stem(lang: Lang, term: &str) -> String {
         None if !lang.is_und() && matches!(script_of(term), Script::Latin | Script::Cyrillic) => {
             term.chars().take(TRUNCATE_CHARS).collect()
         }
+        None if matches!(lang.code(), "hin" | "mar") => strip_devanagari_suffix(term).to_owned(),
         None => term.to_owned(),
     }
+}
+
+/// Hindi inflectional endings (Ramanathan & Rao's light stemmer), longest first.
+const HINDI_SUFFIXES: &[&str] = &[
+    "ाएंगी",
+    "ाएंगे",
+    "ाऊंगी",
+    "ाऊंगा",
+    "ाइयाँ",
+    "ाइयों",
+    "ाइयां",
+    "ताएं",
+    "ाओगी",
+    "ाओगे",
+    "ुआएं",
+    "ुवाएं",
+    "ुआना",
+    "ुवाना",
+    "ाएगी",
+    "ाएगा",
+    "ाकर",
+    "ाइए",
+    "ाईं",
+    "ाया",
+    "ेगी",
+    "ेगा",
+    "ोगी",
+    "ोगे",
+    "ाने",
+    "ाना",
+    "ाते",
+    "ाती",
+    "ाता",
+    "तीं",
+    "ाओं",
+    "ाएं",
+    "ुओं",
+    "ुएं",
+    "ुआं",
+    "ियों",
+    "ियां",
+    "ियाँ",
+    "ों",
+    "ें",
+    "ीं",
+    "ाँ",
+    "ां",
+    "ओं",
+    "एं",
+    "ाओ",
+    "ाए",
+    "ुओ",
+    "ुए",
+    "ुआ",
+    "ाई",
+    "िए",
+    "ता",
+    "ती",
+    "ते",
+    "ना",
+    "नी",
+    "ने",
+    "ाअ",
+    "ो",
+    "े",
+    "ू",
+    "ु",
+    "ी",
+    "ि",
+    "ा",
+];
+
+/// Strips one Hindi ending, keeping at least two characters of stem.
+fn strip_devanagari_suffix(term: &str) -> &str {
+    for suf in HINDI_SUFFIXES {
+        if let Some(stem) = term.strip_suffix(suf) {
+            if stem.chars().count() >= 2 {
+                return stem;
+            }
+        }
+    }
+    term
 }
 
 /// Prefix length of truncation stemming; six letters is the usual choice for Slavic
