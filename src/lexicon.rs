@@ -111,6 +111,11 @@ impl Lexicon {
             .map(|cs| cs.iter().map(|&(i, w)| (self.concept_ids[i as usize], w)))
     }
 
+    /// Is `key` a term key of this lexicon?
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
     /// Pivot concepts of a term key with their names, for `tidings analyze`.
     pub fn lookup_named(&self, key: &str) -> Vec<(&str, f32)> {
         self.entries
@@ -294,20 +299,12 @@ pub fn build_lexicons(
         let Some(key) = term_key(lang, word) else {
             return;
         };
-        // Han, Kana, Hangul and Thai text is never split into words at run time
-        // (it becomes character bigrams), so such keys could never be looked up.
-        if key
-            .chars()
-            .next()
-            .is_some_and(crate::analyze::is_unsegmented)
-        {
-            return;
-        }
         let concepts: Vec<String> = english
             .split_whitespace()
             .filter_map(|w| term_key(Lang::ENG, w))
             .collect();
-        if concepts.is_empty() || key.chars().count() < 2 {
+        if concepts.is_empty() || (key.chars().count() < 2 && !crate::analyze::is_ideographic(&key))
+        {
             return;
         }
         let share = weight / concepts.len() as f64;

@@ -159,7 +159,9 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     normalize_word(word, lang, &mut buf);
     let term: Box<str> = buf.as_str().into();
     let is_caseless_script = !word.chars().any(|c| c.is_uppercase() || c.is_lowercase());
-    if buf.chars().count() < 2 || analyze::is_stopword(lang, &buf) {
+    if (buf.chars().count() < 2 && !analyze::is_ideographic(&buf))
+        || analyze::is_stopword(lang, &buf)
+    {
         return TermInfo {
             term,
             key: "".into(),
@@ -222,6 +224,11 @@ pub struct DocFeatures {
     /// Bottom-k sketch of word 3-gram hashes, for same-language near-duplicate Jaccard.
     pub sketch: Vec<u64>,
 }
+
+/// Longest dictionary word tried when segmenting Han/Kana text.
+const MAX_WORD_CHARS: usize = 8;
+/// A single Han character is a word with many senses: it counts half.
+const SINGLE_CHAR_WEIGHT: f32 = 0.5;
 
 /// Size of the bottom-k shingle sketch: Jaccard estimates within ±0.06 at k = 64.
 pub const SKETCH_SIZE: usize = 64;
@@ -319,8 +326,6 @@ pub fn doc_features(
                     (h, (buf.len() >= 2).then_some(h), weights.number)
                 }
                 TokenKind::Ideo => {
-                    // Overlapping character bigrams (a lone character stands for itself),
-                    // prefixed by the language: they match only the same language.
                     let starts: Vec<usize> = tok
                         .text
                         .char_indices()
@@ -328,21 +333,47 @@ pub fn doc_features(
                         .chain([tok.text.len()])
                         .collect();
                     let n_chars = starts.len() - 1;
-                    for w in starts
-                        .windows(3)
-                        .map(|w| (w[0], w[2]))
-                        .chain((n_chars == 1).then_some((0, tok.text.len())))
-                    {
-                        let h = stable_hash_parts(&[
-                            b"x:",
-                            lang.code().as_bytes(),
-                            b":",
-                            tok.text[w.0..w.1].as_bytes(),
-                        ]);
-                        *tf.entry(h).or_default() += weights.local;
+                    let lex = models.get(lang);
+                    let mut i = 0;
+                    while i < n_chars {
+                        // Forward maximum matching against the lexicon: the longest
+                        // dictionary word starting here is one word.
+                        let word_end = lex.and_then(|lex| {
+                            (i + 1..=n_chars.min(i + MAX_WORD_CHARS))
+                                .rev()
+                                .find(|&j| lex.contains(&tok.text[starts[i]..starts[j]]))
+                        });
+                        out.n_words += 1;
+                        match word_end {
+                            Some(j) => {
+                                let info =
+                                    cached_word(lang, &tok.text[starts[i]..starts[j]], models);
+                                if !info.stop {
+                                    out.n_content += 1;
+                                    out.n_pivoted += 1;
+                                    let w = if j - i == 1 { SINGLE_CHAR_WEIGHT } else { 1.0 };
+                                    for &(c, cw) in info.concepts.iter() {
+                                        *tf.entry(c).or_default() += w * cw;
+                                    }
+                                }
+                                i = j;
+                            }
+                            None => {
+                                // No word here: the character bigram (or the lone last
+                                // character), which matches only the same language.
+                                out.n_content += 1;
+                                let end = starts[(i + 2).min(n_chars)];
+                                let h = stable_hash_parts(&[
+                                    b"x:",
+                                    lang.code().as_bytes(),
+                                    b":",
+                                    tok.text[starts[i]..end].as_bytes(),
+                                ]);
+                                *tf.entry(h).or_default() += weights.local;
+                                i += 1;
+                            }
+                        }
                     }
-                    out.n_words += 1;
-                    out.n_content += 1;
                     (stable_hash(tok.text.as_bytes()), None, 0.0)
                 }
                 TokenKind::Word => {

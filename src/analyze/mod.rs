@@ -50,9 +50,9 @@ fn is_mark(c: char) -> bool {
         | 0x1DC0..=0x1DFF | 0x200C..=0x200D | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A)
 }
 
-/// Letters of scripts written without spaces, which we do not segment into words.
-pub fn is_unsegmented(c: char) -> bool {
-    class_of(c) == Class::Ideo
+/// Han, Kana and Hangul words: they can be one character long.
+pub fn is_ideographic(word: &str) -> bool {
+    matches!(script_of(word), Script::Han | Script::Kana | Script::Hangul)
 }
 
 /// Character classes that decide token boundaries.

