@@ -88,4 +88,4 @@ fn ntrex_dev_quality_floor() {
 }
 
 const FLOOR_PRECISION: f64 = 0.95;
-const FLOOR_B3_F1: f64 = 0.90;
+const FLOOR_B3_F1: f64 = 0.95;

@@ -370,3 +370,69 @@ pub fn term_key(lang: Lang, word: &str) -> Option<String> {
     }
     Some(stem(lang, &buf))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        tokenize(text, |t| {
+            let mark = match t.kind {
+                TokenKind::Word if t.capitalized && !t.sentence_initial => "^",
+                TokenKind::Word => "",
+                TokenKind::Number => "#",
+                TokenKind::Ideo => "~",
+            };
+            out.push(format!("{mark}{}", t.text));
+        });
+        out
+    }
+
+    #[test]
+    fn tokenizes() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Lavrov met Abdelatty in Cairo.",
+                &["Lavrov", "met", "^Abdelatty", "in", "^Cairo"],
+            ),
+            (
+                "Kahire’de 16 ikili görüşme",
+                &["Kahire", "de", "#16", "ikili", "görüşme"],
+            ),
+            (
+                "trade of $27.7 billion, 1,000 or 1.000 or 1 000", // The span keeps the separators; the number feature keeps only the digits.
+                &[
+                    "trade", "of", "#27", "#7", "billion", "#1,000", "or", "#1.000", "or", "#1 000",
+                ],
+            ),
+            (
+                "see https://example.com/a-b or mail feedback@example.com now",
+                &["see", "or", "mail", "now"],
+            ),
+            ("G20 summit. Next", &["G20", "summit", "Next"]),
+            ("2018年欧洲队", &["#2018", "~年欧洲队"]),
+            ("٢٠٢٥ لافروف", &["#٢٠٢٥", "لافروف"]),
+            ("राइडर कप", &["राइडर", "कप"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(tokens(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn stems_and_keys() {
+        let cases = [
+            ("eng", "Elections", Some("elect")),
+            ("tur", "İşbirliğini", Some("işbirlik")),
+            ("pol", "Prezydenta", Some("prezyd")),
+            ("hin", "खिलाड़ियों", Some("खिलाड़")),
+            ("eng", "the", None),
+            ("cmn", "欧洲", Some("欧洲")),
+        ];
+        for (lang, word, want) in cases {
+            let got = term_key(Lang::from_code(lang).unwrap(), word);
+            assert_eq!(got.as_deref(), want, "{lang} {word}");
+        }
+    }
+}
