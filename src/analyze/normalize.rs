@@ -45,7 +45,9 @@ pub fn normalize_word(word: &str, lang: Lang, out: &mut String) {
     let push = |c: char, out: &mut String| match c {
         'I' if dotless => out.push('ı'),
         'İ' => out.push('i'),
-        '\'' | '’' | '\u{00AD}' | '\u{200C}' | '\u{200D}' => {}
+        // Stress marks of dictionaries (виолонче́ль) survive NFC where no precomposed
+        // letter exists; running text does not carry them.
+        '\'' | '’' | '\u{00AD}' | '\u{200C}' | '\u{200D}' | '\u{0300}' | '\u{0301}' => {}
         'ς' => out.push('σ'),
         c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
         c if ('\u{0600}'..='\u{06FF}').contains(&c) => {
@@ -99,6 +101,7 @@ mod tests {
             ("ell", "Λαβρόφ", "λαβρόφ"),
             ("ell", "ΟΔΟΣ", "οδοσ"),
             ("hin", "२०२५", "2025"),
+            ("rus", "виолонче́ль", "виолончель"),
         ] {
             check(lang, input, want);
         }
