@@ -165,7 +165,7 @@ fn set_threads(common: &CommonArgs) -> Result<()> {
 }
 
 impl ClusterArgs {
-    fn into_config(&self) -> Result<Config> {
+    fn to_config(&self) -> Result<Config> {
         let mut c = Config {
             models: model_source(&self.common),
             k: self.k.max(1),
@@ -221,7 +221,7 @@ fn summary(c: &Clustering) -> String {
 
 fn cluster(args: ClusterArgs) -> Result<ExitCode> {
     set_threads(&args.common)?;
-    let config = args.into_config()?;
+    let config = args.to_config()?;
     let inputs = expand_inputs(&args.inputs).context("reading inputs")?;
     let result = cluster_inputs(inputs, &config).context("clustering")?;
     match &args.out {

@@ -289,7 +289,7 @@ pub fn build_lexicons(
     // lang → key → concept → weight
     let mut acc: BTreeMap<Lang, BTreeMap<String, BTreeMap<String, f64>>> = BTreeMap::new();
     let mut add = |lang: Lang, foreign: &str, english: &str, weight: f64| {
-        if lang == Lang::ENG || lang.is_und() || !(weight > 0.0) {
+        if lang == Lang::ENG || lang.is_und() || weight.is_nan() || weight <= 0.0 {
             return;
         }
         let mut words = foreign.split_whitespace();

@@ -367,7 +367,7 @@ pub fn doc_features(
                                     b"x:",
                                     lang.code().as_bytes(),
                                     b":",
-                                    tok.text[starts[i]..end].as_bytes(),
+                                    &tok.text.as_bytes()[starts[i]..end],
                                 ]);
                                 *tf.entry(h).or_default() += weights.local;
                                 i += 1;
