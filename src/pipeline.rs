@@ -347,11 +347,13 @@ fn finish(
         }
     }
     keep.par_sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-    let (docs, feats): (Vec<DocMeta>, Vec<DocFeatures>) =
+    let (docs, mut feats): (Vec<DocMeta>, Vec<DocFeatures>) =
         keep.into_iter().map(|a| (a.meta, a.features)).unzip();
     let t_index = Instant::now();
     let df = document_frequencies(&feats);
     let vecs = sparse_vectors(&feats, &df);
+    // Raw term frequencies are not needed once weighted: free them before the index.
+    feats.iter_mut().for_each(|f| f.features = Vec::new());
     drop(df);
     let dense = dense_projection(&vecs, DENSE_DIM);
     let use_exact = match config.index {
@@ -378,7 +380,11 @@ fn finish(
     }
     let langs: Vec<Lang> = docs.iter().map(|d| d.lang).collect();
     let exact: Vec<u64> = feats.iter().map(|f| f.exact_hash).collect();
-    let sketches: Vec<Vec<u64>> = feats.iter().map(|f| f.sketch.clone()).collect();
+    // The sketches move out: the features are needed below only for their counts.
+    let sketches: Vec<Vec<u64>> = feats
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.sketch))
+        .collect();
     let input = VariantInput {
         vecs: &vecs,
         langs: &langs,
