@@ -641,22 +641,15 @@ def load_cldr(lex, en, names, log):
                 if e and lang != "eng":
                     add_name(names, lang, val, e, "cldr-" + kind)
         if lang != "eng":
-            for key, val in sorted(d["currency"].items()):
-                e = en_data["currency"].get(key)
-                f = clean_piece(val, lang)
-                if e and f:
-                    ec = clean_piece(e, "eng")
-                    if ec and en.ok(ec):
-                        lex.add(lang, f, ec, "cldr", 0.9)
-                        n += 1
-            for key, val in sorted(d["language"].items()):
-                e = en_data["language"].get(key)
-                f = clean_piece(val, lang)
-                if e and f:
-                    ec = clean_piece(e, "eng")
-                    if ec and en.ok(ec):
-                        lex.add(lang, f, ec, "cldr", 0.9)
-                        n += 1
+            for kind in ("currency", "language"):
+                for key, val in sorted(d[kind].items()):
+                    e = en_data[kind].get(key)
+                    f = clean_piece(val, lang)
+                    if e and f:
+                        ec = clean_piece(e, "eng")
+                        if ec and en.ok(ec):
+                            lex.add(lang, f, ec, "cldr", 0.9)
+                            n += 1
             for kind in ("month", "day"):
                 for key, val in sorted(d[kind].items()):
                     e = en_data[kind].get((key[0], "format/wide"))
