@@ -254,15 +254,27 @@ fn analyze_doc(
 
 /// Reads every input, then clusters. IO errors on an input abort; bad records become rejects.
 pub fn cluster_inputs(inputs: Vec<Input>, config: &Config) -> Result<Clustering> {
+    cluster_stream(DocReader::new(inputs), config)
+}
+
+/// Clusters documents already in memory (tests, the library example, benches).
+pub fn cluster_documents(docs: Vec<Document>, config: &Config) -> Result<Clustering> {
+    cluster_stream(docs.into_iter().map(|d| Ok(Ok(d))), config)
+}
+
+/// Analyzes documents batch by batch as they arrive, then clusters them.
+fn cluster_stream(
+    mut items: impl Iterator<Item = Result<Result<Document, Reject>>>,
+    config: &Config,
+) -> Result<Clustering> {
     let models = Models::new(config.models.clone())?;
     let start = Instant::now();
     let mut analyzed: Vec<Analyzed> = Vec::new();
     let mut rejects = Vec::new();
-    let mut reader = DocReader::new(inputs);
     let mut n_read = 0;
     loop {
         let mut batch = Vec::with_capacity(config.batch_size);
-        for item in reader.by_ref() {
+        for item in items.by_ref() {
             match item? {
                 Ok(doc) => batch.push(doc),
                 Err(r) => rejects.push(r),
@@ -283,20 +295,6 @@ pub fn cluster_inputs(inputs: Vec<Input>, config: &Config) -> Result<Clustering>
     let read_secs = start.elapsed().as_secs_f64();
     let mut out = finish(analyzed, rejects, config)?;
     out.stats.n_read = n_read;
-    out.stats.seconds_read_analyze = read_secs;
-    out.stats.seconds_total = start.elapsed().as_secs_f64();
-    Ok(out)
-}
-
-/// Clusters documents already in memory (tests, the library example, benches).
-pub fn cluster_documents(docs: Vec<Document>, config: &Config) -> Result<Clustering> {
-    let models = Models::new(config.models.clone())?;
-    let start = Instant::now();
-    let n = docs.len();
-    let analyzed = analyze_batch(docs, &models, &config.weights);
-    let read_secs = start.elapsed().as_secs_f64();
-    let mut out = finish(analyzed, Vec::new(), config)?;
-    out.stats.n_read = n;
     out.stats.seconds_read_analyze = read_secs;
     out.stats.seconds_total = start.elapsed().as_secs_f64();
     Ok(out)
