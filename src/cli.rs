@@ -282,17 +282,24 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.coverage {
-        let mut per_lang: std::collections::BTreeMap<&str, (usize, u64, u64)> = Default::default();
-        for doc in &docs {
-            let lang = forced
-                .or(doc.lang)
-                .unwrap_or_else(|| detect_lang(&doc.text));
-            let f = tidings::pivot::doc_features(&doc.text, lang, &models, &Default::default());
-            let e = per_lang.entry(lang.code()).or_default();
-            e.0 += 1;
-            e.1 += u64::from(f.n_content);
-            e.2 += u64::from(f.n_pivoted);
-        }
+        let feats: Vec<(Lang, tidings::pivot::DocFeatures)> = docs
+            .iter()
+            .map(|doc| {
+                let lang = forced
+                    .or(doc.lang)
+                    .unwrap_or_else(|| detect_lang(&doc.text));
+                (
+                    lang,
+                    tidings::pivot::doc_features(&doc.text, lang, &models, &Default::default()),
+                )
+            })
+            .collect();
+        let mut per_lang: Vec<_> =
+            tidings::pivot::coverage_by_lang(feats.iter().map(|(l, f)| (*l, f)))
+                .into_iter()
+                .map(|(l, counts)| (l.code(), counts))
+                .collect();
+        per_lang.sort_by_key(|(code, _)| *code);
         writeln!(out, "lang\tdocs\tcontent_words\tpivoted\tcoverage")?;
         for (lang, (n, content, pivoted)) in per_lang {
             let share = pivoted as f64 / content.max(1) as f64;

@@ -9,7 +9,7 @@ use crate::cluster::{build_knn_graph, cluster_stories, ClusterConfig, KnnGraph};
 use crate::document::{Day, DocReader, Document, Input, Reject};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::{ModelSource, Models};
-use crate::pivot::{doc_features, DocFeatures, FeatureWeights};
+use crate::pivot::{coverage_by_lang, doc_features, DocFeatures, FeatureWeights};
 use crate::story::{build_story, ArticleConfig, Story, VariantInput};
 use crate::vectorize::{
     dense_projection, document_frequencies, sparse_vectors, SparseVec, DENSE_DIM,
@@ -411,13 +411,7 @@ fn finish(
         seconds_cluster: t_cluster.elapsed().as_secs_f64(),
         ..Default::default()
     };
-    let mut per_lang: std::collections::BTreeMap<Lang, (usize, u64, u64)> = Default::default();
-    for (d, f) in docs.iter().zip(&feats) {
-        let e = per_lang.entry(d.lang).or_default();
-        e.0 += 1;
-        e.1 += f.n_content as u64;
-        e.2 += f.n_pivoted as u64;
-    }
+    let per_lang = coverage_by_lang(docs.iter().map(|d| d.lang).zip(&feats));
     stats.languages = per_lang.iter().map(|(l, e)| (*l, e.0)).collect();
     stats.coverage = per_lang
         .iter()

@@ -437,6 +437,21 @@ pub fn doc_features(
     out
 }
 
+/// Per language: (documents, content words, content words that reached a pivot
+/// concept). The share of the last two is the lexicon's coverage.
+pub fn coverage_by_lang<'a>(
+    docs: impl Iterator<Item = (Lang, &'a DocFeatures)>,
+) -> std::collections::BTreeMap<Lang, (usize, u64, u64)> {
+    let mut per_lang: std::collections::BTreeMap<Lang, (usize, u64, u64)> = Default::default();
+    for (lang, f) in docs {
+        let e = per_lang.entry(lang).or_default();
+        e.0 += 1;
+        e.1 += u64::from(f.n_content);
+        e.2 += u64::from(f.n_pivoted);
+    }
+    per_lang
+}
+
 /// Jaccard similarity estimated from two bottom-k sketches.
 pub fn sketch_jaccard(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() || b.is_empty() {
