@@ -7,12 +7,13 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tidings::analyze::TokenKind;
 use tidings::document::{expand_inputs, DocReader};
 use tidings::lang::{detect_lang, Lang};
 use tidings::lexicon::{build_lexicons, ModelSource, Models};
 use tidings::output::{write_assignments, write_rejects, write_stories};
 use tidings::pipeline::{cluster_inputs, Clustering, Config, IndexKind};
-use tidings::pivot::cached_word;
+use tidings::pivot::{cached_word, segment_ideo, Match, TermInfo};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -29,7 +30,8 @@ pub struct Cli {
 enum Command {
     /// Cluster documents into stories, with their articles and variants.
     Cluster(ClusterArgs),
-    /// Print each token with its language, term, key and pivot concepts (TSV).
+    /// Print each token with its language, normalized term, stem and pivot concepts (TSV
+    /// `id lang token term stem pivots`; `~concept` marks a transliteration guess).
     Analyze(AnalyzeArgs),
     /// Score a clustering against gold labels (or cluster INPUTS first, then score).
     Eval(EvalArgs),
@@ -308,41 +310,74 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "id\tlang\ttoken\tterm\tpivots")?;
+    writeln!(out, "id\tlang\ttoken\tterm\tstem\tpivots")?;
     for doc in docs {
         let lang = forced
             .or(doc.lang)
             .unwrap_or_else(|| detect_lang(&doc.text));
-        let lex = models.get(lang);
-        let mut rows = Vec::new();
-        tidings::analyze::tokenize(&doc.text, |tok| rows.push((tok.text.to_string(), tok.kind)));
-        for (token, kind) in rows {
-            if kind != tidings::analyze::TokenKind::Word {
-                writeln!(out, "{}\t{lang}\t{token}\t{token}\t{:?}", doc.id, kind)?;
-                continue;
-            }
-            let info = cached_word(lang, &token, &models);
-            let pivots = if info.stop {
-                "(stopword)".to_string()
-            } else if lang == Lang::ENG {
-                format!("{}:1.00", info.key)
-            } else {
-                let named = lex.map(|l| l.lookup_named(&info.key)).unwrap_or_default();
-                if named.is_empty() {
-                    format!("({:?})", info.matched)
+        let mut rows: Vec<(String, String, String, String)> = Vec::new();
+        tidings::analyze::tokenize(&doc.text, |tok| match tok.kind {
+            TokenKind::Number => rows.push((
+                tok.text.into(),
+                tok.text.into(),
+                tok.text.into(),
+                "(number)".into(),
+            )),
+            TokenKind::Ideo => segment_ideo(tok.text, lang, &models, |start, end, matched| {
+                let word = &tok.text[start..end];
+                if matched {
+                    let info = cached_word(lang, word, &models);
+                    rows.push((
+                        word.into(),
+                        info.term.to_string(),
+                        info.key.to_string(),
+                        describe_pivots(&info, lang, &models),
+                    ));
                 } else {
-                    named
-                        .iter()
-                        .map(|(c, w)| format!("{c}:{w:.2}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    rows.push((word.into(), word.into(), word.into(), "(no word)".into()));
                 }
-            };
-            writeln!(out, "{}\t{lang}\t{token}\t{}\t{pivots}", doc.id, info.key)?;
+            }),
+            TokenKind::Word => {
+                let info = cached_word(lang, tok.text, &models);
+                rows.push((
+                    tok.text.into(),
+                    info.term.to_string(),
+                    info.key.to_string(),
+                    describe_pivots(&info, lang, &models),
+                ));
+            }
+        });
+        for (token, term, stem, pivots) in rows {
+            writeln!(out, "{}\t{lang}\t{token}\t{term}\t{stem}\t{pivots}", doc.id)?;
         }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `pivots` column of `tidings analyze`: `concept:weight …` from the lexicon (or
+/// the English word itself), `~concept:weight` for a transliteration guess.
+fn describe_pivots(info: &TermInfo, lang: Lang, models: &Models) -> String {
+    let named = |c: &str, w: f32| format!("{c}:{w:.2}");
+    match (info.stop, info.matched, info.source_key.as_deref()) {
+        (true, _, _) => "(stopword)".into(),
+        (_, Some(Match::Lexicon), Some(k)) => models
+            .get(lang)
+            .map(|lex| {
+                lex.lookup_named(k)
+                    .into_iter()
+                    .map(|(c, w)| named(c, w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default(),
+        (_, Some(Match::Pivot), Some(k)) => named(k, 1.0),
+        (_, Some(Match::Fallback), Some(k)) => {
+            let w = info.concepts.first().map_or(0.0, |c| c.1);
+            format!("~{}", named(k, w))
+        }
+        _ => "(none)".into(),
+    }
 }
 
 fn eval(args: EvalArgs) -> Result<ExitCode> {

@@ -7,7 +7,9 @@
 //! File format, one file per language, `models/lexicons/{lang}.tsv.gz`, sorted, UTF-8:
 //! `key<TAB>concept:weight concept:weight …` where `key` is the term key
 //! ([`crate::analyze::term_key`]) of a word of that language and each concept is an
-//! English term key. Weights of one key are L2-normalized.
+//! English term key. Weights of one key are L2-normalized. A line
+//! `key<TAB>=lemma_key` makes an inflected form share its lemma's concepts (written
+//! once, so inflection lists cost a line per form, not a copy of the senses).
 //!
 //! English is the pivot: an English term key *is* its concept, so there is no
 //! `eng` file.
@@ -55,7 +57,10 @@ mod bundled {
 
 /// One language's lexicon.
 pub struct Lexicon {
-    entries: FxHashMap<Box<str>, Box<[(u32, f32)]>>,
+    /// Term key → index into `senses`; an inflected form and its lemma share one.
+    entries: FxHashMap<Box<str>, u32>,
+    /// Concepts of each entry, as (index into `concept_ids`, weight).
+    senses: Vec<Box<[(u32, f32)]>>,
     concept_names: Vec<Box<str>>,
     concept_ids: Vec<ConceptId>,
 }
@@ -69,45 +74,65 @@ impl Lexicon {
             path: source.into(),
             source: e,
         })?;
-        let mut entries = FxHashMap::with_capacity_and_hasher(text.len() / 32, Default::default());
-        let mut index: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let bad = |line: usize, what: &str| Error::Parse {
+            file: source.to_string(),
+            line,
+            message: what.to_string(),
+        };
+        let mut entries = FxHashMap::with_capacity_and_hasher(text.len() / 24, Default::default());
+        let mut senses: Vec<Box<[(u32, f32)]>> = Vec::with_capacity(text.len() / 48);
+        let mut aliases: Vec<(&str, &str, usize)> = Vec::new();
+        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
         let mut concept_names: Vec<Box<str>> = Vec::new();
         for (n, line) in text.lines().enumerate() {
-            let bad = |what: &str| Error::Parse {
-                file: source.to_string(),
-                line: n + 1,
-                message: what.to_string(),
-            };
             let (key, rest) = line
                 .split_once('\t')
-                .ok_or_else(|| bad("expected key<TAB>concepts"))?;
+                .ok_or_else(|| bad(n + 1, "expected key<TAB>concepts"))?;
+            if let Some(target) = rest.strip_prefix('=') {
+                // Resolved below: the lemma's line may come later in the file.
+                aliases.push((key, target, n + 1));
+                continue;
+            }
             let mut concepts = Vec::new();
             for item in rest.split(' ').filter(|s| !s.is_empty()) {
                 let (c, w) = item
                     .rsplit_once(':')
-                    .ok_or_else(|| bad("expected concept:weight"))?;
-                let w: f32 = w.parse().map_err(|_| bad("weight is not a number"))?;
+                    .ok_or_else(|| bad(n + 1, "expected concept:weight"))?;
+                let w: f32 = w
+                    .parse()
+                    .map_err(|_| bad(n + 1, "weight is not a number"))?;
                 let next = concept_names.len() as u32;
-                let idx = *index.entry(c.into()).or_insert_with(|| {
+                let idx = *index.entry(c).or_insert_with(|| {
                     concept_names.push(c.into());
                     next
                 });
                 concepts.push((idx, w));
             }
-            entries.insert(key.into(), concepts.into_boxed_slice());
+            entries.insert(key.into(), senses.len() as u32);
+            senses.push(concepts.into_boxed_slice());
+        }
+        for (key, target, line) in aliases {
+            let &sense = entries
+                .get(target)
+                .ok_or_else(|| bad(line, "alias to a key that has no concepts"))?;
+            entries.insert(key.into(), sense);
         }
         let concept_ids = concept_names.iter().map(|c| concept_id(c)).collect();
         Ok(Lexicon {
             entries,
+            senses,
             concept_names,
             concept_ids,
         })
     }
 
+    fn senses(&self, key: &str) -> Option<&[(u32, f32)]> {
+        self.entries.get(key).map(|&i| &*self.senses[i as usize])
+    }
+
     /// Pivot concepts of a term key, as (concept id, weight).
     pub fn lookup(&self, key: &str) -> Option<impl Iterator<Item = (ConceptId, f32)> + '_> {
-        self.entries
-            .get(key)
+        self.senses(key)
             .map(|cs| cs.iter().map(|&(i, w)| (self.concept_ids[i as usize], w)))
     }
 
@@ -118,8 +143,7 @@ impl Lexicon {
 
     /// Pivot concepts of a term key with their names, for `tidings analyze`.
     pub fn lookup_named(&self, key: &str) -> Vec<(&str, f32)> {
-        self.entries
-            .get(key)
+        self.senses(key)
             .map(|cs| {
                 cs.iter()
                     .map(|&(i, w)| (&*self.concept_names[i as usize], w))
@@ -393,12 +417,14 @@ pub fn build_lexicons(
             acc.entry(l).or_default().insert(key, concepts);
         }
     }
+    let mut aliases = lemma_aliases(&raw.join("lemmas"), &acc, &read)?;
     std::fs::create_dir_all(out).map_err(|e| Error::Io {
         path: out.to_path_buf(),
         source: e,
     })?;
     let mut written = Vec::new();
     for (lang, keys) in acc {
+        let aliases = aliases.remove(&lang).unwrap_or_default();
         let path = out.join(format!("{}.tsv.gz", lang.code()));
         let file = std::fs::File::create(&path).map_err(|e| Error::Io {
             path: path.clone(),
@@ -412,7 +438,12 @@ pub fn build_lexicons(
             path: path.clone(),
             source: e,
         };
+        let mut alias_iter = aliases.iter().peekable();
         for (key, concepts) in &keys {
+            // Both are sorted and disjoint: merge them into one sorted file.
+            while let Some((form, lemma)) = alias_iter.next_if(|(form, _)| *form < key) {
+                writeln!(gz, "{form}\t={lemma}").map_err(io)?;
+            }
             let mut cs: Vec<(&String, f64)> = concepts.iter().map(|(c, w)| (c, *w)).collect();
             cs.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             cs.truncate(MAX_CONCEPTS);
@@ -425,8 +456,67 @@ pub fn build_lexicons(
                 .collect();
             writeln!(gz, "{key}\t{}", line.join(" ")).map_err(io)?;
         }
+        for (form, lemma) in alias_iter {
+            writeln!(gz, "{form}\t={lemma}").map_err(io)?;
+        }
         gz.finish().map_err(io)?;
-        written.push((lang, keys.len()));
+        written.push((lang, keys.len() + aliases.len()));
     }
     Ok(written)
+}
+
+/// Reads `lemmas/{lang}.tsv` (`form<TAB>lemma`, from an inflection list) and returns,
+/// per language, form key → lemma key for forms whose key the lexicon lacks while
+/// their lemma's key has concepts: German "wurde" reaches "werden", Polish "osób"
+/// reaches "osoba". A form key reached from several lemmas (stemming merges forms)
+/// goes to the lemma most of its forms name, then the first in sort order.
+fn lemma_aliases(
+    dir: &Path,
+    acc: &BTreeMap<Lang, BTreeMap<String, BTreeMap<String, f64>>>,
+    read: &dyn Fn(&Path) -> Result<String, Error>,
+) -> Result<BTreeMap<Lang, BTreeMap<String, String>>, Error> {
+    let mut out = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for (&lang, keys) in acc {
+        let path = dir.join(format!("{}.tsv", lang.code()));
+        if !path.is_file() {
+            continue;
+        }
+        let text = read(&path)?;
+        let mut votes: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+        for line in text.lines() {
+            let Some((form, lemma)) = line.split_once('\t') else {
+                continue;
+            };
+            if form.contains(' ') || lemma.contains(' ') {
+                continue;
+            }
+            let (Some(fk), Some(lk)) = (term_key(lang, form), term_key(lang, lemma)) else {
+                continue;
+            };
+            if fk == lk || keys.contains_key(&fk) || !keys.contains_key(&lk) {
+                continue;
+            }
+            if fk.chars().count() < 2 && !crate::analyze::is_ideographic(&fk) {
+                continue;
+            }
+            *votes.entry(fk).or_default().entry(lk).or_default() += 1;
+        }
+        let chosen: BTreeMap<String, String> = votes
+            .into_iter()
+            .filter_map(|(fk, lemmas)| {
+                // max_by_key keeps the last maximum: iterate in reverse for the first.
+                let lk = lemmas
+                    .into_iter()
+                    .rev()
+                    .max_by_key(|(_, n)| *n)
+                    .map(|(lk, _)| lk)?;
+                Some((fk, lk))
+            })
+            .collect();
+        out.insert(lang, chosen);
+    }
+    Ok(out)
 }

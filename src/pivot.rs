@@ -21,6 +21,9 @@ use std::rc::Rc;
 
 pub type FeatureId = u64;
 
+/// Weighted pivot concepts of one word.
+type Concepts = Vec<(FeatureId, f32)>;
+
 /// How a content word was matched to pivot concepts.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Match {
@@ -42,6 +45,9 @@ pub struct TermInfo {
     pub key: Box<str>,
     pub stop: bool,
     pub matched: Option<Match>,
+    /// The key whose concepts were taken: the lexicon key that matched (after suffix
+    /// stripping, perhaps), or the English key of the transliteration fallback.
+    pub source_key: Option<Box<str>>,
     /// Pivot concepts with weights (empty for stopwords).
     pub concepts: Box<[(FeatureId, f32)]>,
     /// The phonetic name key's feature id, if the word can be a name.
@@ -105,14 +111,16 @@ const TUR_SUFFIXES: &[&str] = &[
     "e",
 ];
 
+/// Looks `key`, then `term`, then shortened forms of `term` up in `lang`'s lexicon;
+/// returns the lexicon key that matched and its concepts.
 fn lookup_with_fallbacks(
     lang: Lang,
     term: &str,
     key: &str,
     models: &Models,
-) -> Option<Vec<(FeatureId, f32)>> {
+) -> Option<(Box<str>, Concepts)> {
     let lex = models.get(lang)?;
-    let collect = |k: &str| lex.lookup(k).map(|it| it.collect::<Vec<_>>());
+    let collect = |k: &str| lex.lookup(k).map(|it| (k.into(), it.collect::<Vec<_>>()));
     if let Some(c) = collect(key) {
         return Some(c);
     }
@@ -167,28 +175,31 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
             key: "".into(),
             stop: true,
             matched: None,
+            source_key: None,
             concepts: Box::new([]),
             name: None,
         };
     }
     let key = analyze::stem(lang, &buf);
-    let (matched, concepts) = if lang == Lang::ENG {
-        (Some(Match::Pivot), vec![(concept_id(&key), 1.0)])
-    } else if let Some(c) = lookup_with_fallbacks(lang, &buf, &key, models) {
-        (Some(Match::Lexicon), c)
+    let (matched, source_key, concepts) = if lang == Lang::ENG {
+        let c = vec![(concept_id(&key), 1.0)];
+        (Some(Match::Pivot), Some(key.as_str().into()), c)
+    } else if let Some((k, c)) = lookup_with_fallbacks(lang, &buf, &key, models) {
+        (Some(Match::Lexicon), Some(k), c)
     } else if !is_latin_word(&buf) {
         // Transliterated Arabic or Cyrillic rarely spells an English word; names are
         // caught by the name key instead.
-        (None, vec![])
+        (None, None, vec![])
     } else {
         let latin = transliterate(&buf);
         match analyze::term_key(Lang::ENG, &latin) {
-            Some(k) if k.len() >= 3 && !lang.is_und() => (
-                Some(Match::Fallback),
-                vec![(concept_id(&k), FALLBACK_WEIGHT)],
-            ),
-            Some(k) if k.len() >= 3 => (Some(Match::Fallback), vec![(concept_id(&k), 1.0)]),
-            _ => (None, vec![]),
+            Some(k) if k.len() >= 3 => {
+                // Undetermined text has no lexicon to prefer: its guess counts fully.
+                let w = if lang.is_und() { 1.0 } else { FALLBACK_WEIGHT };
+                let c = vec![(concept_id(&k), w)];
+                (Some(Match::Fallback), Some(k.into()), c)
+            }
+            _ => (None, None, vec![]),
         }
     };
     // Words of caseless scripts that no lexicon knows are likely names; in cased
@@ -203,8 +214,46 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         key: key.into(),
         stop: false,
         matched,
+        source_key,
         concepts: concepts.into_boxed_slice(),
         name,
+    }
+}
+
+/// Segments a run of Han/Kana characters by forward maximum matching against
+/// `lang`'s lexicon: the longest dictionary word (up to [`MAX_WORD_CHARS`]) starting
+/// at a character is one word. Calls `f(start, end, matched)` with byte offsets for
+/// each word, and with `matched == false` for each character no word starts at.
+pub fn segment_ideo(
+    text: &str,
+    lang: Lang,
+    models: &Models,
+    mut f: impl FnMut(usize, usize, bool),
+) {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let n_chars = starts.len() - 1;
+    let lex = models.get(lang);
+    let mut i = 0;
+    while i < n_chars {
+        let word_end = lex.and_then(|lex| {
+            (i + 1..=n_chars.min(i + MAX_WORD_CHARS))
+                .rev()
+                .find(|&j| lex.contains(&text[starts[i]..starts[j]]))
+        });
+        match word_end {
+            Some(j) => {
+                f(starts[i], starts[j], true);
+                i = j;
+            }
+            None => {
+                f(starts[i], starts[i + 1], false);
+                i += 1;
+            }
+        }
     }
 }
 
@@ -326,54 +375,37 @@ pub fn doc_features(
                     (h, (buf.len() >= 2).then_some(h), weights.number)
                 }
                 TokenKind::Ideo => {
-                    let starts: Vec<usize> = tok
-                        .text
-                        .char_indices()
-                        .map(|(i, _)| i)
-                        .chain([tok.text.len()])
-                        .collect();
-                    let n_chars = starts.len() - 1;
-                    let lex = models.get(lang);
-                    let mut i = 0;
-                    while i < n_chars {
-                        // Forward maximum matching against the lexicon: the longest
-                        // dictionary word starting here is one word.
-                        let word_end = lex.and_then(|lex| {
-                            (i + 1..=n_chars.min(i + MAX_WORD_CHARS))
-                                .rev()
-                                .find(|&j| lex.contains(&tok.text[starts[i]..starts[j]]))
-                        });
+                    segment_ideo(tok.text, lang, models, |start, end, matched| {
                         out.n_words += 1;
-                        match word_end {
-                            Some(j) => {
-                                let info =
-                                    cached_word(lang, &tok.text[starts[i]..starts[j]], models);
-                                if !info.stop {
-                                    out.n_content += 1;
-                                    out.n_pivoted += 1;
-                                    let w = if j - i == 1 { SINGLE_CHAR_WEIGHT } else { 1.0 };
-                                    for &(c, cw) in info.concepts.iter() {
-                                        *tf.entry(c).or_default() += w * cw;
-                                    }
-                                }
-                                i = j;
+                        out.n_content += 1;
+                        if matched {
+                            let info = cached_word(lang, &tok.text[start..end], models);
+                            if info.stop {
+                                out.n_content -= 1;
+                                return;
                             }
-                            None => {
-                                // No word here: the character bigram (or the lone last
-                                // character), which matches only the same language.
-                                out.n_content += 1;
-                                let end = starts[(i + 2).min(n_chars)];
-                                let h = stable_hash_parts(&[
-                                    b"x:",
-                                    lang.code().as_bytes(),
-                                    b":",
-                                    &tok.text.as_bytes()[starts[i]..end],
-                                ]);
-                                *tf.entry(h).or_default() += weights.local;
-                                i += 1;
+                            out.n_pivoted += 1;
+                            let single = tok.text[start..end].chars().nth(1).is_none();
+                            let w = if single { SINGLE_CHAR_WEIGHT } else { 1.0 };
+                            for &(c, cw) in info.concepts.iter() {
+                                *tf.entry(c).or_default() += w * cw;
                             }
+                        } else {
+                            // No word here: the character bigram (or the lone last
+                            // character), which matches only the same language.
+                            let bigram_end = tok.text[end..]
+                                .chars()
+                                .next()
+                                .map_or(end, |c| end + c.len_utf8());
+                            let h = stable_hash_parts(&[
+                                b"x:",
+                                lang.code().as_bytes(),
+                                b":",
+                                &tok.text.as_bytes()[start..bigram_end],
+                            ]);
+                            *tf.entry(h).or_default() += weights.local;
                         }
-                    }
+                    });
                     (stable_hash(tok.text.as_bytes()), None, 0.0)
                 }
                 TokenKind::Word => {

@@ -222,6 +222,32 @@ static STEMMERS: LazyLock<Vec<Option<Stemmer>>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Turkish and Azeri write case endings on names after an apostrophe (Kahire’de,
+/// Rusya'nın), which the tokenizer splits off as words of their own. They carry no
+/// topic: treated as stopwords. Endings that are also common words (su "water",
+/// tur "tour", ün "fame") are left out; un "flour" and in "den" are rare in news
+/// and follow many names (Lavrov'un, Putin'in).
+const APOSTROPHE_SUFFIXES: &[(&str, &[&str])] = &[
+    (
+        "tur",
+        &[
+            "ı", "i", "u", "ü", "yı", "yi", "yu", "yü", "a", "e", "ye", "da", "ta", "te", "dan",
+            "den", "nın", "nin", "nun", "nün", "ın", "un", "in", "la", "le", "yla", "yle", "daki",
+            "deki", "taki", "teki", "ndaki", "ndeki", "nda", "nde", "ndan", "nden", "na", "nı",
+            "ni", "nu", "nü", "dır", "dir", "dür", "tır", "tir", "lar", "ler", "ları", "leri",
+            "larda", "lerde", "ların", "lerin", "yken", "yı", "sı", "si", "sü", "lı", "li", "lu",
+            "lü",
+        ],
+    ),
+    (
+        "aze",
+        &[
+            "ı", "i", "u", "ü", "a", "ə", "da", "də", "dan", "dən", "nın", "nin", "nun", "nün",
+            "ın", "la", "lə", "dakı", "dəki", "nda", "ndə", "ndan", "ndən", "na", "nə", "nı", "ni",
+        ],
+    ),
+];
+
 /// Stopword sets per language: NLTK's list where it has one (conservative), else stopwords-iso.
 static STOPWORDS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
     crate::lang::LANGS
@@ -236,7 +262,11 @@ static STOPWORDS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
                 .unwrap_or(&[]);
             let lang = crate::lang::Lang::from_code(info.code).unwrap_or(Lang::UND);
             let mut buf = String::new();
-            for w in list {
+            let extra = APOSTROPHE_SUFFIXES
+                .iter()
+                .filter(|(code, _)| *code == info.code)
+                .flat_map(|(_, words)| words.iter());
+            for w in list.iter().chain(extra) {
                 normalize_word(w, lang, &mut buf);
                 set.insert(buf.clone());
             }
@@ -264,7 +294,13 @@ fn lang_index(lang: Lang) -> usize {
 /// their normalized form.
 pub fn stem(lang: Lang, term: &str) -> String {
     match &STEMMERS[lang_index(lang)] {
-        Some(s) => s.stem(term).into_owned(),
+        // rust-stemmers 1.2's Greek stemmer slices inside a character on a few
+        // words (ανεύρετε, αντίθετε): a stemmer bug must not end the run, so the
+        // word is kept unstemmed instead. (The binary's panic hook keeps it quiet.)
+        Some(s) => {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.stem(term).into_owned()))
+                .unwrap_or_else(|_| term.to_owned())
+        }
         None if !lang.is_und() && matches!(script_of(term), Script::Latin | Script::Cyrillic) => {
             term.chars().take(TRUNCATE_CHARS).collect()
         }
@@ -429,6 +465,9 @@ mod tests {
             ("hin", "खिलाड़ियों", Some("खिलाड़")),
             ("eng", "the", None),
             ("cmn", "欧洲", Some("欧洲")),
+            // rust-stemmers panics on these: the word stays as it is.
+            ("ell", "ανεύρετε", Some("ανεύρετε")),
+            ("ell", "Αντίθετε", Some("αντίθετε")),
         ];
         for (lang, word, want) in cases {
             let got = term_key(Lang::from_code(lang).unwrap(), word);

