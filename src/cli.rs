@@ -12,8 +12,9 @@ use tidings::document::{expand_inputs, DocReader};
 use tidings::lang::{detect_lang, Lang};
 use tidings::lexicon::{build_lexicons, ModelSource, Models};
 use tidings::output::{write_assignments, write_rejects, write_stories};
-use tidings::pipeline::{cluster_inputs, Clustering, Config, IndexKind};
+use tidings::pipeline::{cluster_inputs, Clustering, Config, IndexKind, SWEEP_THRESHOLDS};
 use tidings::pivot::{cached_word, segment_ideo, Match, TermInfo};
+use tidings::plot::sweep_svg;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -102,6 +103,16 @@ pub struct EvalArgs {
     /// ISO 639-3 codes), e.g. the languages that have lexicons.
     #[arg(long, value_delimiter = ',')]
     langs: Vec<String>,
+    /// Also score the stories at several thresholds (reading and indexing once):
+    /// 0.02 to 0.2, or those of --sweep-thresholds.
+    #[arg(long)]
+    sweep: bool,
+    /// Story thresholds of the sweep, comma-separated (implies --sweep).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    sweep_thresholds: Vec<f32>,
+    /// Draw the sweep as an SVG plot into this file (implies --sweep).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
     #[command(flatten)]
     cluster: EvalClusterArgs,
 }
@@ -380,10 +391,53 @@ fn describe_pivots(info: &TermInfo, lang: Lang, models: &Models) -> String {
     }
 }
 
+impl EvalArgs {
+    /// The thresholds to sweep, sorted and distinct; empty when there is no sweep.
+    fn sweep_thresholds(&self) -> Result<Vec<f32>> {
+        if !self.sweep && self.sweep_thresholds.is_empty() && self.plot.is_none() {
+            return Ok(Vec::new());
+        }
+        anyhow::ensure!(
+            self.assignments.is_none(),
+            "a threshold sweep (--sweep, --sweep-thresholds, --plot) clusters the input \
+             documents at each threshold; it cannot rescore the fixed --assignments"
+        );
+        let mut ts = if self.sweep_thresholds.is_empty() {
+            SWEEP_THRESHOLDS.to_vec()
+        } else {
+            self.sweep_thresholds.clone()
+        };
+        if let Some(t) = ts.iter().find(|t| !(0.0..=1.0).contains(*t)) {
+            anyhow::bail!("--sweep-thresholds: {t} is not between 0 and 1");
+        }
+        ts.sort_by(f32::total_cmp);
+        ts.dedup();
+        Ok(ts)
+    }
+}
+
+/// The corpus as people call it: the input file names without `.jsonl`/`.gz`.
+fn corpus_name(inputs: &[PathBuf]) -> String {
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into());
+            let name = name.strip_suffix(".gz").unwrap_or(&name);
+            name.strip_suffix(".jsonl").unwrap_or(name).to_owned()
+        })
+        .collect();
+    names.join(" + ")
+}
+
 fn eval(args: EvalArgs) -> Result<ExitCode> {
-    use tidings::eval::{evaluate, Assignments, GoldLabels};
+    use tidings::eval::{evaluate, score_sweep, Assignments, GoldLabels};
+    let sweep = args.sweep_thresholds()?;
     let gold = GoldLabels::read(&args.gold)?;
     let mut headlines: std::collections::HashMap<String, String> = Default::default();
+    let mut ids: Vec<String> = Vec::new();
+    let mut points = Vec::new();
     let pred = match &args.assignments {
         Some(p) => Assignments::read(p)?,
         None => {
@@ -394,13 +448,23 @@ fn eval(args: EvalArgs) -> Result<ExitCode> {
             set_threads(&args.cluster.common)?;
             let mut config = Config {
                 models: model_source(&args.cluster.common),
+                sweep,
                 ..Config::default()
             };
             config.cluster.threshold = args.cluster.threshold;
             config.article.threshold = args.cluster.article_threshold;
-            let result =
+            let mut result =
                 cluster_inputs(expand_inputs(&args.inputs)?, &config).context("clustering")?;
             eprintln!("{}", summary(&result));
+            if !result.sweep.is_empty() {
+                eprintln!(
+                    "tidings: sweep of {} thresholds: {:.2} s",
+                    result.sweep.len(),
+                    result.stats.seconds_sweep
+                );
+                ids = result.docs.iter().map(|d| d.id.clone()).collect();
+                points = std::mem::take(&mut result.sweep);
+            }
             let mut buf = Vec::new();
             write_assignments(&result, &mut buf)?;
             headlines = result
@@ -420,7 +484,24 @@ fn eval(args: EvalArgs) -> Result<ExitCode> {
         let pred = pred.retain_ids(|id| kept.contains(id));
         (gold, pred)
     };
-    let report = evaluate(&gold, &pred);
+    let mut report = evaluate(&gold, &pred);
+    // Ids outside the gold labels (e.g. other languages with --langs) are ignored
+    // by the scoring, so the sweep needs no filtering of its own.
+    report.sweep = score_sweep(
+        &gold,
+        &ids,
+        points
+            .iter()
+            .map(|p| (p.threshold, p.story_of_doc.as_slice())),
+    );
+    if let Some(path) = &args.plot {
+        let mut corpus = corpus_name(&args.inputs);
+        if !args.langs.is_empty() {
+            corpus = format!("{corpus} ({})", args.langs.join(","));
+        }
+        std::fs::write(path, sweep_svg(&corpus, &report.sweep))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -33,6 +33,24 @@ pub struct KnnGraph {
     pub edges: Vec<Edge>,
 }
 
+impl KnnGraph {
+    /// The edges at or above `floor`. A graph built at a lower floor holds every
+    /// edge a graph built at this one would (the neighbour queries do not depend on
+    /// the floor, and an edge's weight is the same from both ends), so this equals
+    /// building the graph again at `floor`, without the index.
+    pub fn above(&self, floor: f32) -> KnnGraph {
+        KnnGraph {
+            n_docs: self.n_docs,
+            edges: self
+                .edges
+                .iter()
+                .filter(|e| e.sim >= floor)
+                .copied()
+                .collect(),
+        }
+    }
+}
+
 /// Queries the index for every document's `k` nearest neighbours and re-scores each
 /// candidate pair exactly with the sparse vectors, so the graph's weights (and all that
 /// follows) do not depend on the index's approximations. Edges below `floor` are dropped.

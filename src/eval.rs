@@ -399,6 +399,26 @@ impl Assignments {
         self.ids.is_empty()
     }
 
+    /// Documents `ids` assigned to story `labels` (no article column), as a
+    /// clustering in memory gives them; story names are the labels' numbers.
+    ///
+    /// # Panics
+    /// When the two slices differ in length.
+    pub fn from_labels(ids: &[String], labels: &[u32]) -> Assignments {
+        assert_eq!(ids.len(), labels.len(), "one label per id");
+        let mut stories = Interner::default();
+        Assignments {
+            ids: ids.to_vec(),
+            story: labels
+                .iter()
+                .map(|l| stories.intern(&l.to_string()))
+                .collect(),
+            article: None,
+            story_names: stories.names,
+            article_names: Vec::new(),
+        }
+    }
+
     /// Article label of row `row`: the article column, or the story when absent.
     fn article_of(&self, row: usize) -> u32 {
         self.article.as_ref().map_or(self.story[row], |a| a[row])
@@ -836,6 +856,90 @@ pub struct EvalReport {
     pub over_merged: Vec<OverMerged>,
     /// Up to [`WORST_N`] gold stories spread over the most predicted stories.
     pub split: Vec<SplitStory>,
+    /// Story scores at several thresholds, when the run swept them ([`score_sweep`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<SweepRow>,
+}
+
+/// Story-level scores of one clustering of a threshold sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepRow {
+    pub threshold: f32,
+    /// Predicted stories over the gold documents (as [`LevelScores::n_pred_clusters`]).
+    pub n_stories: usize,
+    pub pairwise: Prf,
+    pub b_cubed: Prf,
+    /// Gold same-story pairs of documents in different languages kept together.
+    pub cross_lingual: PairRecall,
+    /// A row with the highest story B-cubed F1 (several when they tie: neighbouring
+    /// thresholds often cut the same stories).
+    pub best: bool,
+}
+
+/// Scores the clusterings of a threshold sweep, one row per `(threshold, labels)`
+/// in the order given; `labels[i]` is the story of document `ids[i]`. Each row has
+/// the story scores [`evaluate`] gives for the same labels.
+///
+/// # Panics
+/// When some `labels` is not as long as `ids`.
+pub fn score_sweep<'a>(
+    gold: &GoldLabels,
+    ids: &[String],
+    points: impl IntoIterator<Item = (f32, &'a [u32])>,
+) -> Vec<SweepRow> {
+    let mut rows: Vec<SweepRow> = points
+        .into_iter()
+        .map(|(threshold, labels)| {
+            let r = evaluate(gold, &Assignments::from_labels(ids, labels));
+            SweepRow {
+                threshold,
+                n_stories: r.story.n_pred_clusters,
+                pairwise: r.story.pairwise,
+                b_cubed: r.story.b_cubed,
+                cross_lingual: r.story_pairs_by_lang.cross,
+                best: false,
+            }
+        })
+        .collect();
+    let best = rows
+        .iter()
+        .map(|r| r.b_cubed.f1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    for r in &mut rows {
+        r.best = r.b_cubed.f1 == best;
+    }
+    rows
+}
+
+/// The rows of a threshold sweep as a plain-text table for people.
+pub fn sweep_table(rows: &[SweepRow]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "threshold sweep, story level (* best B3-F1; cross-R: cross-lingual pair recall)"
+    );
+    let _ = writeln!(
+        s,
+        "  {:>9} {:>7}  {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>7}",
+        "threshold", "stories", "pair-P", "pair-R", "pair-F", "B3-P", "B3-R", "B3-F", "cross-R"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{} {:>9.3} {:>7}  {:>6.4} {:>6.4} {:>6.4}  {:>6.4} {:>6.4} {:>6.4}  {:>7.4}",
+            if r.best { '*' } else { ' ' },
+            r.threshold,
+            r.n_stories,
+            r.pairwise.precision,
+            r.pairwise.recall,
+            r.pairwise.f1,
+            r.b_cubed.precision,
+            r.b_cubed.recall,
+            r.b_cubed.f1,
+            r.cross_lingual.recall
+        );
+    }
+    s
 }
 
 /// Documents sharing an `outer` label, split by `inner` label: `(outer, size, parts)`
@@ -976,6 +1080,7 @@ pub fn evaluate(gold: &GoldLabels, pred: &Assignments) -> EvalReport {
         duplicates,
         over_merged,
         split,
+        sweep: Vec::new(),
     }
 }
 
@@ -1135,6 +1240,10 @@ impl EvalReport {
                 );
                 parts(&mut s, &m.parts);
             }
+        }
+        if !self.sweep.is_empty() {
+            s.push('\n');
+            s.push_str(&sweep_table(&self.sweep));
         }
         s
     }
@@ -1765,6 +1874,51 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_scores_each_labeling_and_marks_every_best_row() {
+        let g = gold();
+        // `zz` is not in the gold labels: ignored, as by `evaluate`.
+        let ids: Vec<String> = ["a", "b", "c", "d", "e", "f", "zz"]
+            .map(String::from)
+            .to_vec();
+        let together = [0, 0, 0, 0, 0, 0, 0];
+        let right = [5, 5, 5, 1, 1, 2, 3];
+        let apart = [0, 1, 2, 3, 4, 5, 6];
+        let rows = score_sweep(
+            &g,
+            &ids,
+            [
+                (0.01, &together[..]),
+                (0.05, &right[..]),
+                (0.06, &right[..]),
+                (0.2, &apart[..]),
+            ],
+        );
+        let best: Vec<bool> = rows.iter().map(|r| r.best).collect();
+        assert_eq!(best, [false, true, true, false], "ties are all marked");
+        let stories: Vec<usize> = rows.iter().map(|r| r.n_stories).collect();
+        assert_eq!(stories, [1, 3, 3, 6]);
+        check_prf("right", rows[1].b_cubed, 1.0, 1.0);
+        assert_eq!(rows[1].cross_lingual, PairRecall::new(3, 3));
+        assert_eq!(rows[3].cross_lingual, PairRecall::new(3, 0));
+        for (r, labels) in rows.iter().zip([&together[..], &right, &right, &apart]) {
+            let full = evaluate(&g, &Assignments::from_labels(&ids, labels));
+            assert_eq!(r.pairwise, full.story.pairwise);
+            assert_eq!(r.b_cubed, full.story.b_cubed);
+        }
+        let table = sweep_table(&rows);
+        assert_eq!(table.lines().count(), 2 + rows.len(), "{table}");
+        assert_eq!(
+            table.lines().filter(|l| l.starts_with('*')).count(),
+            2,
+            "{table}"
+        );
+        assert!(
+            table.contains("     0.050       3  1.0000 1.0000"),
+            "{table}"
+        );
+    }
+
+    #[test]
     fn report_renders_as_table_and_json() {
         let r = evaluate(
             &gold(),
@@ -1794,6 +1948,7 @@ mod tests {
         );
         assert_eq!(json["over_merged"][0]["parts"][0]["ids"][0], "a");
         assert!(json["story_pairs_by_lang"]["by_pair"]["eng-tur"]["pairs"].is_u64());
+        assert!(json.get("sweep").is_none(), "no sweep, no key");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! sparse vectors and projected to dense ones ([`vectorize`]), indexed with HNSW
 //! ([`ann`]), linked into an exactly re-scored kNN graph and cut into stories by
 //! average link ([`cluster`]), and each story split into articles and variants
-//! ([`story`]). [`eval`] scores any clustering against gold labels.
+//! ([`story`]). [`eval`] scores any clustering against gold labels; [`plot`] draws
+//! a threshold sweep of those scores as SVG.
 //!
 //! ```
 //! use tidings::pipeline::{cluster_documents, Config};
@@ -33,6 +34,7 @@ pub mod lexicon;
 pub mod output;
 pub mod pipeline;
 pub mod pivot;
+pub mod plot;
 pub mod story;
 pub mod vectorize;
 

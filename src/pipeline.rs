@@ -30,6 +30,10 @@ pub enum IndexKind {
 /// Below this many documents brute force is faster than building HNSW.
 pub const AUTO_EXACT_MAX: usize = 10_000;
 
+/// Story thresholds of a sweep unless told otherwise, around the default 0.05: from
+/// where distinct stories start to merge to where translations fall apart (ntrex-dev).
+pub const SWEEP_THRESHOLDS: [f32; 10] = [0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2];
+
 /// Everything that shapes a clustering run.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -45,6 +49,9 @@ pub struct Config {
     pub weights: FeatureWeights,
     /// Documents read and analyzed per parallel batch.
     pub batch_size: usize,
+    /// More story thresholds to cut the same kNN graph at, for a threshold sweep
+    /// (see [`Clustering::sweep`]). Empty for a plain run.
+    pub sweep: Vec<f32>,
 }
 
 impl Default for Config {
@@ -63,6 +70,7 @@ impl Default for Config {
             hnsw: HnswParams::default(),
             weights: FeatureWeights::default(),
             batch_size: 4096,
+            sweep: Vec::new(),
         }
     }
 }
@@ -113,7 +121,18 @@ pub struct Stats {
     pub seconds_read_analyze: f64,
     pub seconds_index: f64,
     pub seconds_cluster: f64,
+    /// Cutting stories at the thresholds of [`Config::sweep`].
+    pub seconds_sweep: f64,
     pub seconds_total: f64,
+}
+
+/// The stories of a threshold sweep at one threshold: labels only, no articles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPoint {
+    pub threshold: f32,
+    /// Story label of each document (numbered like [`Clustering::story_of_doc`]).
+    pub story_of_doc: Vec<u32>,
+    pub n_stories: usize,
 }
 
 /// The result of a run: documents sorted by id, their stories, and the rejects.
@@ -128,6 +147,9 @@ pub struct Clustering {
     pub stats: Stats,
     pub vecs: Vec<SparseVec>,
     pub graph: KnnGraph,
+    /// One point per threshold of [`Config::sweep`], in the order given. Each equals
+    /// the `story_of_doc` of a plain run at that threshold.
+    pub sweep: Vec<SweepPoint>,
 }
 
 impl Clustering {
@@ -307,6 +329,7 @@ fn finish(
 ) -> Result<Clustering> {
     if !(0.0..=1.0).contains(&config.cluster.threshold)
         || !(0.0..=1.0).contains(&config.article.threshold)
+        || !config.sweep.iter().all(|t| (0.0..=1.0).contains(t))
     {
         return Err(Error::Config("thresholds must be between 0 and 1".into()));
     }
@@ -359,19 +382,52 @@ fn finish(
         IndexKind::Hnsw => false,
         IndexKind::Auto => vecs.len() <= AUTO_EXACT_MAX,
     };
-    let floor = config.cluster.threshold * config.candidate_floor;
-    let graph = if use_exact {
-        build_knn_graph(&ExactIndex::build(&dense), &vecs, config.k, floor)
+    // The candidate floor scales with the threshold. A sweep builds the graph once,
+    // at the lowest floor it needs, and gives each threshold only the edges at or
+    // above its own floor, so each cut sees the graph a plain run would build.
+    let floor_of = |threshold: f32| threshold * config.candidate_floor;
+    let floor = floor_of(config.cluster.threshold);
+    let lowest = config
+        .sweep
+        .iter()
+        .copied()
+        .fold(floor, |f, t| f.min(floor_of(t)));
+    let full = if use_exact {
+        build_knn_graph(&ExactIndex::build(&dense), &vecs, config.k, lowest)
     } else {
         let index = HnswIndex::build(&dense, config.hnsw);
-        build_knn_graph(&index as &dyn AnnIndex, &vecs, config.k, floor)
+        build_knn_graph(&index as &dyn AnnIndex, &vecs, config.k, lowest)
     };
     drop(dense);
     let seconds_index = t_index.elapsed().as_secs_f64();
-    let t_cluster = Instant::now();
     let days: Vec<Option<Day>> = docs.iter().map(|d| d.date).collect();
+    let t_sweep = Instant::now();
+    let sweep: Vec<SweepPoint> = config
+        .sweep
+        .iter()
+        .map(|&threshold| {
+            let cut = ClusterConfig {
+                threshold,
+                ..config.cluster
+            };
+            let story_of_doc =
+                cluster_stories(&full.above(floor_of(threshold)), &vecs, &days, &cut);
+            SweepPoint {
+                threshold,
+                n_stories: n_labels(&story_of_doc),
+                story_of_doc,
+            }
+        })
+        .collect();
+    let seconds_sweep = t_sweep.elapsed().as_secs_f64();
+    let graph = if lowest < floor {
+        full.above(floor)
+    } else {
+        full
+    };
+    let t_cluster = Instant::now();
     let labels = cluster_stories(&graph, &vecs, &days, &config.cluster);
-    let n_stories = labels.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let n_stories = n_labels(&labels);
     let mut story_docs: Vec<Vec<u32>> = vec![Vec::new(); n_stories];
     for (i, &l) in labels.iter().enumerate() {
         story_docs[l as usize].push(i as u32);
@@ -409,6 +465,7 @@ fn finish(
         n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
         seconds_index,
         seconds_cluster: t_cluster.elapsed().as_secs_f64(),
+        seconds_sweep,
         ..Default::default()
     };
     let per_lang = coverage_by_lang(docs.iter().map(|d| d.lang).zip(&feats));
@@ -427,5 +484,11 @@ fn finish(
         stats,
         vecs,
         graph,
+        sweep,
     })
+}
+
+/// Number of stories in labels numbered from 0.
+fn n_labels(labels: &[u32]) -> usize {
+    labels.iter().copied().max().map_or(0, |m| m as usize + 1)
 }

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use tidings::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
 use tidings::document::{Day, Document};
 use tidings::lang::Lang;
-use tidings::pipeline::{cluster_documents, Clustering, Config};
+use tidings::pipeline::{cluster_documents, cluster_inputs, Clustering, Config};
 use tidings::vectorize::{dense_projection, SparseVec};
 
 fn doc(id: &str, text: &str) -> Document {
@@ -71,6 +71,46 @@ fn output_does_not_depend_on_input_order_or_threads() {
         .unwrap();
     let single = one.install(|| cluster_documents(corpus(), &Config::default()).unwrap());
     assert_eq!(assignment_rows(&base), assignment_rows(&single));
+}
+
+#[test]
+fn a_sweep_cuts_each_threshold_as_a_plain_run_would() {
+    // The sweep builds one graph at the lowest threshold's candidate floor; each cut
+    // must still see only the edges a plain run at its threshold would have.
+    let sample =
+        || tidings::document::expand_inputs(&[crate::repo().join("data/sample.jsonl")]).unwrap();
+    let at = |threshold: f32| {
+        let mut c = Config::default();
+        c.cluster.threshold = threshold;
+        c
+    };
+    let thresholds = vec![0.02, 0.05, 0.1];
+    let swept = cluster_inputs(
+        sample(),
+        &Config {
+            sweep: thresholds.clone(),
+            ..Config::default()
+        },
+    )
+    .unwrap();
+    let plain = cluster_inputs(sample(), &Config::default()).unwrap();
+    assert_eq!(
+        assignment_rows(&swept),
+        assignment_rows(&plain),
+        "a sweep leaves the run's own stories alone"
+    );
+    assert_eq!(swept.graph.edges, plain.graph.edges);
+    assert_eq!(swept.sweep.len(), thresholds.len());
+    for (p, &t) in swept.sweep.iter().zip(&thresholds) {
+        assert_eq!(p.threshold, t);
+        let alone = cluster_inputs(sample(), &at(t)).unwrap();
+        assert_eq!(p.story_of_doc, alone.story_of_doc, "threshold {t}");
+        assert_eq!(p.n_stories, alone.stories.len(), "threshold {t}");
+    }
+    assert!(
+        swept.sweep[0].n_stories < swept.sweep[2].n_stories,
+        "the thresholds cut differently"
+    );
 }
 
 #[test]
