@@ -140,7 +140,8 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     lang: Option<String>,
     /// Instead of tokens, print per language the share of content words that reach
-    /// a pivot concept (TSV `lang docs content_words pivoted coverage`).
+    /// a pivot concept (TSV `lang docs content_words pivoted names coverage
+    /// coverage_without_names`; names: unreached words capitalized mid-sentence).
     #[arg(long)]
     coverage: bool,
     #[command(flatten)]
@@ -313,10 +314,21 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
                 .map(|(l, counts)| (l.code(), counts))
                 .collect();
         per_lang.sort_by_key(|(code, _)| *code);
-        writeln!(out, "lang\tdocs\tcontent_words\tpivoted\tcoverage")?;
-        for (lang, (n, content, pivoted)) in per_lang {
-            let share = pivoted as f64 / content.max(1) as f64;
-            writeln!(out, "{lang}\t{n}\t{content}\t{pivoted}\t{share:.3}")?;
+        writeln!(
+            out,
+            "lang\tdocs\tcontent_words\tpivoted\tnames\tcoverage\tcoverage_without_names"
+        )?;
+        for (lang, c) in per_lang {
+            writeln!(
+                out,
+                "{lang}\t{}\t{}\t{}\t{}\t{:.3}\t{:.3}",
+                c.docs,
+                c.content_words,
+                c.pivoted,
+                c.names,
+                c.share(),
+                c.share_without_names()
+            )?;
         }
         out.flush()?;
         return Ok(ExitCode::SUCCESS);

@@ -469,11 +469,11 @@ fn finish(
         ..Default::default()
     };
     let per_lang = coverage_by_lang(docs.iter().map(|d| d.lang).zip(&feats));
-    stats.languages = per_lang.iter().map(|(l, e)| (*l, e.0)).collect();
+    stats.languages = per_lang.iter().map(|(l, c)| (*l, c.docs)).collect();
     stats.coverage = per_lang
         .iter()
-        .filter(|(_, e)| e.1 > 0)
-        .map(|(l, e)| (*l, e.2 as f64 / e.1 as f64))
+        .filter(|(_, c)| c.content_words > 0)
+        .map(|(l, c)| (*l, c.share()))
         .collect();
     Ok(Clustering {
         docs,

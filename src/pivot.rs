@@ -268,6 +268,9 @@ pub struct DocFeatures {
     pub n_content: u32,
     /// Content words that reached a concept through the pivot or a lexicon.
     pub n_pivoted: u32,
+    /// Content words that reached none but are capitalized mid-sentence (names, in
+    /// cased scripts; they match through name keys instead).
+    pub n_names: u32,
     /// Hash of the normalized token stream: equal for exact copies.
     pub exact_hash: u64,
     /// Bottom-k sketch of word 3-gram hashes, for same-language near-duplicate Jaccard.
@@ -413,13 +416,15 @@ pub fn doc_features(
                     out.n_words += 1;
                     if !info.stop {
                         out.n_content += 1;
+                        let cased_name = tok.capitalized && !tok.sentence_initial;
                         if matches!(info.matched, Some(Match::Pivot | Match::Lexicon)) {
                             out.n_pivoted += 1;
+                        } else if cased_name {
+                            out.n_names += 1;
                         }
                         for &(c, w) in info.concepts.iter() {
                             *tf.entry(c).or_default() += w;
                         }
-                        let cased_name = tok.capitalized && !tok.sentence_initial;
                         let caseless = !tok
                             .text
                             .chars()
@@ -469,17 +474,41 @@ pub fn doc_features(
     out
 }
 
-/// Per language: (documents, content words, content words that reached a pivot
-/// concept). The share of the last two is the lexicon's coverage.
+/// Lexicon coverage of a set of documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Coverage {
+    pub docs: usize,
+    pub content_words: u64,
+    /// Content words that reached a pivot concept.
+    pub pivoted: u64,
+    /// Content words that reached none but look like names (see [`DocFeatures::n_names`]).
+    pub names: u64,
+}
+
+impl Coverage {
+    /// Share of content words that reach a pivot concept.
+    pub fn share(&self) -> f64 {
+        self.pivoted as f64 / self.content_words.max(1) as f64
+    }
+
+    /// The same share with names left out of the count: what the lexicon, as a
+    /// dictionary of words, covers. Equal to [`Coverage::share`] in caseless scripts.
+    pub fn share_without_names(&self) -> f64 {
+        self.pivoted as f64 / (self.content_words - self.names).max(1) as f64
+    }
+}
+
+/// Coverage per language.
 pub fn coverage_by_lang<'a>(
     docs: impl Iterator<Item = (Lang, &'a DocFeatures)>,
-) -> std::collections::BTreeMap<Lang, (usize, u64, u64)> {
-    let mut per_lang: std::collections::BTreeMap<Lang, (usize, u64, u64)> = Default::default();
+) -> std::collections::BTreeMap<Lang, Coverage> {
+    let mut per_lang: std::collections::BTreeMap<Lang, Coverage> = Default::default();
     for (lang, f) in docs {
         let e = per_lang.entry(lang).or_default();
-        e.0 += 1;
-        e.1 += u64::from(f.n_content);
-        e.2 += u64::from(f.n_pivoted);
+        e.docs += 1;
+        e.content_words += u64::from(f.n_content);
+        e.pivoted += u64::from(f.n_pivoted);
+        e.names += u64::from(f.n_names);
     }
     per_lang
 }

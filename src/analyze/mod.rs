@@ -248,6 +248,125 @@ const APOSTROPHE_SUFFIXES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Closed-class words (auxiliary and modal verb forms, pronouns, conjunctions) that
+/// the NLTK lists lack although they list other forms of the same words: German has
+/// "werden" but not "wurde". Found among the most frequent words no lexicon reaches
+/// in news text; content words (numerals, "whole", "good") are deliberately not here.
+const EXTRA_STOPWORDS: &[(&str, &[&str])] = &[
+    (
+        "deu",
+        &[
+            "wurde", "wurden", "wurdest", "worden", "sei", "seien", "seiest", "konnte", "konnten",
+            "könnte", "könnten", "unserer", "unseres", "eurer",
+        ],
+    ),
+    (
+        "nld",
+        &[
+            "hadden",
+            "werden",
+            "waarbij",
+            "waarin",
+            "waaronder",
+            "voordat",
+            "deed",
+            "deden",
+            "kunt",
+            "konden",
+            "hieraan",
+            "eraan",
+            "zowel",
+            "gehad",
+            "doet",
+            "bent",
+        ],
+    ),
+    ("fra", &["cette", "cet", "leurs", "tandis", "aujourd"]),
+    (
+        "por",
+        &[
+            "sido", "entanto", "neste", "nesta", "nestes", "nestas", "havia",
+        ],
+    ),
+    ("ita", &["essersi", "quei", "entro", "sé"]),
+    (
+        "pol",
+        &[
+            "czego",
+            "którą",
+            "jesteśmy",
+            "jesteście",
+            "samym",
+            "samą",
+            "innym",
+            "jakim",
+        ],
+    ),
+    ("tur", &["onun", "herhangi", "kimse", "yine"]),
+    ("rus", &["тех", "той"]),
+    ("fin", &["ettei", "itseään"]),
+    ("swe", &["själva"]),
+    (
+        "ara",
+        &[
+            "وقد",
+            "لقد",
+            "خلال",
+            "عندما",
+            "تم",
+            "والتي",
+            "وهي",
+            "يكن",
+            "ولم",
+            "وهذا",
+            "الرغم",
+            "ومع",
+            "وذلك",
+            "تكن",
+            "إنهم",
+            "أنهم",
+            "يزال",
+            "سيتم",
+            "رغم",
+            "حسبما",
+            "ولن",
+            "معها",
+            "لماذا",
+        ],
+    ),
+    (
+        "hin",
+        &[
+            "उन्होंने",
+            "मैं",
+            "अब",
+            "उसने",
+            "मुझे",
+            "किए",
+            "करके",
+            "ऐसा",
+            "हूँ",
+            "हूं",
+            "वाली",
+            "वाला",
+            "वाले",
+            "जिसमें",
+            "खुद",
+            "थें",
+            "जिससे",
+            "जिसने",
+            "मैंने",
+            "करेंगे",
+            "जिन्होंने",
+            "आपको",
+            "अगर",
+            "हमें",
+            "उन्हें",
+            "उसे",
+        ],
+    ),
+];
+
 /// Stopword sets per language: NLTK's list where it has one (conservative), else stopwords-iso.
 static STOPWORDS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
     crate::lang::LANGS
@@ -264,6 +383,7 @@ static STOPWORDS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
             let mut buf = String::new();
             let extra = APOSTROPHE_SUFFIXES
                 .iter()
+                .chain(EXTRA_STOPWORDS)
                 .filter(|(code, _)| *code == info.code)
                 .flat_map(|(_, words)| words.iter());
             for w in list.iter().chain(extra) {
