@@ -34,6 +34,7 @@ pub mod output;
 pub mod pipeline;
 pub mod pivot;
 pub mod story;
+pub mod synth;
 pub mod vectorize;
 
 use std::path::PathBuf;
@@ -57,6 +58,9 @@ pub enum Error {
     Model(String),
     #[error("invalid setting: {0}")]
     Config(String),
+    /// Gold labels that cannot be read (the message names file and line).
+    #[error(transparent)]
+    Gold(#[from] eval::EvalError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
