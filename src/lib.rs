@@ -7,7 +7,8 @@
 //! sparse vectors and projected to dense ones ([`vectorize`]), indexed with HNSW
 //! ([`ann`]), linked into an exactly re-scored kNN graph and cut into stories by
 //! average link ([`cluster`]), and each story split into articles and variants
-//! ([`story`]). [`eval`] scores any clustering against gold labels.
+//! ([`story`]). [`eval`] scores any clustering against gold labels, and [`synth`]
+//! grows a labelled set into a synthetic one of any size to score it on.
 //!
 //! ```
 //! use tidings::pipeline::{cluster_documents, Config};
