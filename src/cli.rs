@@ -190,8 +190,8 @@ pub struct SynthArgs {
     /// Date of the first story (YYYY-MM-DD); later stories follow at --stories-per-day.
     #[arg(long, default_value = "2024-01-01")]
     start_date: String,
-    /// Stories dated per day (default: as many as the source lines allow without two
-    /// stories a week apart sharing a line).
+    /// Stories dated per day (default: as many as the source lines allow while stories
+    /// within a week of each other hardly ever share a line).
     #[arg(long)]
     stories_per_day: Option<f64>,
     /// Write no dates.
