@@ -8,7 +8,8 @@
 //! ([`ann`]), linked into an exactly re-scored kNN graph and cut into stories by
 //! average link ([`cluster`]), and each story split into articles and variants
 //! ([`story`]). [`eval`] scores any clustering against gold labels; [`plot`] draws
-//! a threshold sweep of those scores as SVG.
+//! a threshold sweep of those scores as SVG; [`synth`] grows a labelled set into a
+//! synthetic one of any size to score it on.
 //!
 //! ```
 //! use tidings::pipeline::{cluster_documents, Config};
@@ -36,6 +37,7 @@ pub mod pipeline;
 pub mod pivot;
 pub mod plot;
 pub mod story;
+pub mod synth;
 pub mod vectorize;
 
 use std::path::PathBuf;
@@ -59,6 +61,9 @@ pub enum Error {
     Model(String),
     #[error("invalid setting: {0}")]
     Config(String),
+    /// Gold labels that cannot be read (the message names file and line).
+    #[error(transparent)]
+    Gold(#[from] eval::EvalError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

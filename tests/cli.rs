@@ -237,3 +237,91 @@ fn analyze_prints_pivots() {
         }
     }
 }
+
+#[test]
+fn synth_grows_the_sample_with_one_gold_row_per_document() {
+    let sample = crate::repo().join("data/sample.jsonl");
+    let gold = crate::repo().join("data/sample.gold.tsv");
+    let (out, out_gold) = (tmp("synth.jsonl"), tmp("synth.gold.tsv"));
+    let args = [
+        "synth",
+        sample.to_str().unwrap(),
+        "--gold",
+        gold.to_str().unwrap(),
+        "--docs",
+        "500",
+        "--seed",
+        "7",
+        "--out",
+        out.to_str().unwrap(),
+        "--out-gold",
+        out_gold.to_str().unwrap(),
+    ];
+    let run = crate::tidings_ok(&args);
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("500 documents"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let docs = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<String> = docs
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert!(v["lang"].as_str().is_some_and(|l| l.len() == 3), "{l}");
+            v["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 500);
+    let labelled = rows(&out_gold);
+    assert_eq!(labelled.len(), 500);
+    let mut gold_ids: Vec<&str> = labelled.iter().map(|r| r[0].as_str()).collect();
+    let mut doc_ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    gold_ids.sort_unstable();
+    doc_ids.sort_unstable();
+    gold_ids.dedup();
+    assert_eq!(gold_ids, doc_ids, "the gold covers every id once");
+    // Same seed, same bytes.
+    let first = std::fs::read(&out).unwrap();
+    crate::tidings_ok(&args);
+    assert_eq!(first, std::fs::read(&out).unwrap());
+    // The engine can be scored on it.
+    let eval = crate::tidings_ok(&[
+        "eval",
+        "--json",
+        "--gold",
+        out_gold.to_str().unwrap(),
+        out.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    assert!(report["story"]["b_cubed"]["f1"].as_f64().is_some());
+}
+
+#[test]
+fn synth_names_the_line_whose_id_the_gold_lacks() {
+    let sample = crate::repo().join("data/sample.jsonl");
+    let partial = tmp("partial.gold.tsv");
+    let gold = std::fs::read_to_string(crate::repo().join("data/sample.gold.tsv")).unwrap();
+    let kept: Vec<&str> = gold.lines().take(4).collect();
+    std::fs::write(&partial, kept.join("\n") + "\n").unwrap();
+    let out = tidings(&[
+        "synth",
+        sample.to_str().unwrap(),
+        "--gold",
+        partial.to_str().unwrap(),
+        "--docs",
+        "10",
+        "--out",
+        tmp("never.jsonl").to_str().unwrap(),
+        "--out-gold",
+        tmp("never.gold.tsv").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sample.jsonl:")
+            && err.contains("is not in the gold labels")
+            && !err.contains("panicked"),
+        "{err}"
+    );
+}
