@@ -32,7 +32,7 @@ done
   echo "|---:|---:|---:|---:|---|---:|---:|"
   for r in "${rows[@]}"; do
     set -- $r
-    printf "| %'d | %.1f s | %'.0f | %'d MB | %s / %s / **%s** | %s | %s |\n" "$1" "$2" "$(awk -v n="$1" -v t="$2" 'BEGIN { print n / t }')" "$(($3 / 1024))" "$4" "$5" "$6" "$7" "$8"
+    printf "| %d | %.1f s | %.0f | %d MB | %s / %s / **%s** | %s | %s |\n" "$1" "$2" "$(awk -v n="$1" -v t="$2" 'BEGIN { print n / t }')" "$(($3 / 1024))" "$4" "$5" "$6" "$7" "$8"
   done
   if [ ${#rows[@]} -ge 2 ]; then
     python3 - "${rows[@]}" <<'PY'
