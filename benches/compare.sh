@@ -107,6 +107,9 @@ while [ $# -gt 0 ]; do
     esac
     if [ -f "$dir/$tool.tsv" ] && [ ! -f "$dir/$tool.failed" ]; then
       "$bin" eval --gold "$gold" --assignments "$dir/$tool.tsv" --json > "$dir/$tool.eval.json"
+      for f in "$dir/$tool".sim-*.tsv; do # an embedding peer's other cuts
+        [ -e "$f" ] && "$bin" eval --gold "$gold" --assignments "$f" --json > "${f%.tsv}.eval.json"
+      done
     fi
   done
   "$py" benches/peers/table.py "$dir" "$name ($n_docs docs, \`$input\`)" $tools | tee -a "$results"

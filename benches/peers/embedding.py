@@ -6,8 +6,9 @@ Usage: python PEER.py INPUT.jsonl OUT.tsv [--threshold SIM] [--sweep SIM,SIM,...
 
 --threshold is the average-link cut as a cosine *similarity* (as tidings'
 --threshold is): two groups merge while their mean pairwise cosine is >= SIM.
---sweep also writes OUT.sim-SIM.tsv for each listed value (one embedding and one
-linkage serve them all), for the threshold sweep in benches/README.md.
+OUT.tsv is cut there. OUT.sim-SIM.tsv is also written for each value of --sweep
+(default: the peer's grid around its cut; one embedding and one linkage serve them
+all), so that benches/compare.sh can show how the score depends on the cut.
 """
 
 import argparse
@@ -49,13 +50,13 @@ def cut(tree, sim):
     return list(fcluster(tree, t=1.0 - sim, criterion="distance"))
 
 
-def run(tool, load_model, embed, default_sim, **settings):
+def run(tool, load_model, embed, default_sim, sweep, **settings):
     """load_model() -> model; embed(model, texts) -> (n, dim) float32, L2-normalized."""
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("input")
     parser.add_argument("out")
     parser.add_argument("--threshold", type=float, default=default_sim)
-    parser.add_argument("--sweep", default="")
+    parser.add_argument("--sweep", default=",".join(f"{s:g}" for s in sweep))
     args = parser.parse_args()
 
     model = load_model()

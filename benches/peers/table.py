@@ -4,10 +4,12 @@ Usage: python table.py DIR CORPUS_LABEL TOOL...
 
 For each TOOL, DIR holds what compare.sh left: TOOL.time (`wall_s peak_rss_kb` from
 /usr/bin/time), TOOL.eval.json (`tidings eval --json`), TOOL.json (the peer's own
-report line: load time, settings), or TOOL.skipped / TOOL.failed with the reason.
+report line: load time, settings), or TOOL.skipped / TOOL.failed with the reason;
+an embedding peer also TOOL.sim-SIM.eval.json for the other cuts of its sweep.
 Ratios are to the tidings row.
 """
 
+import glob
 import json
 import os
 import sys
@@ -91,6 +93,29 @@ def main(directory, label, tools):
     for r in runs:
         print(row(r, base))
     print()
+    for r in runs:
+        if "b3" in r:
+            print_sweep(directory, r)
+
+
+def print_sweep(directory, r):
+    """One line per embedding peer: story B³ F1 and cross-lingual recall at each cut."""
+    found = []
+    for path in glob.glob(os.path.join(directory, f"{r['tool']}.sim-*.eval.json")):
+        sim = float(path.rsplit(".sim-", 1)[1].removesuffix(".eval.json"))
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+        cross = report["story_pairs_by_lang"]["cross"]
+        recall = fmt(cross["recall"] if cross["pairs"] else None, 2)
+        found.append((sim, report["story"]["b_cubed"]["f1"], recall))
+    if not found:
+        return
+    with open(os.path.join(directory, f"{r['tool']}.json"), encoding="utf-8") as f:
+        cut = json.loads(f.read().strip().splitlines()[-1])["threshold"]
+    cells = " · ".join(f"{sim:g}: {f1:.3f} / {recall}" for sim, f1, recall in sorted(found))
+    print(f"{LABELS.get(r['tool'], r['tool'])}, other cuts (mean cosine: story B³ F1 / "
+          f"cross-lingual recall): {cells}. The row above is cut at {cut:g}, chosen on "
+          "data/sample.jsonl.\n")
 
 
 if __name__ == "__main__":
