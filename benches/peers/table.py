@@ -63,6 +63,19 @@ def fmt(x, digits=3):
     return "—" if x is None else f"{x:.{digits}f}"
 
 
+def sig(x):
+    """A rate or ratio: whole from 100 up, else about three digits (12.8, 2.25, 0.029)."""
+    if x is None:
+        return "—"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    if x >= 1:
+        return f"{x:.2f}"
+    return f"{x:.2g}"
+
+
 def prf(m):
     return f"{m['precision']:.3f} / {m['recall']:.3f} / {m['f1']:.3f}"
 
@@ -79,8 +92,8 @@ def row(r, base):
         ratio_dps = dps / base_dps if dps and base_dps else None
         ratio_f1 = r["b3"]["f1"] / base["b3"]["f1"] if base["b3"]["f1"] else None
     return (f"| {name} | {r['docs']:,} | {r['wall']:.2f} | {fmt(r['load'], 2)} "
-            f"| {dps:,.0f} | {r['rss_mb']:,.0f} | {prf(r['b3'])} | {prf(r['pair'])} "
-            f"| {fmt(r['cross'])} | {r['article_b3']:.3f} | {fmt(ratio_dps, 2)} "
+            f"| {sig(dps)} | {r['rss_mb']:,.0f} | {prf(r['b3'])} | {prf(r['pair'])} "
+            f"| {fmt(r['cross'])} | {r['article_b3']:.3f} | {sig(ratio_dps)} "
             f"| {fmt(ratio_f1, 2)} |")
 
 
