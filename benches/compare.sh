@@ -87,6 +87,9 @@ timed() { # dir tool command...: runs it under /usr/bin/time; a failure is noted
 
 while [ $# -gt 0 ]; do
   input=$1 gold=$2; shift 2
+  for f in "$input" "$gold"; do
+    if [ ! -f "$f" ]; then echo "no such file: $f" >&2; exit 2; fi
+  done
   name=$(basename "$input"); name=${name%.gz}; name=${name%.jsonl}
   dir=$out/$name
   rm -rf "$dir"; mkdir -p "$dir"
