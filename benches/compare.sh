@@ -16,8 +16,8 @@
 #   COMPARE_TOOLS         tools to run (default "tidings gaoya datasketch use e5")
 #   COMPARE_MAX_DOCS_USE  skip USE above this many documents (default 10000: its
 #                         average link holds n²/2 distances in memory)
-#   COMPARE_MAX_DOCS_E5   skip e5 above this many documents (default 2000: about 1-3
-#                         docs/s per core on news articles here)
+#   COMPARE_MAX_DOCS_E5   skip e5 above this many documents (default 2000: about one
+#                         news article a second on 2 cores here)
 #   COMPARE_THREADS       threads for every tool (default: all cores)
 #   COMPARE_OUT           where the results go (default target/compare)
 # The peers run in a venv at target/peers-venv, made from benches/peers/requirements.txt
