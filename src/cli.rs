@@ -373,14 +373,17 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let lang_of = |doc: &tidings::document::Document| {
+        forced
+            .or(doc.lang)
+            .unwrap_or_else(|| detect_lang(&doc.text))
+    };
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.coverage {
         let feats: Vec<(Lang, tidings::pivot::DocFeatures)> = docs
             .iter()
             .map(|doc| {
-                let lang = forced
-                    .or(doc.lang)
-                    .unwrap_or_else(|| detect_lang(&doc.text));
+                let lang = lang_of(doc);
                 (
                     lang,
                     tidings::pivot::doc_features(&doc.text, lang, &models, &Default::default()),
@@ -413,10 +416,8 @@ fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(out, "id\tlang\ttoken\tterm\tstem\tpivots")?;
-    for doc in docs {
-        let lang = forced
-            .or(doc.lang)
-            .unwrap_or_else(|| detect_lang(&doc.text));
+    for doc in &docs {
+        let lang = lang_of(doc);
         let mut rows: Vec<(String, String, String, String)> = Vec::new();
         tidings::analyze::tokenize(&doc.text, |tok| match tok.kind {
             TokenKind::Number => rows.push((

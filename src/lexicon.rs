@@ -29,12 +29,7 @@ pub type ConceptId = u64;
 
 /// FNV-1a: stable across platforms and releases, unlike `std`'s hasher.
 pub fn stable_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+    stable_hash_parts(&[bytes])
 }
 
 /// [`stable_hash`] of the concatenation of `parts`, without building it.

@@ -380,13 +380,12 @@ pub fn doc_features(
                 TokenKind::Ideo => {
                     segment_ideo(tok.text, lang, models, |start, end, matched| {
                         out.n_words += 1;
-                        out.n_content += 1;
                         if matched {
                             let info = cached_word(lang, &tok.text[start..end], models);
                             if info.stop {
-                                out.n_content -= 1;
                                 return;
                             }
+                            out.n_content += 1;
                             out.n_pivoted += 1;
                             let single = tok.text[start..end].chars().nth(1).is_none();
                             let w = if single { SINGLE_CHAR_WEIGHT } else { 1.0 };
@@ -396,6 +395,7 @@ pub fn doc_features(
                         } else {
                             // No word here: the character bigram (or the lone last
                             // character), which matches only the same language.
+                            out.n_content += 1;
                             let bigram_end = tok.text[end..]
                                 .chars()
                                 .next()

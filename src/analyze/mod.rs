@@ -235,8 +235,7 @@ const APOSTROPHE_SUFFIXES: &[(&str, &[&str])] = &[
             "den", "nın", "nin", "nun", "nün", "ın", "un", "in", "la", "le", "yla", "yle", "daki",
             "deki", "taki", "teki", "ndaki", "ndeki", "nda", "nde", "ndan", "nden", "na", "nı",
             "ni", "nu", "nü", "dır", "dir", "dür", "tır", "tir", "lar", "ler", "ları", "leri",
-            "larda", "lerde", "ların", "lerin", "yken", "yı", "sı", "si", "sü", "lı", "li", "lu",
-            "lü",
+            "larda", "lerde", "ların", "lerin", "yken", "sı", "si", "sü", "lı", "li", "lu", "lü",
         ],
     ),
     (
