@@ -82,7 +82,7 @@ pub struct ClusterArgs {
     /// Neighbours per document in the kNN graph.
     #[arg(long, default_value_t = Config::default().k)]
     k: usize,
-    /// Nearest-neighbour index.
+    /// Nearest-neighbour index (auto: brute force up to 50,000 documents, HNSW above).
     #[arg(long, value_parser = ["auto", "hnsw", "exact"], default_value = "auto")]
     index: String,
     #[command(flatten)]
