@@ -5,9 +5,10 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::path::PathBuf;
-use tidings::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
-use tidings::cluster::{build_knn_graph, cluster_stories, ClusterConfig};
+use tidings::ann::{AnnIndex, HnswIndex, HnswParams};
+use tidings::cluster::{cluster_stories, ClusterConfig};
 use tidings::document::{expand_inputs, DocReader, Document};
+use tidings::graph::{build_knn_graph, GraphConfig, IndexKind};
 use tidings::lang::detect_lang;
 use tidings::lexicon::Models;
 use tidings::pivot::doc_features;
@@ -129,32 +130,35 @@ fn stages(c: &mut Criterion) {
     let dense = dense_projection(&vecs, DENSE_DIM);
     g.bench_function(BenchmarkId::new("hnsw_build", docs.len()), |b| {
         b.iter(|| {
-            assert!(
-                HnswIndex::build(&dense, HnswParams::default())
-                    .knn(0, 1)
-                    .len()
-                    <= 1
-            )
+            let index = HnswIndex::build(dense.view(), 0, HnswParams::default());
+            let q = dense.row(0);
+            assert!(index.search(q.as_slice().unwrap(), 1, &|_| true).len() <= 1)
         })
     });
-    let hnsw = HnswIndex::build(&dense, HnswParams::default());
-    g.bench_function(BenchmarkId::new("knn_graph_hnsw", docs.len()), |b| {
-        b.iter(|| {
-            assert!(!build_knn_graph(&hnsw as &dyn AnnIndex, &vecs, 24, 0.1)
-                .edges
-                .is_empty())
-        })
-    });
-    let exact = ExactIndex::build(&dense);
-    g.bench_function(BenchmarkId::new("knn_graph_exact", docs.len()), |b| {
-        b.iter(|| {
-            assert!(!build_knn_graph(&exact as &dyn AnnIndex, &vecs, 24, 0.1)
-                .edges
-                .is_empty())
-        })
-    });
-    let graph = build_knn_graph(&exact as &dyn AnnIndex, &vecs, 24, 0.1);
+    // The whole graph stage: dense projection, index (HNSW: built per date block),
+    // queries and exact re-scoring. The bench corpus is undated: one window.
     let days = vec![None; vecs.len()];
+    let graph_config = |index| GraphConfig {
+        k: 24,
+        floor: 0.1,
+        max_days: Some(7),
+        index,
+        hnsw: HnswParams::default(),
+    };
+    for (name, kind) in [
+        ("knn_graph_hnsw", IndexKind::Hnsw),
+        ("knn_graph_exact", IndexKind::Exact),
+    ] {
+        g.bench_function(BenchmarkId::new(name, docs.len()), |b| {
+            b.iter(|| {
+                assert!(!build_knn_graph(&vecs, &days, &graph_config(kind))
+                    .0
+                    .edges
+                    .is_empty())
+            })
+        });
+    }
+    let (graph, _) = build_knn_graph(&vecs, &days, &graph_config(IndexKind::Exact));
     let config = ClusterConfig {
         threshold: 0.2,
         max_days: None,

@@ -9,75 +9,14 @@
 //! Candidate merges follow graph edges; the graph's connected components (over
 //! edges at or above the candidate floor) are independent problems, solved in parallel.
 
-use crate::ann::AnnIndex;
 use crate::document::Day;
+use crate::graph::{Edge, KnnGraph};
 use crate::pivot::FeatureId;
 use crate::vectorize::{dot, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-
-/// An undirected edge `a < b` with its exact cosine similarity.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Edge {
-    pub a: u32,
-    pub b: u32,
-    pub sim: f32,
-}
-
-/// The symmetrized kNN graph with exact similarities, sorted by (a, b).
-#[derive(Clone, Debug, Default)]
-pub struct KnnGraph {
-    pub n_docs: usize,
-    pub edges: Vec<Edge>,
-}
-
-impl KnnGraph {
-    /// The edges at or above `floor`. A graph built at a lower floor holds every
-    /// edge a graph built at this one would (the neighbour queries do not depend on
-    /// the floor, and an edge's weight is the same from both ends), so this equals
-    /// building the graph again at `floor`, without the index.
-    pub fn above(&self, floor: f32) -> KnnGraph {
-        KnnGraph {
-            n_docs: self.n_docs,
-            edges: self
-                .edges
-                .iter()
-                .filter(|e| e.sim >= floor)
-                .copied()
-                .collect(),
-        }
-    }
-}
-
-/// Queries the index for every document's `k` nearest neighbours and re-scores each
-/// candidate pair exactly with the sparse vectors, so the graph's weights (and all that
-/// follows) do not depend on the index's approximations. Edges below `floor` are dropped.
-pub fn build_knn_graph(index: &dyn AnnIndex, vecs: &[SparseVec], k: usize, floor: f32) -> KnnGraph {
-    let mut edges: Vec<Edge> = (0..vecs.len())
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            index.knn(i, k).into_iter().filter_map(move |n| {
-                let sim = vecs[i].cosine(&vecs[n.id]);
-                (sim >= floor).then(|| {
-                    let (a, b) = if i < n.id { (i, n.id) } else { (n.id, i) };
-                    Edge {
-                        a: a as u32,
-                        b: b as u32,
-                        sim,
-                    }
-                })
-            })
-        })
-        .collect();
-    edges.par_sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
-    edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
-    KnnGraph {
-        n_docs: vecs.len(),
-        edges,
-    }
-}
 
 /// How stories are cut.
 #[derive(Clone, Copy, Debug)]

@@ -5,8 +5,8 @@
 //! mapped through bundled bilingual lexicons into one English pivot space of
 //! concepts, names and numbers ([`lexicon`], [`pivot`]), weighted by tf-idf into
 //! sparse vectors and projected to dense ones ([`vectorize`]), indexed with HNSW
-//! ([`ann`]), linked into an exactly re-scored kNN graph and cut into stories by
-//! average link ([`cluster`]), and each story split into articles and variants
+//! or brute force ([`ann`]) within date windows and linked into an exactly re-scored
+//! kNN graph ([`graph`]), cut into stories by average link ([`cluster`]), and each story split into articles and variants
 //! ([`story`]). [`eval`] scores any clustering against gold labels; [`plot`] draws
 //! a threshold sweep of those scores as SVG; [`synth`] grows a labelled set into a
 //! synthetic one of any size to score it on.
@@ -30,6 +30,7 @@ pub mod ann;
 pub mod cluster;
 pub mod document;
 pub mod eval;
+pub mod graph;
 pub mod lang;
 pub mod lexicon;
 pub mod output;

@@ -4,35 +4,18 @@
 //! id before anything order-dependent happens, the index is built serially in that
 //! order, and every later step is either per-document or tie-broken by index.
 
-use crate::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
-use crate::cluster::{build_knn_graph, cluster_stories, ClusterConfig, KnnGraph};
+use crate::ann::HnswParams;
+use crate::cluster::{cluster_stories, ClusterConfig};
 use crate::document::{Day, DocReader, Document, Input, Reject};
+use crate::graph::{build_knn_graph, GraphConfig, IndexKind, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::{ModelSource, Models};
 use crate::pivot::{coverage_by_lang, doc_features, DocFeatures, FeatureWeights};
 use crate::story::{build_story, ArticleConfig, Story, VariantInput};
-use crate::vectorize::{
-    dense_projection, document_frequencies, sparse_vectors, SparseVec, DENSE_DIM,
-};
+use crate::vectorize::{document_frequencies, sparse_vectors, SparseVec};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::time::Instant;
-
-/// Which nearest-neighbour index to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IndexKind {
-    Hnsw,
-    Exact,
-    /// Exact below [`AUTO_EXACT_MAX`] documents, HNSW above.
-    Auto,
-}
-
-/// Below this many documents brute force is faster than building HNSW and querying
-/// it. Measured on a 20k synthetic corpus (`tidings synth` from ntrex-dev): index stage
-/// 15 s exact against 36 s HNSW; at 100k HNSW took 283 s where brute force would take
-/// about 25 × 15 s. The dense projections of sparse concept vectors are nearly
-/// orthogonal (same-story cosines of 0.05–0.3), which makes graph search wander.
-pub const AUTO_EXACT_MAX: usize = 50_000;
 
 /// Story thresholds of a sweep unless told otherwise, around the default 0.05: from
 /// where distinct stories start to merge to where translations fall apart (ntrex-dev).
@@ -124,6 +107,8 @@ pub struct Stats {
     pub coverage: Vec<(Lang, f64)>,
     pub seconds_read_analyze: f64,
     pub seconds_index: f64,
+    /// The index the kNN graph was built with ([`IndexKind::Exact`] or [`IndexKind::Hnsw`]).
+    pub index: Option<IndexKind>,
     pub seconds_cluster: f64,
     /// Cutting stories at the thresholds of [`Config::sweep`].
     pub seconds_sweep: f64,
@@ -380,12 +365,6 @@ fn finish(
     // Raw term frequencies are not needed once weighted: free them before the index.
     feats.iter_mut().for_each(|f| f.features = Vec::new());
     drop(df);
-    let dense = dense_projection(&vecs, DENSE_DIM);
-    let use_exact = match config.index {
-        IndexKind::Exact => true,
-        IndexKind::Hnsw => false,
-        IndexKind::Auto => vecs.len() <= AUTO_EXACT_MAX,
-    };
     // The candidate floor scales with the threshold. A sweep builds the graph once,
     // at the lowest floor it needs, and gives each threshold only the edges at or
     // above its own floor, so each cut sees the graph a plain run would build.
@@ -396,15 +375,16 @@ fn finish(
         .iter()
         .copied()
         .fold(floor, |f, t| f.min(floor_of(t)));
-    let full = if use_exact {
-        build_knn_graph(&ExactIndex::build(&dense), &vecs, config.k, lowest)
-    } else {
-        let index = HnswIndex::build(&dense, config.hnsw);
-        build_knn_graph(&index as &dyn AnnIndex, &vecs, config.k, lowest)
-    };
-    drop(dense);
-    let seconds_index = t_index.elapsed().as_secs_f64();
     let days: Vec<Option<Day>> = docs.iter().map(|d| d.date).collect();
+    let graph_config = GraphConfig {
+        k: config.k,
+        floor: lowest,
+        max_days: config.cluster.max_days,
+        index: config.index,
+        hnsw: config.hnsw,
+    };
+    let (full, index_used) = build_knn_graph(&vecs, &days, &graph_config);
+    let seconds_index = t_index.elapsed().as_secs_f64();
     let t_sweep = Instant::now();
     let sweep: Vec<SweepPoint> = config
         .sweep
@@ -468,6 +448,7 @@ fn finish(
         n_stories,
         n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
         seconds_index,
+        index: Some(index_used),
         seconds_cluster: t_cluster.elapsed().as_secs_f64(),
         seconds_sweep,
         ..Default::default()

@@ -7,8 +7,9 @@
 //! story; exact copies and same-language near-duplicates (shingle Jaccard) are
 //! always one article.
 
-use crate::cluster::{average_link, ClusterConfig, Edge};
+use crate::cluster::{average_link, ClusterConfig};
 use crate::document::Day;
+use crate::graph::Edge;
 use crate::lang::Lang;
 use crate::pivot::sketch_jaccard;
 use crate::vectorize::SparseVec;

@@ -165,12 +165,19 @@ pub const DENSE_DIM: usize = 128;
 /// "hashing trick"): inner products are preserved in expectation, and no vocabulary
 /// or training is needed. Rows are unit-normalized; an empty vector stays all zero.
 pub fn dense_projection(vecs: &[SparseVec], dim: usize) -> Array2<f32> {
-    let mut out = Array2::<f32>::zeros((vecs.len(), dim));
+    let all: Vec<u32> = (0..vecs.len() as u32).collect();
+    dense_projection_of(vecs, &all, dim)
+}
+
+/// [`dense_projection`] of `vecs[rows[0]]`, `vecs[rows[1]]`, … in that order (the
+/// kNN graph lays documents out by date).
+pub fn dense_projection_of(vecs: &[SparseVec], rows: &[u32], dim: usize) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((rows.len(), dim));
     let flat = out.as_slice_mut().expect("a new array is contiguous");
     flat.par_chunks_mut(dim.max(1))
-        .zip(vecs.par_iter())
-        .for_each(|(row, v)| {
-            for &(f, w) in v.entries() {
+        .zip(rows.par_iter())
+        .for_each(|(row, &v)| {
+            for &(f, w) in vecs[v as usize].entries() {
                 let h = f.wrapping_mul(0x9E3779B97F4A7C15);
                 let idx = (h >> 33) as usize % dim;
                 let sign = if h & 1 == 0 { 1.0 } else { -1.0 };

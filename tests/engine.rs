@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 use tidings::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
 use tidings::document::{Day, Document};
+use tidings::graph::{build_knn_graph, GraphConfig, IndexKind};
 use tidings::lang::Lang;
 use tidings::pipeline::{cluster_documents, cluster_inputs, Clustering, Config};
 use tidings::vectorize::{dense_projection, SparseVec};
@@ -131,9 +132,9 @@ fn dates_keep_stories_apart() {
     assert_eq!(c.story_of("x1"), c.story_of("x2"), "a day apart: one story");
 }
 
-#[test]
-fn hnsw_agrees_with_exact_search() {
-    // Random sparse vectors with planted near-duplicates; recall@10 of HNSW against brute force.
+/// Random sparse vectors with planted near-duplicates (every fourth vector has a
+/// truncated copy right after it), and the seed, from `TIDINGS_TEST_SEED` if set.
+fn planted_vectors(n: usize) -> (Vec<SparseVec>, u64) {
     let seed: u64 = std::env::var("TIDINGS_TEST_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -146,7 +147,7 @@ fn hnsw_agrees_with_exact_search() {
         state
     };
     let mut vecs = Vec::new();
-    for i in 0..2000 {
+    for i in 0..n {
         let base: Vec<(u64, f32)> = (0..40)
             .map(|_| (rnd() % 5000, 1.0 + (rnd() % 3) as f32))
             .collect();
@@ -157,17 +158,32 @@ fn hnsw_agrees_with_exact_search() {
             vecs.push(SparseVec::new(v));
         }
     }
+    (vecs, seed)
+}
+
+#[test]
+fn hnsw_agrees_with_exact_search() {
+    // Recall@10 of HNSW against brute force.
+    let (vecs, seed) = planted_vectors(2000);
     let dense = dense_projection(&vecs, tidings::vectorize::DENSE_DIM);
-    let exact = ExactIndex::build(&dense);
-    let hnsw = HnswIndex::build(&dense, HnswParams::default());
+    let exact = ExactIndex::build(dense.view(), 0);
+    let hnsw = HnswIndex::build(dense.view(), 0, HnswParams::default());
     let (mut hit, mut total) = (0, 0);
     for q in (0..vecs.len()).step_by(7) {
-        let truth: Vec<usize> = exact.knn(q, 10).iter().map(|n| n.id).collect();
-        let got: Vec<usize> = hnsw.knn(q, 10).iter().map(|n| n.id).collect();
+        let query = dense.row(q);
+        let query = query.as_slice().unwrap();
+        let keep = |id: usize| id != q;
+        let truth: Vec<usize> = exact
+            .search(query, 10, &keep)
+            .iter()
+            .map(|n| n.id)
+            .collect();
+        let got: Vec<usize> = hnsw.search(query, 10, &keep).iter().map(|n| n.id).collect();
         assert!(
             !got.contains(&q),
             "the query itself is never its own neighbour"
         );
+        assert_eq!(truth.len(), 10);
         hit += truth.iter().filter(|t| got.contains(t)).count();
         total += truth.len();
     }
@@ -175,6 +191,89 @@ fn hnsw_agrees_with_exact_search() {
     assert!(
         recall >= 0.95,
         "HNSW recall@10 {recall:.3} < 0.95 (seed {seed}; rerun with TIDINGS_TEST_SEED)"
+    );
+}
+
+/// Dates for the planted vectors: a few a day over two months, some undated.
+fn test_days(n: usize) -> Vec<Option<Day>> {
+    (0..n)
+        .map(|i| (i % 10 != 3).then(|| Day(20_000 + (i * 7 % 61) as i32)))
+        .collect()
+}
+
+#[test]
+fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
+    // The oracle: for every document, all others compared one by one, the window
+    // applied as a plain filter, then the same exact re-scoring.
+    let (vecs, seed) = planted_vectors(600);
+    let days = test_days(vecs.len());
+    let config = GraphConfig {
+        k: 8,
+        floor: 0.05,
+        max_days: Some(7),
+        index: IndexKind::Exact,
+        hnsw: HnswParams::default(),
+    };
+    let (graph, used) = build_knn_graph(&vecs, &days, &config);
+    assert_eq!(used, IndexKind::Exact);
+    let dense = dense_projection(&vecs, tidings::vectorize::DENSE_DIM);
+    let near = |i: usize, j: usize| match (days[i], days[j]) {
+        (Some(a), Some(b)) => (a.0 - b.0).abs() <= 7,
+        _ => true,
+    };
+    let mut want = std::collections::BTreeSet::new();
+    for i in 0..vecs.len() {
+        let mut all: Vec<(f32, usize)> = (0..vecs.len())
+            .filter(|&j| j != i && near(i, j))
+            .map(|j| (dense.row(i).dot(&dense.row(j)), j))
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, j) in all.iter().take(config.k) {
+            if vecs[i].cosine(&vecs[j]) >= config.floor {
+                want.insert((i.min(j) as u32, i.max(j) as u32));
+            }
+        }
+    }
+    let got: std::collections::BTreeSet<(u32, u32)> =
+        graph.edges.iter().map(|e| (e.a, e.b)).collect();
+    assert!(graph.edges.iter().all(|e| near(e.a as usize, e.b as usize)));
+    assert_eq!(got, want, "seed {seed}");
+}
+
+#[test]
+fn the_hnsw_graph_finds_the_exact_graph_edges_within_date_windows() {
+    let (vecs, seed) = planted_vectors(3000);
+    let days = test_days(vecs.len());
+    let config = |index| GraphConfig {
+        k: 10,
+        floor: 0.05,
+        max_days: Some(7),
+        index,
+        hnsw: HnswParams::default(),
+    };
+    let (exact, _) = build_knn_graph(&vecs, &days, &config(IndexKind::Exact));
+    let (hnsw, used) = build_knn_graph(&vecs, &days, &config(IndexKind::Hnsw));
+    assert_eq!(used, IndexKind::Hnsw);
+    let near = |a: u32, b: u32| match (days[a as usize], days[b as usize]) {
+        (Some(x), Some(y)) => (x.0 - y.0).abs() <= 7,
+        _ => true,
+    };
+    assert!(
+        hnsw.edges.iter().all(|e| near(e.a, e.b)),
+        "an edge across the window"
+    );
+    let got: std::collections::HashSet<(u32, u32)> =
+        hnsw.edges.iter().map(|e| (e.a, e.b)).collect();
+    let found = exact
+        .edges
+        .iter()
+        .filter(|e| got.contains(&(e.a, e.b)))
+        .count();
+    let recall = found as f64 / exact.edges.len() as f64;
+    assert!(
+        recall >= 0.95,
+        "HNSW graph edge recall {recall:.3} < 0.95 over {} edges (seed {seed})",
+        exact.edges.len()
     );
 }
 
