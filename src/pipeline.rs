@@ -361,9 +361,7 @@ fn finish(
         keep.into_iter().map(|a| (a.meta, a.features)).unzip();
     let t_index = Instant::now();
     let df = document_frequencies(&feats);
-    let vecs = sparse_vectors(&feats, &df);
-    // Raw term frequencies are not needed once weighted: free them before the index.
-    feats.iter_mut().for_each(|f| f.features = Vec::new());
+    let vecs = sparse_vectors(&mut feats, &df);
     drop(df);
     // The candidate floor scales with the threshold. A sweep builds the graph once,
     // at the lowest floor it needs, and gives each threshold only the edges at or

@@ -462,6 +462,9 @@ pub fn doc_features(
     shingles.sort_unstable();
     shingles.dedup();
     shingles.truncate(SKETCH_SIZE);
+    // Features and sketch are held for every document of the run until vectorized:
+    // no spare capacity (it was half of their memory).
+    shingles.shrink_to_fit();
     out.sketch = shingles;
     out.exact_hash = stream_hash;
     let mut features: Vec<(FeatureId, f32)> = tf
@@ -470,6 +473,7 @@ pub fn doc_features(
         .map(|(f, w)| (f, if w > 1.0 { 1.0 + w.ln() } else { w }))
         .collect();
     features.sort_unstable_by_key(|&(f, _)| f);
+    features.shrink_to_fit();
     out.features = features;
     out
 }

@@ -124,7 +124,9 @@ pub fn language_frequencies(docs: &[DocFeatures]) -> FxHashMap<(Lang, FeatureId)
     df
 }
 
-/// tf-idf sparse vectors for every document.
+/// tf-idf sparse vectors for every document, made from (and taking) each
+/// document's `features`, which are left empty: weighting in place keeps one copy
+/// of the largest per-document data in memory, not two.
 ///
 /// The corpus idf is multiplied by the feature's *relative rarity within the
 /// document's language*, idf_L(df_L) / idf_L(1), which is 1 for a feature only this
@@ -133,27 +135,24 @@ pub fn language_frequencies(docs: &[DocFeatures]) -> FxHashMap<(Lang, FeatureId)
 /// frequent word the lexicon maps to a wrong concept, a missing stopword), which would
 /// otherwise pull documents of one language together across stories. A language with
 /// a single document is unaffected.
-pub fn sparse_vectors(docs: &[DocFeatures], df: &FxHashMap<FeatureId, u32>) -> Vec<SparseVec> {
+pub fn sparse_vectors(docs: &mut [DocFeatures], df: &FxHashMap<FeatureId, u32>) -> Vec<SparseVec> {
     let n = docs.len();
     let lang_df = language_frequencies(docs);
     let mut n_lang: FxHashMap<Lang, usize> = FxHashMap::default();
-    for d in docs {
+    for d in docs.iter() {
         *n_lang.entry(d.lang).or_default() += 1;
     }
-    docs.par_iter()
+    docs.par_iter_mut()
         .map(|d| {
             let nl = n_lang[&d.lang];
             let rare = idf(nl, 1);
-            SparseVec::new(
-                d.features
-                    .iter()
-                    .map(|&(f, tf)| {
-                        let g = idf(n, df.get(&f).copied().unwrap_or(1));
-                        let l = idf(nl, lang_df.get(&(d.lang, f)).copied().unwrap_or(1)) / rare;
-                        (f, tf * g * l)
-                    })
-                    .collect(),
-            )
+            let mut entries = std::mem::take(&mut d.features);
+            for (f, tf) in entries.iter_mut() {
+                let g = idf(n, df.get(f).copied().unwrap_or(1));
+                let l = idf(nl, lang_df.get(&(d.lang, *f)).copied().unwrap_or(1)) / rare;
+                *tf *= g * l;
+            }
+            SparseVec::new(entries)
         })
         .collect()
 }
