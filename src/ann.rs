@@ -125,20 +125,28 @@ impl AnnIndex for HnswIndex<'_> {
         if is_zero(query) || k == 0 {
             return Vec::new();
         }
-        let filter = |id: &usize| keep(*id);
-        // hnsw_rs filters inside its search, but then takes the first `k` results
-        // before filtering again, which can drop one (the entry point): ask for one more.
-        let found = self
-            .hnsw
-            .search_filter(query, k + 1, self.ef_search.max(k + 1), Some(&filter));
-        top_k(
+        let to_neighbors = |found: Vec<hnsw_rs::hnsw::Neighbour>| -> Vec<Neighbor> {
             found
                 .into_iter()
+                .filter(|n| keep(n.d_id))
                 .map(|n| Neighbor {
                     id: n.d_id,
                     sim: 1.0 - n.distance,
                 })
-                .collect(),
+                .collect()
+        };
+        // Unfiltered search first: hnsw_rs's filtered search is over twice as slow
+        // (wmt21-dev), and usually only the query itself is dropped.
+        let ef = self.ef_search.max(k + 1);
+        let plain = to_neighbors(self.hnsw.search(query, k + 1, ef));
+        if plain.len() >= k {
+            return top_k(plain, k);
+        }
+        // hnsw_rs filters inside its search, but then takes the first `k` results
+        // before filtering again, which can drop one (the entry point): ask for one more.
+        let filter = |id: &usize| keep(*id);
+        top_k(
+            to_neighbors(self.hnsw.search_filter(query, k + 1, ef, Some(&filter))),
             k,
         )
     }

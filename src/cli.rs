@@ -83,7 +83,7 @@ pub struct ClusterArgs {
     /// Neighbours per document in the kNN graph.
     #[arg(long, default_value_t = Config::default().k)]
     k: usize,
-    /// Nearest-neighbour index (auto: brute force up to 50,000 documents, HNSW above).
+    /// Nearest-neighbour index (auto: brute force while no date window holds more than 200,000 documents, HNSW above).
     #[arg(long, value_parser = ["auto", "hnsw", "exact"], default_value = "auto")]
     index: String,
     #[command(flatten)]
