@@ -11,8 +11,9 @@ use crate::cluster::{average_link, ClusterConfig};
 use crate::document::Day;
 use crate::graph::Edge;
 use crate::lang::Lang;
-use crate::pivot::sketch_jaccard;
+use crate::pivot::{sketch_jaccard, FeatureId};
 use crate::vectorize::SparseVec;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// How a member relates to its article's representative.
@@ -75,16 +76,27 @@ impl Default for ArticleConfig {
 
 /// The member with the highest mean similarity to the others (the medoid); ties
 /// go to the smallest index, i.e. the smallest id.
+///
+/// For unit vectors Σ_o d·o over the others is d·S − d·d, with S the sum of all
+/// members: linear in the members, where comparing every pair was quadratic
+/// (10% of a 100k run's time). The weights are non-negative, so no cosine is clamped.
 fn medoid(docs: &[u32], vecs: &[SparseVec]) -> u32 {
-    let mut best = (docs[0], f32::MIN);
+    let mut sum: FxHashMap<FeatureId, f64> = FxHashMap::default();
     for &d in docs {
-        let s: f32 = docs
-            .iter()
-            .filter(|&&o| o != d)
-            .map(|&o| vecs[d as usize].cosine(&vecs[o as usize]))
-            .sum();
-        if s > best.1 + 1e-6 {
-            best = (d, s);
+        for &(f, w) in vecs[d as usize].entries() {
+            *sum.entry(f).or_default() += f64::from(w);
+        }
+    }
+    let mut best = (docs[0], f64::MIN);
+    for &d in docs {
+        let v = vecs[d as usize].entries();
+        let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), &(f, w)| {
+            let w = f64::from(w);
+            (a + w * sum[&f], s + w * w)
+        });
+        let others = with_all - self_dot;
+        if others > best.1 + 1e-6 {
+            best = (d, others);
         }
     }
     best.0
@@ -158,5 +170,85 @@ pub fn build_story(docs: Vec<u32>, input: &VariantInput<'_>, config: &ArticleCon
         representative: medoid(&docs, input.vecs),
         docs,
         articles,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The medoid by comparing every pair, as defined.
+    fn medoid_by_pairs(docs: &[u32], vecs: &[SparseVec]) -> u32 {
+        let mean = |d: u32| -> f32 {
+            docs.iter()
+                .filter(|&&o| o != d)
+                .map(|&o| vecs[d as usize].cosine(&vecs[o as usize]))
+                .sum()
+        };
+        let mut best = (docs[0], f32::MIN);
+        for &d in docs {
+            if mean(d) > best.1 + 1e-4 {
+                best = (d, mean(d));
+            }
+        }
+        best.0
+    }
+
+    #[test]
+    fn medoid_is_the_member_most_similar_to_the_others() {
+        let v = |e: &[(u64, f32)]| SparseVec::new(e.to_vec());
+        let vecs = vec![
+            v(&[(1, 1.0), (2, 1.0)]),
+            v(&[(1, 1.0), (2, 1.0), (3, 1.0)]),
+            v(&[(2, 1.0), (3, 1.0)]),
+            v(&[(9, 1.0)]),
+            v(&[]),
+        ];
+        // 1 shares with both 0 and 2; 3 and the empty vector share nothing.
+        assert_eq!(medoid(&[0, 1, 2, 3, 4], &vecs), 1);
+        assert_eq!(medoid_by_pairs(&[0, 1, 2, 3, 4], &vecs), 1);
+        // Ties (two members, or identical ones) go to the first.
+        assert_eq!(medoid(&[0, 2], &vecs), 0);
+        assert_eq!(medoid(&[3], &vecs), 3);
+        // Random groups: the same choice as comparing every pair (ties are exact here
+        // only up to rounding, so groups with a near-tie are skipped).
+        let mut state = 42u64;
+        let mut rnd = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let vecs: Vec<SparseVec> = (0..200)
+            .map(|_| {
+                SparseVec::new(
+                    (0..12)
+                        .map(|_| (rnd() % 40, 1.0 + (rnd() % 5) as f32))
+                        .collect(),
+                )
+            })
+            .collect();
+        let mut compared = 0;
+        for g in 0..20u32 {
+            let docs: Vec<u32> = (g * 10..g * 10 + 10).collect();
+            let mut means: Vec<f32> = docs
+                .iter()
+                .map(|&d| {
+                    docs.iter()
+                        .filter(|&&o| o != d)
+                        .map(|&o| vecs[d as usize].cosine(&vecs[o as usize]))
+                        .sum()
+                })
+                .collect();
+            means.sort_by(|a, b| b.total_cmp(a));
+            if means[0] - means[1] < 1e-3 {
+                continue;
+            }
+            assert_eq!(
+                medoid(&docs, &vecs),
+                medoid_by_pairs(&docs, &vecs),
+                "group {g}"
+            );
+        }
     }
 }
