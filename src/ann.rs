@@ -10,7 +10,6 @@
 use hnsw_rs::anndists::dist::Distance;
 use hnsw_rs::hnsw::Hnsw;
 use ndarray::{s, ArrayView2};
-use rayon::prelude::*;
 
 /// A neighbour of a query: a row index and its (approximate) cosine similarity.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -76,8 +75,9 @@ impl Distance<f32> for UnitDot {
     }
 }
 
-fn is_zero(row: &[f32]) -> bool {
-    row.iter().all(|&x| x == 0.0)
+/// An all-zero vector (an empty document) cannot be ranked: never indexed, never a query.
+fn is_zero<'a>(row: impl IntoIterator<Item = &'a f32>) -> bool {
+    row.into_iter().all(|&x| x == 0.0)
 }
 
 /// An HNSW graph over rows `offset..offset + rows.nrows()` of the dense matrix.
@@ -161,44 +161,24 @@ pub struct ExactIndex<'a> {
 
 /// Queries and rows per tile of a brute-force product: a 256 × 2,048 block of
 /// similarities (2 MB) stays in cache while its top-k lists are updated.
-const QUERY_TILE: usize = 256;
+pub const QUERY_TILE: usize = 256;
 const ROW_TILE: usize = 2048;
 
 impl<'a> ExactIndex<'a> {
     pub fn build(rows: ArrayView2<'a, f32>, offset: usize) -> ExactIndex<'a> {
-        let live = rows
-            .outer_iter()
-            .map(|r| r.iter().any(|&x| x != 0.0))
-            .collect();
+        let live = rows.outer_iter().map(|r| !is_zero(r)).collect();
         ExactIndex { rows, offset, live }
     }
 
     /// The `k` best rows for each query row (as [`AnnIndex::search`]), with
-    /// `keep(query, row)` told the query's position in `queries`. Matrix products
-    /// tile by tile (matrixmultiply's sgemm), each query tile on its own thread:
-    /// about ten times the speed of one matrix-vector product per query, which
-    /// streams the whole block from memory for every query.
+    /// `keep(query, row)` told the query's position in `queries`. One matrix
+    /// product (matrixmultiply's sgemm) per [`ROW_TILE`] rows: with a few hundred
+    /// queries (the caller's tiles, [`QUERY_TILE`]) that is about ten times the speed
+    /// of one matrix-vector product per query, which streams the whole block from
+    /// memory for every query.
     pub fn search_batch(
         &self,
         queries: ArrayView2<'_, f32>,
-        k: usize,
-        keep: &(dyn Fn(usize, usize) -> bool + Sync),
-    ) -> Vec<Vec<Neighbor>> {
-        let n_tiles = queries.nrows().div_ceil(QUERY_TILE);
-        (0..n_tiles)
-            .into_par_iter()
-            .flat_map_iter(|t| {
-                let q0 = t * QUERY_TILE;
-                let q1 = (q0 + QUERY_TILE).min(queries.nrows());
-                self.search_tile(queries.slice(s![q0..q1, ..]), q0, k, keep)
-            })
-            .collect()
-    }
-
-    fn search_tile(
-        &self,
-        queries: ArrayView2<'_, f32>,
-        q0: usize,
         k: usize,
         keep: &(dyn Fn(usize, usize) -> bool + Sync),
     ) -> Vec<Vec<Neighbor>> {
@@ -206,10 +186,7 @@ impl<'a> ExactIndex<'a> {
         if k == 0 {
             return best;
         }
-        let q_live: Vec<bool> = queries
-            .outer_iter()
-            .map(|r| r.iter().any(|&x| x != 0.0))
-            .collect();
+        let q_live: Vec<bool> = queries.outer_iter().map(|r| !is_zero(r)).collect();
         for r0 in (0..self.rows.nrows()).step_by(ROW_TILE) {
             let r1 = (r0 + ROW_TILE).min(self.rows.nrows());
             let sims = queries.dot(&self.rows.slice(s![r0..r1, ..]).t());
@@ -220,7 +197,7 @@ impl<'a> ExactIndex<'a> {
                 let list = &mut best[qi];
                 for (j, &sim) in row.iter().enumerate() {
                     let id = self.offset + r0 + j;
-                    if self.live[r0 + j] && keep(q0 + qi, id) {
+                    if self.live[r0 + j] && keep(qi, id) {
                         list.push(Neighbor { id, sim });
                     }
                 }
@@ -242,7 +219,7 @@ impl AnnIndex for ExactIndex<'_> {
         keep: &(dyn Fn(usize) -> bool + Sync),
     ) -> Vec<Neighbor> {
         let q = ArrayView2::from_shape((1, query.len()), query).expect("one row");
-        let mut out = self.search_tile(q, 0, k, &|_, id| keep(id));
+        let mut out = self.search_batch(q, k, &|_, id| keep(id));
         out.pop().unwrap_or_default()
     }
 }

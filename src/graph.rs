@@ -23,7 +23,7 @@
 //!
 //! Without `max_days` every document is "undated": one window, one index.
 
-use crate::ann::{top_k, AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor};
+use crate::ann::{top_k, AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor, QUERY_TILE};
 use crate::document::Day;
 use crate::vectorize::{dense_projection_of, SparseVec, DENSE_DIM};
 use ndarray::{s, Array2};
@@ -181,12 +181,10 @@ impl Windows {
     }
 }
 
-/// Queries per tile of the exact search: the window of a tile spans its days, so
-/// small tiles keep windows tight.
-const TILE: usize = 256;
-
+/// Tiles of [`QUERY_TILE`] documents, each on its own thread. The window of a tile
+/// spans its days, so small tiles also keep windows tight.
 fn exact_neighbors(dense: &Array2<f32>, w: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
-    w.tiles(TILE)
+    w.tiles(QUERY_TILE)
         .into_par_iter()
         .flat_map_iter(|tile| {
             let queries = dense.slice(s![tile.clone(), ..]);
@@ -245,7 +243,7 @@ fn hnsw_neighbors(
 
 /// The largest number of documents one document's window holds.
 fn largest_window(w: &Windows) -> usize {
-    w.tiles(TILE)
+    w.tiles(QUERY_TILE)
         .iter()
         .map(|t| w.candidates(t).iter().map(Range::len).sum::<usize>())
         .max()

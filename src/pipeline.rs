@@ -107,8 +107,6 @@ pub struct Stats {
     pub coverage: Vec<(Lang, f64)>,
     pub seconds_read_analyze: f64,
     pub seconds_index: f64,
-    /// The index the kNN graph was built with ([`IndexKind::Exact`] or [`IndexKind::Hnsw`]).
-    pub index: Option<IndexKind>,
     pub seconds_cluster: f64,
     /// Cutting stories at the thresholds of [`Config::sweep`].
     pub seconds_sweep: f64,
@@ -381,7 +379,7 @@ fn finish(
         index: config.index,
         hnsw: config.hnsw,
     };
-    let (full, index_used) = build_knn_graph(&vecs, &days, &graph_config);
+    let (full, _) = build_knn_graph(&vecs, &days, &graph_config);
     let seconds_index = t_index.elapsed().as_secs_f64();
     let t_sweep = Instant::now();
     let sweep: Vec<SweepPoint> = config
@@ -446,7 +444,6 @@ fn finish(
         n_stories,
         n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
         seconds_index,
-        index: Some(index_used),
         seconds_cluster: t_cluster.elapsed().as_secs_f64(),
         seconds_sweep,
         ..Default::default()

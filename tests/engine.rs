@@ -201,6 +201,14 @@ fn test_days(n: usize) -> Vec<Option<Day>> {
         .collect()
 }
 
+/// The window rule written plainly: within seven days, or either one undated.
+fn within_a_week(days: &[Option<Day>], a: usize, b: usize) -> bool {
+    match (days[a], days[b]) {
+        (Some(x), Some(y)) => (x.0 - y.0).abs() <= 7,
+        _ => true,
+    }
+}
+
 #[test]
 fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
     // The oracle: for every document, all others compared one by one, the window
@@ -217,10 +225,7 @@ fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
     let (graph, used) = build_knn_graph(&vecs, &days, &config);
     assert_eq!(used, IndexKind::Exact);
     let dense = dense_projection(&vecs, tidings::vectorize::DENSE_DIM);
-    let near = |i: usize, j: usize| match (days[i], days[j]) {
-        (Some(a), Some(b)) => (a.0 - b.0).abs() <= 7,
-        _ => true,
-    };
+    let near = |i: usize, j: usize| within_a_week(&days, i, j);
     let mut want = std::collections::BTreeSet::new();
     for i in 0..vecs.len() {
         let mut all: Vec<(f32, usize)> = (0..vecs.len())
@@ -254,10 +259,7 @@ fn the_hnsw_graph_finds_the_exact_graph_edges_within_date_windows() {
     let (exact, _) = build_knn_graph(&vecs, &days, &config(IndexKind::Exact));
     let (hnsw, used) = build_knn_graph(&vecs, &days, &config(IndexKind::Hnsw));
     assert_eq!(used, IndexKind::Hnsw);
-    let near = |a: u32, b: u32| match (days[a as usize], days[b as usize]) {
-        (Some(x), Some(y)) => (x.0 - y.0).abs() <= 7,
-        _ => true,
-    };
+    let near = |a: u32, b: u32| within_a_week(&days, a as usize, b as usize);
     assert!(
         hnsw.edges.iter().all(|e| near(e.a, e.b)),
         "an edge across the window"
