@@ -15,7 +15,7 @@ use tidings::pivot::doc_features;
 use tidings::vectorize::{dense_projection, document_frequencies, sparse_vectors, DENSE_DIM};
 
 fn corpus_path(name: &str) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let shared = root.join(format!("../shared/data/{name}.jsonl"));
     let path = if shared.exists() {
         shared

@@ -29,16 +29,13 @@ pub mod analyze;
 pub mod ann;
 pub mod cluster;
 pub mod document;
-pub mod eval;
 pub mod graph;
 pub mod lang;
 pub mod lexicon;
 pub mod output;
 pub mod pipeline;
 pub mod pivot;
-pub mod plot;
 pub mod story;
-pub mod synth;
 pub mod vectorize;
 
 use std::path::PathBuf;
@@ -62,9 +59,6 @@ pub enum Error {
     Model(String),
     #[error("invalid setting: {0}")]
     Config(String),
-    /// Gold labels that cannot be read (the message names file and line).
-    #[error(transparent)]
-    Gold(#[from] eval::EvalError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -74,9 +74,34 @@
 //! Ids are 12 hex digits from a keyed permutation of a counter: unique and
 //! saying nothing about labels.
 
-use crate::document::{open_maybe_gz, parse_json_record, Day};
-use crate::eval::GoldLabels;
-use crate::{Error, Result};
+use tidings::document::{open_maybe_gz, parse_json_record, Day};
+use tidings_eval::{EvalError, GoldLabels};
+
+/// Why a synthetic corpus could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    /// Gold labels that cannot be read (the message names file and line).
+    #[error(transparent)]
+    Gold(#[from] EvalError),
+    #[error("invalid setting: {0}")]
+    Config(String),
+    /// The source set could not be opened.
+    #[error(transparent)]
+    Engine(#[from] tidings::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -1255,7 +1280,7 @@ mod tests {
     }
 
     fn sample() -> SourceSet {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
         SourceSet::read(&dir.join("sample.jsonl"), &dir.join("sample.gold.tsv")).unwrap()
     }
 

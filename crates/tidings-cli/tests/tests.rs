@@ -8,7 +8,7 @@ mod shared;
 use std::path::PathBuf;
 
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
 /// `../shared/{rel}` if the shared benchmark data is present; otherwise prints why

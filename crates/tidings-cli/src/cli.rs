@@ -11,12 +11,13 @@ use tidings::analyze::TokenKind;
 use tidings::document::{expand_inputs, Day, DocReader};
 use tidings::graph::IndexKind;
 use tidings::lang::{detect_lang, Lang};
-use tidings::lexicon::{build_lexicons, ModelSource, Models};
+use tidings::lexicon::{ModelSource, Models};
+use tidings_lexicon::build_lexicons;
 use tidings::output::{write_assignments, write_rejects, write_stories};
 use tidings::pipeline::{cluster_inputs, Clustering, Config, SWEEP_THRESHOLDS};
 use tidings::pivot::{cached_word, segment_ideo, Match, TermInfo};
-use tidings::plot::sweep_svg;
-use tidings::synth::{Mode, SourceSet, SynthConfig, Synthesizer};
+use tidings_eval::plot::sweep_svg;
+use tidings_synth::{Mode, SourceSet, SynthConfig, Synthesizer};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -525,7 +526,7 @@ fn corpus_name(inputs: &[PathBuf]) -> String {
 }
 
 fn eval(args: EvalArgs) -> Result<ExitCode> {
-    use tidings::eval::{evaluate, score_sweep, Assignments, GoldLabels};
+    use tidings_eval::{evaluate, score_sweep, Assignments, GoldLabels};
     let sweep = args.sweep_thresholds()?;
     let gold = GoldLabels::read(&args.gold)?;
     let mut headlines: std::collections::HashMap<String, String> = Default::default();

@@ -4,7 +4,7 @@
 //! image dependencies it brings. The files use no scripts, stylesheets, fonts or
 //! external references, so browsers, `rsvg-convert` and Inkscape show them alike.
 
-use crate::eval::SweepRow;
+use crate::SweepRow;
 use std::fmt::Write as _;
 
 /// One line of a chart.
@@ -468,7 +468,7 @@ pub fn sweep_svg(corpus: &str, rows: &[SweepRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{PairRecall, Prf};
+    use crate::{PairRecall, Prf};
 
     /// Checks that tags nest and close, and that no number is NaN or infinite.
     fn check_well_formed(svg: &str) {

@@ -1,7 +1,7 @@
 //! Acceptance on the shared data: the seeds, and quality floors on ntrex-dev.
 
 use std::collections::HashMap;
-use tidings::eval::{evaluate, Assignments, GoldLabels};
+use tidings_eval::{evaluate, Assignments, GoldLabels};
 
 fn cluster_to_assignments(input: &std::path::Path, name: &str) -> Assignments {
     let path = std::env::temp_dir().join(format!("tidings-{}-{name}.tsv", std::process::id()));

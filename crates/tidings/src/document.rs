@@ -199,7 +199,7 @@ impl Iterator for DocReader {
     }
 }
 
-pub(crate) fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead + Send>, Error> {
+pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead + Send>, Error> {
     let file = std::fs::File::open(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         source: e,

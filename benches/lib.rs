@@ -1,0 +1,1 @@
+//! Nothing here: this package holds the criterion benches (`stages.rs`) and the bench scripts.
