@@ -1955,7 +1955,8 @@ mod tests {
     fn real_gold_file_parses_and_scores_perfectly_against_itself() {
         // Reads the shared benchmark labels when present (../shared/data relative to
         // the crate); without them this only exercises nothing, by design.
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ntrex-dev.gold.tsv");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ntrex-dev.gold.tsv");
         if !path.exists() {
             eprintln!("skipping: {} not found", path.display());
             return;

@@ -51,8 +51,7 @@ pub fn build_lexicons(
             .split_whitespace()
             .filter_map(|w| term_key(Lang::ENG, w))
             .collect();
-        if concepts.is_empty() || (key.chars().count() < 2 && !is_ideographic(&key))
-        {
+        if concepts.is_empty() || (key.chars().count() < 2 && !is_ideographic(&key)) {
             return;
         }
         let share = weight / concepts.len() as f64;

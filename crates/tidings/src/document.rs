@@ -11,7 +11,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// Days since 1970-01-01 (UTC). Stories span days; nothing finer is needed.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Day(pub i32);
 
 impl Day {
@@ -54,7 +56,7 @@ impl Day {
 }
 
 /// One input document.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     pub id: String,
     pub text: String,
@@ -69,7 +71,7 @@ pub struct Document {
 }
 
 /// An input record that could not become a document.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reject {
     /// The id, when one could be read.
     pub id: Option<String>,

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 /// An undirected edge `a < b` with its exact cosine similarity.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub a: u32,
     pub b: u32,
@@ -39,7 +39,7 @@ pub struct Edge {
 }
 
 /// The symmetrized kNN graph with exact similarities, sorted by (a, b).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KnnGraph {
     pub n_docs: usize,
     pub edges: Vec<Edge>,
@@ -64,7 +64,8 @@ impl KnnGraph {
 }
 
 /// Which nearest-neighbour index to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum IndexKind {
     Hnsw,
     Exact,

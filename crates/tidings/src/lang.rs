@@ -157,6 +157,25 @@ impl Lang {
     }
 }
 
+/// Written as its ISO 639-3 code, so serialized results do not depend on the order
+/// of [`LANGS`].
+impl serde::Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if code == "und" {
+            return Ok(Lang::UND);
+        }
+        Lang::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language code {code:?}")))
+    }
+}
+
 impl Default for Lang {
     fn default() -> Self {
         Lang::UND

@@ -258,7 +258,7 @@ pub fn segment_ideo(
 }
 
 /// Features of one document, before corpus weighting.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocFeatures {
     pub lang: Lang,
     /// (feature, sublinear term frequency), sorted by feature id.

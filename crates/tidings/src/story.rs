@@ -14,10 +14,10 @@ use crate::lang::Lang;
 use crate::pivot::{sketch_jaccard, FeatureId};
 use crate::vectorize::SparseVec;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a member relates to its article's representative.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VariantKind {
     Original,
@@ -26,7 +26,7 @@ pub enum VariantKind {
     Translation,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     pub doc: u32,
     pub kind: VariantKind,
@@ -34,13 +34,13 @@ pub struct Member {
     pub sim: f32,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Article {
     pub representative: u32,
     pub members: Vec<Member>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Story {
     pub representative: u32,
     pub docs: Vec<u32>,

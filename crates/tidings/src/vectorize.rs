@@ -9,9 +9,36 @@ use rustc_hash::FxHashMap;
 
 /// A sparse vector: feature ids strictly increasing, unit L2 norm (or empty).
 /// Built only through [`SparseVec::new`], so both invariants always hold.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "Vec<(FeatureId, f32)>", into = "Vec<(FeatureId, f32)>")]
 pub struct SparseVec {
     entries: Vec<(FeatureId, f32)>,
+}
+
+/// Read back as written: a vector that breaks the invariants is an error, not
+/// silently repaired (renormalizing would change the bytes a stage shipped).
+impl TryFrom<Vec<(FeatureId, f32)>> for SparseVec {
+    type Error = &'static str;
+
+    fn try_from(entries: Vec<(FeatureId, f32)>) -> Result<Self, Self::Error> {
+        if !entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Err("sparse vector: feature ids are not strictly increasing");
+        }
+        if !entries.iter().all(|(_, w)| w.is_finite() && *w != 0.0) {
+            return Err("sparse vector: a weight is zero or not finite");
+        }
+        let norm: f64 = entries.iter().map(|(_, w)| f64::from(*w).powi(2)).sum();
+        if !entries.is_empty() && (norm - 1.0).abs() > 1e-3 {
+            return Err("sparse vector: not of unit norm");
+        }
+        Ok(SparseVec { entries })
+    }
+}
+
+impl From<SparseVec> for Vec<(FeatureId, f32)> {
+    fn from(v: SparseVec) -> Self {
+        v.entries
+    }
 }
 
 impl SparseVec {

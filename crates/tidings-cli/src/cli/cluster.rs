@@ -1,0 +1,132 @@
+//! `tidings cluster`: documents in, stories, assignments and rejects out.
+
+use super::{create, model_source, set_threads, CommonArgs};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tidings::document::expand_inputs;
+use tidings::graph::IndexKind;
+use tidings::output::{write_assignments, write_rejects, write_stories};
+use tidings::pipeline::{cluster_inputs, Clustering, Config};
+
+#[derive(Args, Debug)]
+pub struct ClusterArgs {
+    /// JSONL files (`.jsonl`, `.jsonl.gz`), folders of `.txt` files, or `-` for JSONL on stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Stories as JSONL (default: stdout).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// TSV `id story article`, one row per input document.
+    #[arg(long)]
+    assignments: Option<PathBuf>,
+    /// TSV of input records that could not be read, with the reason (default: listed on stderr).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// TSV `a b sim` of the kNN graph's edges (exact cosine), for inspection and threshold sweeps.
+    #[arg(long)]
+    edges: Option<PathBuf>,
+    /// Average-link cut for stories (mean pairwise cosine).
+    #[arg(long, default_value_t = Config::default().cluster.threshold)]
+    threshold: f32,
+    /// Average-link cut for articles inside a story.
+    #[arg(long, default_value_t = Config::default().article.threshold)]
+    article_threshold: f32,
+    /// Documents dated more than this many days apart never share a story (0 = no limit).
+    #[arg(long, default_value_t = 7)]
+    max_days: i32,
+    /// Neighbours per document in the kNN graph.
+    #[arg(long, default_value_t = Config::default().k)]
+    k: usize,
+    /// Nearest-neighbour index (auto: brute force while no date window holds more than 200,000 documents, HNSW above).
+    #[arg(long, value_parser = ["auto", "hnsw", "exact"], default_value = "auto")]
+    index: String,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+impl ClusterArgs {
+    fn to_config(&self) -> Result<Config> {
+        let mut c = Config {
+            models: model_source(&self.common),
+            k: self.k.max(1),
+            ..Config::default()
+        };
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.threshold),
+            "--threshold must be between 0 and 1"
+        );
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.article_threshold),
+            "--article-threshold must be between 0 and 1"
+        );
+        c.cluster.threshold = self.threshold;
+        c.cluster.max_days = (self.max_days > 0).then_some(self.max_days);
+        c.article.threshold = self.article_threshold;
+        c.index = match self.index.as_str() {
+            "hnsw" => IndexKind::Hnsw,
+            "exact" => IndexKind::Exact,
+            _ => IndexKind::Auto,
+        };
+        Ok(c)
+    }
+}
+
+pub fn summary(c: &Clustering) -> String {
+    let s = &c.stats;
+    let langs: Vec<String> = s
+        .languages
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect();
+    format!(
+        "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {:.2} s ({:.0} docs/s; read+analyze {:.2} s, index {:.2} s, cluster {:.2} s)",
+        s.n_read,
+        s.n_rejected,
+        langs.join(", "),
+        s.n_stories,
+        s.n_multi,
+        s.seconds_total,
+        s.n_read as f64 / s.seconds_total.max(1e-9),
+        s.seconds_read_analyze,
+        s.seconds_index,
+        s.seconds_cluster
+    )
+}
+
+pub fn run(args: ClusterArgs) -> Result<ExitCode> {
+    set_threads(&args.common)?;
+    let config = args.to_config()?;
+    let inputs = expand_inputs(&args.inputs).context("reading inputs")?;
+    let result = cluster_inputs(inputs, &config).context("clustering")?;
+    match &args.out {
+        Some(p) => write_stories(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?,
+        None => write_stories(&result, std::io::stdout().lock()).context("writing stories")?,
+    }
+    if let Some(p) = &args.edges {
+        tidings::output::write_edges(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if let Some(p) = &args.assignments {
+        write_assignments(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    match &args.rejects {
+        Some(p) => write_rejects(&result, create(p)?)
+            .with_context(|| format!("writing {}", p.display()))?,
+        None => {
+            for r in &result.rejects {
+                eprintln!(
+                    "tidings: rejected {} {}: {}",
+                    r.location,
+                    r.id.as_deref().unwrap_or("(no id)"),
+                    r.reason
+                );
+            }
+        }
+    }
+    eprintln!("{}", summary(&result));
+    Ok(ExitCode::SUCCESS)
+}

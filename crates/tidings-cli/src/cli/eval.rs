@@ -1,0 +1,177 @@
+//! `tidings eval`: score assignments against gold labels, or cluster and score.
+
+use super::cluster::summary;
+use super::{model_source, set_threads, CommonArgs};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tidings::document::expand_inputs;
+use tidings::output::write_assignments;
+use tidings::pipeline::{cluster_inputs, Config, SWEEP_THRESHOLDS};
+use tidings_eval::plot::sweep_svg;
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Gold labels: TSV `id story article lang`.
+    #[arg(long)]
+    gold: PathBuf,
+    /// Predicted assignments: TSV `id story [article]` (as `cluster --assignments` writes).
+    #[arg(long, conflicts_with = "inputs")]
+    assignments: Option<PathBuf>,
+    /// Documents to cluster and score (instead of --assignments).
+    inputs: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Score only documents whose gold language is one of these (comma-separated
+    /// ISO 639-3 codes), e.g. the languages that have lexicons.
+    #[arg(long, value_delimiter = ',')]
+    langs: Vec<String>,
+    /// Also score the stories at several thresholds (reading and indexing once):
+    /// 0.02 to 0.2, or those of --sweep-thresholds.
+    #[arg(long)]
+    sweep: bool,
+    /// Story thresholds of the sweep, comma-separated (implies --sweep).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    sweep_thresholds: Vec<f32>,
+    /// Draw the sweep as an SVG plot into this file (implies --sweep).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    #[command(flatten)]
+    cluster: EvalClusterArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalClusterArgs {
+    /// Average-link cut for stories, when clustering INPUTS.
+    #[arg(long, default_value_t = Config::default().cluster.threshold)]
+    threshold: f32,
+    /// Average-link cut for articles, when clustering INPUTS.
+    #[arg(long, default_value_t = Config::default().article.threshold)]
+    article_threshold: f32,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+impl EvalArgs {
+    /// The thresholds to sweep, sorted and distinct; empty when there is no sweep.
+    fn sweep_thresholds(&self) -> Result<Vec<f32>> {
+        if !self.sweep && self.sweep_thresholds.is_empty() && self.plot.is_none() {
+            return Ok(Vec::new());
+        }
+        anyhow::ensure!(
+            self.assignments.is_none(),
+            "a threshold sweep (--sweep, --sweep-thresholds, --plot) clusters the input \
+             documents at each threshold; it cannot rescore the fixed --assignments"
+        );
+        let mut ts = if self.sweep_thresholds.is_empty() {
+            SWEEP_THRESHOLDS.to_vec()
+        } else {
+            self.sweep_thresholds.clone()
+        };
+        if let Some(t) = ts.iter().find(|t| !(0.0..=1.0).contains(*t)) {
+            anyhow::bail!("--sweep-thresholds: {t} is not between 0 and 1");
+        }
+        ts.sort_by(f32::total_cmp);
+        ts.dedup();
+        Ok(ts)
+    }
+}
+
+/// The corpus as people call it: the input file names without `.jsonl`/`.gz`.
+fn corpus_name(inputs: &[PathBuf]) -> String {
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into());
+            let name = name.strip_suffix(".gz").unwrap_or(&name);
+            name.strip_suffix(".jsonl").unwrap_or(name).to_owned()
+        })
+        .collect();
+    names.join(" + ")
+}
+
+pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    use tidings_eval::{evaluate, score_sweep, Assignments, GoldLabels};
+    let sweep = args.sweep_thresholds()?;
+    let gold = GoldLabels::read(&args.gold)?;
+    let mut headlines: std::collections::HashMap<String, String> = Default::default();
+    let mut ids: Vec<String> = Vec::new();
+    let mut points = Vec::new();
+    let pred = match &args.assignments {
+        Some(p) => Assignments::read(p)?,
+        None => {
+            anyhow::ensure!(
+                !args.inputs.is_empty(),
+                "give --assignments FILE or input documents to cluster"
+            );
+            set_threads(&args.cluster.common)?;
+            let mut config = Config {
+                models: model_source(&args.cluster.common),
+                sweep,
+                ..Config::default()
+            };
+            config.cluster.threshold = args.cluster.threshold;
+            config.article.threshold = args.cluster.article_threshold;
+            let mut result =
+                cluster_inputs(expand_inputs(&args.inputs)?, &config).context("clustering")?;
+            eprintln!("{}", summary(&result));
+            if !result.sweep.is_empty() {
+                eprintln!(
+                    "tidings: sweep of {} thresholds: {:.2} s",
+                    result.sweep.len(),
+                    result.stats.seconds_sweep
+                );
+                ids = result.docs.iter().map(|d| d.id.clone()).collect();
+                points = std::mem::take(&mut result.sweep);
+            }
+            let mut buf = Vec::new();
+            write_assignments(&result, &mut buf)?;
+            headlines = result
+                .docs
+                .iter()
+                .map(|d| (d.id.clone(), d.headline.clone()))
+                .collect();
+            Assignments::parse(std::str::from_utf8(&buf)?, "<clustering>")?
+        }
+    };
+    let (gold, pred) = if args.langs.is_empty() {
+        (gold, pred)
+    } else {
+        let langs: Vec<&str> = args.langs.iter().map(String::as_str).collect();
+        let gold = gold.retain_langs(&langs);
+        let kept: std::collections::HashSet<&str> = gold.ids.iter().map(String::as_str).collect();
+        let pred = pred.retain_ids(|id| kept.contains(id));
+        (gold, pred)
+    };
+    let mut report = evaluate(&gold, &pred);
+    // Ids outside the gold labels (e.g. other languages with --langs) are ignored
+    // by the scoring, so the sweep needs no filtering of its own.
+    report.sweep = score_sweep(
+        &gold,
+        &ids,
+        points
+            .iter()
+            .map(|p| (p.threshold, p.story_of_doc.as_slice())),
+    );
+    if let Some(path) = &args.plot {
+        let mut corpus = corpus_name(&args.inputs);
+        if !args.langs.is_empty() {
+            corpus = format!("{corpus} ({})", args.langs.join(","));
+        }
+        std::fs::write(path, sweep_svg(&corpus, &report.sweep))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!(
+            "{}",
+            report.to_table_with(|id| headlines.get(id).map(|h| h.chars().take(60).collect()))
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
