@@ -9,6 +9,7 @@
 //! Candidate merges follow graph edges; the graph's connected components (over
 //! edges at or above the candidate floor) are independent problems, solved in parallel.
 
+use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::pivot::FeatureId;
@@ -18,12 +19,12 @@ use rustc_hash::FxHashSet;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// How stories are cut.
+/// The parameters of one average-link cut (stories, or articles inside a story).
 #[derive(Clone, Copy, Debug)]
-pub struct ClusterConfig {
-    /// Average-link cut: two groups merge while their mean pairwise cosine is at least this.
+pub(crate) struct Linkage {
+    /// Two groups merge while their mean pairwise cosine is at least this.
     pub threshold: f32,
-    /// Documents dated further apart than this many days are never in one story.
+    /// Documents dated further apart than this many days are never in one group.
     pub max_days: Option<i32>,
     /// See [`cohesive`]; 0 disables the check.
     pub cohesion: f32,
@@ -135,12 +136,12 @@ fn merge_days(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> Option<(Day, Day)
 /// Average-link agglomeration of `members` (document indices), merging along `edges`
 /// (indices into the same document space). Returns groups, each sorted, ordered by
 /// their smallest member.
-pub fn average_link(
+pub(crate) fn average_link(
     members: &[u32],
     edges: &[Edge],
     vecs: &[SparseVec],
     days: &[Option<Day>],
-    config: &ClusterConfig,
+    config: &Linkage,
 ) -> Vec<Vec<u32>> {
     let local: rustc_hash::FxHashMap<u32, u32> = members
         .iter()
@@ -254,8 +255,14 @@ pub fn cluster_stories(
     graph: &KnnGraph,
     vecs: &[SparseVec],
     days: &[Option<Day>],
-    config: &ClusterConfig,
+    stories: &StoryConfig,
+    max_days: Option<i32>,
 ) -> Vec<u32> {
+    let config = &Linkage {
+        threshold: stories.threshold,
+        cohesion: stories.cohesion,
+        max_days,
+    };
     let n = graph.n_docs;
     let mut parent: Vec<u32> = (0..n as u32).collect();
     for e in &graph.edges {

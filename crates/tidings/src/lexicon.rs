@@ -155,7 +155,8 @@ impl Lexicon {
 }
 
 /// Where lexicons come from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ModelSource {
     /// Compiled into the binary from `models/lexicons/` at build time.
     Bundled,

@@ -1,39 +1,48 @@
 //! tidings: tells which news articles, in any language, are the same story.
 //!
-//! The pipeline: documents are read ([`document`]), their language detected
-//! ([`lang`]), analyzed per language ([`analyze`]: normalize, stopwords, stem),
-//! mapped through bundled bilingual lexicons into one English pivot space of
-//! concepts, names and numbers ([`lexicon`], [`pivot`]), weighted by tf-idf into
-//! sparse vectors and projected to dense ones ([`vectorize`]), indexed with HNSW
-//! or brute force ([`ann`]) within date windows and linked into an exactly re-scored
-//! kNN graph ([`graph`]), cut into stories by average link ([`cluster`]), and each story split into articles and variants
-//! ([`story`]). [`eval`] scores any clustering against gold labels; [`plot`] draws
-//! a threshold sweep of those scores as SVG; [`synth`] grows a labelled set into a
-//! synthetic one of any size to score it on.
+//! The engine runs in named stages ([`engine`]), each taking what the previous one
+//! produced and returning an owned, serializable value:
+//!
+//! 1. **analyze** ([`engine::Engine::analyze`]): documents ([`document`]) get their
+//!    language ([`lang`]), are analyzed per language ([`analyze`]: normalize,
+//!    stopwords, stem) and mapped through bundled bilingual lexicons ([`lexicon`])
+//!    into one English pivot space of concepts, names and numbers ([`pivot`]);
+//! 2. **corpus statistics** ([`vectorize::CorpusStats`]): document frequencies
+//!    overall and per language, computed per shard and merged;
+//! 3. **vectorize**: tf-idf sparse vectors ([`vectorize`]);
+//! 4. **graph**: candidates from an exact or HNSW index within date windows,
+//!    re-scored exactly into a kNN graph ([`graph`]);
+//! 5. **stories**: average link over the graph ([`cluster`]);
+//! 6. **articles**: each story split into articles and variants ([`story`]).
+//!
+//! [`config::EngineConfig`] holds every setting, validated before any input is
+//! read; [`output`] turns a [`engine::Clustering`] into the records people read.
 //!
 //! ```
-//! use tidings::pipeline::{cluster_documents, Config};
+//! use tidings::config::EngineConfig;
 //! use tidings::document::Document;
+//! use tidings::engine::Engine;
 //! let doc = |id: &str, text: &str| Document { id: id.into(), text: text.into(), ..Default::default() };
 //! let docs = vec![
 //!     doc("a", "Bolivia awaits the ruling of the International Court of Justice on access to the Pacific Ocean, expected on 1 October after five years."),
 //!     doc("b", "Bolivia awaits the ruling of the International Court of Justice on its access to the Pacific Ocean, due on 1 October after five years of deliberation."),
 //!     doc("c", "The central bank raised interest rates by a quarter point on Wednesday, citing persistent inflation in services and wages."),
 //! ];
-//! let result = cluster_documents(docs, &Config::default()).unwrap();
+//! let engine = Engine::new(EngineConfig::default()).unwrap();
+//! let result = engine.cluster(docs).unwrap();
 //! assert_eq!(result.story_of("a"), result.story_of("b"));
 //! assert_ne!(result.story_of("a"), result.story_of("c"));
 //! ```
 
 pub mod analyze;
-pub mod ann;
 pub mod cluster;
+pub mod config;
 pub mod document;
+pub mod engine;
 pub mod graph;
 pub mod lang;
 pub mod lexicon;
 pub mod output;
-pub mod pipeline;
 pub mod pivot;
 pub mod story;
 pub mod vectorize;

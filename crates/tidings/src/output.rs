@@ -1,7 +1,7 @@
 //! Writers: stories as JSONL, assignments and rejects as TSV. Output is sorted and
 //! byte-identical for the same input, whatever the thread count or input order.
 
-use crate::pipeline::Clustering;
+use crate::engine::Clustering;
 use crate::story::VariantKind;
 use serde::Serialize;
 use std::io::{self, Write};

@@ -318,7 +318,7 @@ pub fn cached_word(lang: Lang, word: &str, models: &Models) -> Rc<TermInfo> {
 
 /// Weights of the feature kinds. Concepts carry the topic; names and numbers are
 /// strong cross-lingual evidence but a story shares them with its background.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureWeights {
     pub name: f32,
     pub number: f32,

@@ -3,16 +3,22 @@
 //! Inside a story, documents group into articles: the versions of one original
 //! write-up (exact copies, near-duplicates, translations). Independent write-ups of
 //! the same event are separate articles of one story. Articles are cut by the same
-//! average-link procedure as stories, at a higher threshold, over all pairs of the
-//! story; exact copies and same-language near-duplicates (shingle Jaccard) are
-//! always one article.
+//! average-link procedure as stories, at a higher threshold; exact copies and
+//! same-language near-duplicates (shingle Jaccard) are always one article.
+//!
+//! The pairs a story's articles are cut along: every pair while the story has at
+//! most [`ALL_PAIRS_MAX`] documents; above, only the kNN graph's edges inside the
+//! story and, for exact copies, an edge from each copy to the first of its group,
+//! so a story of 10,000 syndicated copies costs about 10,000 · k pairs, not 50 million.
 
-use crate::cluster::{average_link, ClusterConfig};
+use crate::cluster::{average_link, Linkage};
+use crate::config::ArticleConfig;
 use crate::document::Day;
-use crate::graph::Edge;
+use crate::graph::{Edge, KnnGraph};
 use crate::lang::Lang;
 use crate::pivot::{sketch_jaccard, FeatureId};
 use crate::vectorize::SparseVec;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -56,23 +62,11 @@ pub struct VariantInput<'a> {
     pub days: &'a [Option<Day>],
 }
 
-#[derive(Clone, Copy, Debug)]
-pub struct ArticleConfig {
-    /// Average-link cut for articles (cosine in the pivot space).
-    pub threshold: f32,
-    /// Same-language documents with at least this shingle Jaccard are near-duplicates
-    /// of one article whatever their cosine.
-    pub near_duplicate_jaccard: f32,
-}
-
-impl Default for ArticleConfig {
-    fn default() -> Self {
-        ArticleConfig {
-            threshold: 0.12,
-            near_duplicate_jaccard: 0.5,
-        }
-    }
-}
+/// Stories up to this many documents are split into articles over all their pairs
+/// (130,816 pairs at most); larger ones over the graph's edges and copy edges. Every
+/// story of ntrex-dev (85 documents at most), ntrex-dev-all (265) and wmt21-dev (117)
+/// is below it.
+pub const ALL_PAIRS_MAX: usize = 512;
 
 /// The member with the highest mean similarity to the others (the medoid); ties
 /// go to the smallest index, i.e. the smallest id.
@@ -115,29 +109,70 @@ fn variant_of(d: u32, rep: u32, input: &VariantInput<'_>) -> VariantKind {
     }
 }
 
-/// Builds one story from its documents (sorted indices).
-pub fn build_story(docs: Vec<u32>, input: &VariantInput<'_>, config: &ArticleConfig) -> Story {
+/// The edge between two documents of a story: 1 for copies (exact, or
+/// same-language near-duplicates), else their cosine.
+fn article_edge(a: u32, b: u32, input: &VariantInput<'_>, config: &ArticleConfig) -> Edge {
+    let (ua, ub) = (a as usize, b as usize);
+    let same_lang = input.langs[ua] == input.langs[ub];
+    let copy = same_lang
+        && (input.exact[ua] == input.exact[ub]
+            || sketch_jaccard(&input.sketches[ua], &input.sketches[ub])
+                >= config.near_duplicate_jaccard);
+    let sim = if copy {
+        1.0
+    } else {
+        input.vecs[ua].cosine(&input.vecs[ub])
+    };
+    Edge { a, b, sim }
+}
+
+/// The pairs a story's articles are cut along (see the module docs). `graph_edges`
+/// are the kNN graph's edges between documents of this story.
+fn article_edges(
+    docs: &[u32],
+    graph_edges: &[Edge],
+    input: &VariantInput<'_>,
+    config: &ArticleConfig,
+) -> Vec<Edge> {
+    if docs.len() <= ALL_PAIRS_MAX {
+        let mut edges = Vec::with_capacity(docs.len() * (docs.len() - 1) / 2);
+        for (i, &a) in docs.iter().enumerate() {
+            for &b in &docs[i + 1..] {
+                edges.push(article_edge(a, b, input, config));
+            }
+        }
+        return edges;
+    }
+    let mut pairs: Vec<(u32, u32)> = graph_edges.iter().map(|e| (e.a, e.b)).collect();
+    let mut first_of_copy: FxHashMap<(u64, Lang), u32> = FxHashMap::default();
+    for &d in docs {
+        let key = (input.exact[d as usize], input.langs[d as usize]);
+        let first = *first_of_copy.entry(key).or_insert(d);
+        if first != d {
+            pairs.push((first, d));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+        .into_iter()
+        .map(|(a, b)| article_edge(a, b, input, config))
+        .collect()
+}
+
+/// Builds one story from its documents (sorted indices) and the kNN graph's edges
+/// between them.
+pub fn build_story(
+    docs: Vec<u32>,
+    graph_edges: &[Edge],
+    input: &VariantInput<'_>,
+    config: &ArticleConfig,
+) -> Story {
     let groups = if docs.len() == 1 {
         vec![docs.clone()]
     } else {
-        let mut edges = Vec::new();
-        for (i, &a) in docs.iter().enumerate() {
-            for &b in &docs[i + 1..] {
-                let (ua, ub) = (a as usize, b as usize);
-                let same_lang = input.langs[ua] == input.langs[ub];
-                let copy = same_lang
-                    && (input.exact[ua] == input.exact[ub]
-                        || sketch_jaccard(&input.sketches[ua], &input.sketches[ub])
-                            >= config.near_duplicate_jaccard);
-                let sim = if copy {
-                    1.0
-                } else {
-                    input.vecs[ua].cosine(&input.vecs[ub])
-                };
-                edges.push(Edge { a, b, sim });
-            }
-        }
-        let cfg = ClusterConfig {
+        let edges = article_edges(&docs, graph_edges, input, config);
+        let cfg = Linkage {
             threshold: config.threshold,
             max_days: None,
             cohesion: 0.0,
@@ -171,6 +206,37 @@ pub fn build_story(docs: Vec<u32>, input: &VariantInput<'_>, config: &ArticleCon
         docs,
         articles,
     }
+}
+
+/// Builds every story from the story label of each document (numbered from 0),
+/// in parallel; stories come out in label order.
+pub fn build_stories(
+    story_of_doc: &[u32],
+    graph: &KnnGraph,
+    input: &VariantInput<'_>,
+    config: &ArticleConfig,
+) -> Vec<Story> {
+    let n_stories = story_of_doc.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut story_docs: Vec<Vec<u32>> = vec![Vec::new(); n_stories];
+    for (i, &l) in story_of_doc.iter().enumerate() {
+        story_docs[l as usize].push(i as u32);
+    }
+    // Only stories too large for all pairs need their graph edges.
+    let mut story_edges: FxHashMap<u32, Vec<Edge>> = FxHashMap::default();
+    for e in &graph.edges {
+        let l = story_of_doc[e.a as usize];
+        if l == story_of_doc[e.b as usize] && story_docs[l as usize].len() > ALL_PAIRS_MAX {
+            story_edges.entry(l).or_default().push(*e);
+        }
+    }
+    story_docs
+        .into_par_iter()
+        .enumerate()
+        .map(|(l, docs)| {
+            let edges = story_edges.get(&(l as u32)).map_or(&[][..], Vec::as_slice);
+            build_story(docs, edges, input, config)
+        })
+        .collect()
 }
 
 #[cfg(test)]

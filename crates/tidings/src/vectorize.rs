@@ -6,6 +6,7 @@ use crate::pivot::{DocFeatures, FeatureId};
 use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// A sparse vector: feature ids strictly increasing, unit L2 norm (or empty).
 /// Built only through [`SparseVec::new`], so both invariants always hold.
@@ -100,37 +101,115 @@ pub fn dot(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> f32 {
     s as f32
 }
 
-/// Document frequencies of every feature, counted in parallel.
-pub fn document_frequencies(docs: &[DocFeatures]) -> FxHashMap<FeatureId, u32> {
-    docs.par_chunks(4096)
-        .map(|chunk| {
-            let mut df: FxHashMap<FeatureId, u32> = FxHashMap::default();
-            for d in chunk {
-                for &(f, _) in &d.features {
-                    *df.entry(f).or_default() += 1;
-                }
-            }
-            df
-        })
-        .reduce(FxHashMap::default, |mut a, b| {
-            if a.len() < b.len() {
-                return merge_into(b, a);
-            }
-            for (f, n) in b {
-                *a.entry(f).or_default() += n;
-            }
-            a
-        })
+/// Corpus statistics: how many documents hold each feature, overall and within
+/// each language. Computed per shard ([`CorpusStats::of`]) and merged
+/// ([`CorpusStats::merge`]): counts add, so the merge of the shards' statistics
+/// equals the statistics of their union, whatever the order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "StatsRepr", from = "StatsRepr")]
+pub struct CorpusStats {
+    n_docs: usize,
+    df: FxHashMap<FeatureId, u32>,
+    n_lang: FxHashMap<Lang, usize>,
+    lang_df: FxHashMap<(Lang, FeatureId), u32>,
 }
 
-fn merge_into(
-    mut big: FxHashMap<FeatureId, u32>,
-    small: FxHashMap<FeatureId, u32>,
-) -> FxHashMap<FeatureId, u32> {
-    for (f, n) in small {
-        *big.entry(f).or_default() += n;
+/// [`CorpusStats`] as written: sorted lists, so the same statistics give the same bytes.
+#[derive(Serialize, Deserialize)]
+struct StatsRepr {
+    n_docs: usize,
+    df: Vec<(FeatureId, u32)>,
+    n_lang: Vec<(Lang, usize)>,
+    lang_df: Vec<(Lang, FeatureId, u32)>,
+}
+
+impl From<CorpusStats> for StatsRepr {
+    fn from(s: CorpusStats) -> StatsRepr {
+        let mut df: Vec<_> = s.df.into_iter().collect();
+        df.sort_unstable();
+        let mut n_lang: Vec<_> = s.n_lang.into_iter().collect();
+        n_lang.sort_unstable();
+        let mut lang_df: Vec<_> = s.lang_df.into_iter().map(|((l, f), n)| (l, f, n)).collect();
+        lang_df.sort_unstable();
+        StatsRepr {
+            n_docs: s.n_docs,
+            df,
+            n_lang,
+            lang_df,
+        }
     }
-    big
+}
+
+impl From<StatsRepr> for CorpusStats {
+    fn from(r: StatsRepr) -> CorpusStats {
+        CorpusStats {
+            n_docs: r.n_docs,
+            df: r.df.into_iter().collect(),
+            n_lang: r.n_lang.into_iter().collect(),
+            lang_df: r.lang_df.into_iter().map(|(l, f, n)| ((l, f), n)).collect(),
+        }
+    }
+}
+
+/// The sum of two count maps, iterating the smaller one.
+fn add_counts<K: std::hash::Hash + Eq, V: std::ops::AddAssign + Default>(
+    mut a: FxHashMap<K, V>,
+    mut b: FxHashMap<K, V>,
+) -> FxHashMap<K, V> {
+    if a.len() < b.len() {
+        std::mem::swap(&mut a, &mut b);
+    }
+    for (k, n) in b {
+        *a.entry(k).or_default() += n;
+    }
+    a
+}
+
+impl CorpusStats {
+    /// The statistics of `docs`, counted in parallel. Every document counts in
+    /// [`CorpusStats::n_docs`] and in its language, also one with no features.
+    pub fn of(docs: &[DocFeatures]) -> CorpusStats {
+        docs.par_chunks(4096)
+            .map(|chunk| {
+                let mut s = CorpusStats {
+                    n_docs: chunk.len(),
+                    ..Default::default()
+                };
+                for d in chunk {
+                    *s.n_lang.entry(d.lang).or_default() += 1;
+                    for &(f, _) in &d.features {
+                        *s.df.entry(f).or_default() += 1;
+                        *s.lang_df.entry((d.lang, f)).or_default() += 1;
+                    }
+                }
+                s
+            })
+            .reduce(CorpusStats::default, CorpusStats::merged)
+    }
+
+    /// Adds another shard's statistics.
+    pub fn merge(&mut self, other: CorpusStats) {
+        *self = std::mem::take(self).merged(other);
+    }
+
+    fn merged(self, other: CorpusStats) -> CorpusStats {
+        CorpusStats {
+            n_docs: self.n_docs + other.n_docs,
+            df: add_counts(self.df, other.df),
+            n_lang: add_counts(self.n_lang, other.n_lang),
+            lang_df: add_counts(self.lang_df, other.lang_df),
+        }
+    }
+
+    /// Documents counted.
+    pub fn n_docs(&self) -> usize {
+        self.n_docs
+    }
+
+    /// Documents holding `feature` (0 if none).
+    pub fn df(&self, feature: FeatureId) -> u32 {
+        self.df.get(&feature).copied().unwrap_or(0)
+    }
 }
 
 /// BM25's idf, which stays positive for features in every document and needs no
@@ -138,17 +217,6 @@ fn merge_into(
 pub fn idf(n_docs: usize, df: u32) -> f32 {
     let (n, df) = (n_docs as f64, df as f64);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln() as f32
-}
-
-/// Document frequencies of every feature within each language.
-pub fn language_frequencies(docs: &[DocFeatures]) -> FxHashMap<(Lang, FeatureId), u32> {
-    let mut df: FxHashMap<(Lang, FeatureId), u32> = FxHashMap::default();
-    for d in docs {
-        for &(f, _) in &d.features {
-            *df.entry((d.lang, f)).or_default() += 1;
-        }
-    }
-    df
 }
 
 /// tf-idf sparse vectors for every document, made from (and taking) each
@@ -162,21 +230,19 @@ pub fn language_frequencies(docs: &[DocFeatures]) -> FxHashMap<(Lang, FeatureId)
 /// frequent word the lexicon maps to a wrong concept, a missing stopword), which would
 /// otherwise pull documents of one language together across stories. A language with
 /// a single document is unaffected.
-pub fn sparse_vectors(docs: &mut [DocFeatures], df: &FxHashMap<FeatureId, u32>) -> Vec<SparseVec> {
-    let n = docs.len();
-    let lang_df = language_frequencies(docs);
-    let mut n_lang: FxHashMap<Lang, usize> = FxHashMap::default();
-    for d in docs.iter() {
-        *n_lang.entry(d.lang).or_default() += 1;
-    }
+///
+/// `stats` are those of the whole corpus the vectors will be compared in (a feature
+/// or language it lacks counts as seen once).
+pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<SparseVec> {
+    let n = stats.n_docs;
     docs.par_iter_mut()
         .map(|d| {
-            let nl = n_lang[&d.lang];
+            let nl = stats.n_lang.get(&d.lang).copied().unwrap_or(1);
             let rare = idf(nl, 1);
             let mut entries = std::mem::take(&mut d.features);
             for (f, tf) in entries.iter_mut() {
-                let g = idf(n, df.get(f).copied().unwrap_or(1));
-                let l = idf(nl, lang_df.get(&(d.lang, *f)).copied().unwrap_or(1)) / rare;
+                let g = idf(n, stats.df.get(f).copied().unwrap_or(1));
+                let l = idf(nl, stats.lang_df.get(&(d.lang, *f)).copied().unwrap_or(1)) / rare;
                 *tf *= g * l;
             }
             SparseVec::new(entries)

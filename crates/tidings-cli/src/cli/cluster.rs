@@ -1,14 +1,13 @@
 //! `tidings cluster`: documents in, stories, assignments and rejects out.
 
-use super::{create, model_source, set_threads, CommonArgs};
+use super::{create, EngineArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::document::expand_inputs;
-use tidings::graph::IndexKind;
 use tidings::output::{write_assignments, write_rejects, write_stories};
-use tidings::pipeline::{cluster_inputs, Clustering, Config};
+use tidings::engine::Clustering;
 
 #[derive(Args, Debug)]
 pub struct ClusterArgs {
@@ -27,50 +26,8 @@ pub struct ClusterArgs {
     /// TSV `a b sim` of the kNN graph's edges (exact cosine), for inspection and threshold sweeps.
     #[arg(long)]
     edges: Option<PathBuf>,
-    /// Average-link cut for stories (mean pairwise cosine).
-    #[arg(long, default_value_t = Config::default().cluster.threshold)]
-    threshold: f32,
-    /// Average-link cut for articles inside a story.
-    #[arg(long, default_value_t = Config::default().article.threshold)]
-    article_threshold: f32,
-    /// Documents dated more than this many days apart never share a story (0 = no limit).
-    #[arg(long, default_value_t = 7)]
-    max_days: i32,
-    /// Neighbours per document in the kNN graph.
-    #[arg(long, default_value_t = Config::default().k)]
-    k: usize,
-    /// Nearest-neighbour index (auto: brute force while no date window holds more than 200,000 documents, HNSW above).
-    #[arg(long, value_parser = ["auto", "hnsw", "exact"], default_value = "auto")]
-    index: String,
     #[command(flatten)]
-    common: CommonArgs,
-}
-
-impl ClusterArgs {
-    fn to_config(&self) -> Result<Config> {
-        let mut c = Config {
-            models: model_source(&self.common),
-            k: self.k.max(1),
-            ..Config::default()
-        };
-        anyhow::ensure!(
-            (0.0..=1.0).contains(&self.threshold),
-            "--threshold must be between 0 and 1"
-        );
-        anyhow::ensure!(
-            (0.0..=1.0).contains(&self.article_threshold),
-            "--article-threshold must be between 0 and 1"
-        );
-        c.cluster.threshold = self.threshold;
-        c.cluster.max_days = (self.max_days > 0).then_some(self.max_days);
-        c.article.threshold = self.article_threshold;
-        c.index = match self.index.as_str() {
-            "hnsw" => IndexKind::Hnsw,
-            "exact" => IndexKind::Exact,
-            _ => IndexKind::Auto,
-        };
-        Ok(c)
-    }
+    engine: EngineArgs,
 }
 
 pub fn summary(c: &Clustering) -> String {
@@ -96,10 +53,9 @@ pub fn summary(c: &Clustering) -> String {
 }
 
 pub fn run(args: ClusterArgs) -> Result<ExitCode> {
-    set_threads(&args.common)?;
-    let config = args.to_config()?;
+    let engine = args.engine.engine()?;
     let inputs = expand_inputs(&args.inputs).context("reading inputs")?;
-    let result = cluster_inputs(inputs, &config).context("clustering")?;
+    let result = engine.cluster_inputs(inputs).context("clustering")?;
     match &args.out {
         Some(p) => write_stories(&result, create(p)?)
             .with_context(|| format!("writing {}", p.display()))?,

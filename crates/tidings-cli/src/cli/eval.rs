@@ -1,14 +1,14 @@
 //! `tidings eval`: score assignments against gold labels, or cluster and score.
 
 use super::cluster::summary;
-use super::{model_source, set_threads, CommonArgs};
+use super::EngineArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::document::expand_inputs;
 use tidings::output::write_assignments;
-use tidings::pipeline::{cluster_inputs, Config, SWEEP_THRESHOLDS};
+use tidings::engine::SWEEP_THRESHOLDS;
 use tidings_eval::plot::sweep_svg;
 
 #[derive(Args, Debug)]
@@ -38,20 +38,9 @@ pub struct EvalArgs {
     /// Draw the sweep as an SVG plot into this file (implies --sweep).
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
+    /// The engine's settings when clustering INPUTS (as `tidings cluster` takes them).
     #[command(flatten)]
-    cluster: EvalClusterArgs,
-}
-
-#[derive(Args, Debug)]
-pub struct EvalClusterArgs {
-    /// Average-link cut for stories, when clustering INPUTS.
-    #[arg(long, default_value_t = Config::default().cluster.threshold)]
-    threshold: f32,
-    /// Average-link cut for articles, when clustering INPUTS.
-    #[arg(long, default_value_t = Config::default().article.threshold)]
-    article_threshold: f32,
-    #[command(flatten)]
-    common: CommonArgs,
+    engine: EngineArgs,
 }
 
 impl EvalArgs {
@@ -108,25 +97,15 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 !args.inputs.is_empty(),
                 "give --assignments FILE or input documents to cluster"
             );
-            set_threads(&args.cluster.common)?;
-            let mut config = Config {
-                models: model_source(&args.cluster.common),
-                sweep,
-                ..Config::default()
-            };
-            config.cluster.threshold = args.cluster.threshold;
-            config.article.threshold = args.cluster.article_threshold;
-            let mut result =
-                cluster_inputs(expand_inputs(&args.inputs)?, &config).context("clustering")?;
+            let engine = args.engine.engine()?;
+            let (result, sweep_points) = engine
+                .cluster_inputs_with_sweep(expand_inputs(&args.inputs)?, &sweep)
+                .context("clustering")?;
             eprintln!("{}", summary(&result));
-            if !result.sweep.is_empty() {
-                eprintln!(
-                    "tidings: sweep of {} thresholds: {:.2} s",
-                    result.sweep.len(),
-                    result.stats.seconds_sweep
-                );
+            if !sweep_points.is_empty() {
+                eprintln!("tidings: sweep of {} thresholds", sweep_points.len());
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();
-                points = std::mem::take(&mut result.sweep);
+                points = sweep_points;
             }
             let mut buf = Vec::new();
             write_assignments(&result, &mut buf)?;

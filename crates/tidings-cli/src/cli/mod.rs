@@ -13,6 +13,9 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tidings::config::EngineConfig;
+use tidings::engine::Engine;
+use tidings::graph::IndexKind;
 use tidings::lexicon::ModelSource;
 
 pub use analyze::AnalyzeArgs;
@@ -55,6 +58,79 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+}
+
+/// The nearest-neighbour index, as the flag names it.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexArg {
+    Auto,
+    Hnsw,
+    Exact,
+}
+
+impl From<IndexKind> for IndexArg {
+    fn from(k: IndexKind) -> Self {
+        match k {
+            IndexKind::Auto => IndexArg::Auto,
+            IndexKind::Hnsw => IndexArg::Hnsw,
+            IndexKind::Exact => IndexArg::Exact,
+        }
+    }
+}
+
+impl From<IndexArg> for IndexKind {
+    fn from(k: IndexArg) -> Self {
+        match k {
+            IndexArg::Auto => IndexKind::Auto,
+            IndexArg::Hnsw => IndexKind::Hnsw,
+            IndexArg::Exact => IndexKind::Exact,
+        }
+    }
+}
+
+/// The engine's settings, the same flags for every subcommand that clusters
+/// (`cluster`, `eval`), their defaults taken from [`EngineConfig::default`].
+#[derive(Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Average-link cut for stories (mean pairwise cosine).
+    #[arg(long, default_value_t = EngineConfig::default().stories.threshold)]
+    pub threshold: f32,
+    /// Average-link cut for articles inside a story.
+    #[arg(long, default_value_t = EngineConfig::default().articles.threshold)]
+    pub article_threshold: f32,
+    /// Documents dated more than this many days apart never share a story (0 = no limit).
+    #[arg(long, default_value_t = EngineConfig::default().candidates.max_days.unwrap_or(0))]
+    pub max_days: i32,
+    /// Neighbours per document in the kNN graph.
+    #[arg(long, default_value_t = EngineConfig::default().candidates.k)]
+    pub k: usize,
+    /// Nearest-neighbour index (auto: brute force while no date window holds more than 200,000 documents, HNSW above).
+    #[arg(long, value_enum, default_value_t = IndexArg::from(EngineConfig::default().candidates.index))]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl EngineArgs {
+    /// The engine configuration these flags ask for (validated by [`Engine::new`]).
+    pub fn to_config(&self) -> EngineConfig {
+        let mut c = EngineConfig {
+            models: model_source(&self.common),
+            ..EngineConfig::default()
+        };
+        c.stories.threshold = self.threshold;
+        c.articles.threshold = self.article_threshold;
+        c.candidates.max_days = (self.max_days > 0).then_some(self.max_days);
+        c.candidates.k = self.k;
+        c.candidates.index = self.index.into();
+        c
+    }
+
+    /// Threads set up, configuration validated and lexicons opened: before any input is read.
+    pub fn engine(&self) -> Result<Engine> {
+        set_threads(&self.common)?;
+        Engine::new(self.to_config()).context("invalid settings")
+    }
 }
 
 pub fn model_source(common: &CommonArgs) -> ModelSource {

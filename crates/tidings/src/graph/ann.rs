@@ -45,7 +45,7 @@ pub trait AnnIndex: Sync {
 }
 
 /// HNSW parameters, named (hnsw_rs takes five positional numbers).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HnswParams {
     pub max_nb_connection: usize,
     pub ef_construction: usize,

@@ -1,0 +1,184 @@
+//! One configuration for the whole engine, validated before any input is read.
+//!
+//! [`EngineConfig`] groups the settings by the stage that reads them: analysis,
+//! candidates (the kNN graph), stories and articles. The CLI and the bindings build
+//! one, [`EngineConfig::validate`] checks every setting at once, and
+//! [`crate::engine::Engine::new`] refuses an invalid one, so a bad flag fails before
+//! a crawl is read rather than after it was clustered.
+
+use crate::graph::{HnswParams, IndexKind};
+use crate::lexicon::ModelSource;
+use crate::pivot::FeatureWeights;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// Everything that shapes a clustering run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngineConfig {
+    /// Where the lexicons come from.
+    pub models: ModelSource,
+    pub analysis: AnalysisConfig,
+    pub candidates: CandidateConfig,
+    pub stories: StoryConfig,
+    pub articles: ArticleConfig,
+}
+
+/// How documents are analyzed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisConfig {
+    pub weights: FeatureWeights,
+    /// Documents read and analyzed per parallel batch: a batch's texts are dropped
+    /// once it is analyzed, so this bounds the texts held in memory.
+    pub batch_size: usize,
+}
+
+/// How candidate pairs are found: the kNN graph.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CandidateConfig {
+    /// Neighbours per document.
+    pub k: usize,
+    /// Pairs below this fraction of the story threshold never become candidate
+    /// merges (the graph keeps only edges at or above it).
+    pub floor: f32,
+    /// Documents dated more than this many days apart are never compared and never
+    /// share a story (`None`: no limit). Undated documents meet everyone.
+    pub max_days: Option<i32>,
+    pub index: IndexKind,
+    pub hnsw: HnswParams,
+}
+
+/// How stories are cut from the graph (average link).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryConfig {
+    /// Two groups merge while their mean pairwise cosine is at least this.
+    pub threshold: f32,
+    /// Two multi-document groups merge only if they are at least this many times as
+    /// similar to each other as the looser one is inside (see `cluster::cohesive`); 0
+    /// disables the check.
+    pub cohesion: f32,
+}
+
+/// How a story is split into articles.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleConfig {
+    /// Average-link cut for articles (cosine in the pivot space).
+    pub threshold: f32,
+    /// Same-language documents with at least this shingle Jaccard are near-duplicates
+    /// of one article whatever their cosine.
+    pub near_duplicate_jaccard: f32,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            models: ModelSource::Bundled,
+            analysis: AnalysisConfig {
+                weights: FeatureWeights::default(),
+                batch_size: 4096,
+            },
+            candidates: CandidateConfig {
+                k: 24,
+                floor: 0.6,
+                max_days: Some(7),
+                index: IndexKind::Auto,
+                hnsw: HnswParams::default(),
+            },
+            stories: StoryConfig {
+                threshold: 0.05,
+                cohesion: 0.4,
+            },
+            articles: ArticleConfig {
+                threshold: 0.12,
+                near_duplicate_jaccard: 0.5,
+            },
+        }
+    }
+}
+
+impl Default for ArticleConfig {
+    fn default() -> Self {
+        EngineConfig::default().articles
+    }
+}
+
+impl EngineConfig {
+    /// Checks every setting; the error names the first one out of range.
+    pub fn validate(&self) -> Result<()> {
+        let unit = |name: &str, x: f32| {
+            if (0.0..=1.0).contains(&x) {
+                Ok(())
+            } else {
+                Err(Error::Config(format!("{name} must be between 0 and 1, not {x}")))
+            }
+        };
+        unit("stories.threshold", self.stories.threshold)?;
+        unit("stories.cohesion", self.stories.cohesion)?;
+        unit("articles.threshold", self.articles.threshold)?;
+        unit("articles.near_duplicate_jaccard", self.articles.near_duplicate_jaccard)?;
+        unit("candidates.floor", self.candidates.floor)?;
+        if self.candidates.k == 0 {
+            return Err(Error::Config("candidates.k must be at least 1".into()));
+        }
+        if self.candidates.max_days.is_some_and(|d| d < 0) {
+            return Err(Error::Config(
+                "candidates.max_days must not be negative".into(),
+            ));
+        }
+        if self.analysis.batch_size == 0 {
+            return Err(Error::Config(
+                "analysis.batch_size must be at least 1".into(),
+            ));
+        }
+        let w = self.analysis.weights;
+        if ![w.name, w.number, w.local]
+            .iter()
+            .all(|x| x.is_finite() && *x >= 0.0)
+        {
+            return Err(Error::Config(
+                "analysis.weights must be finite and not negative".into(),
+            ));
+        }
+        let h = self.candidates.hnsw;
+        // hnsw_rs exits the process above 256 connections.
+        if !(2..=256).contains(&h.max_nb_connection) || h.ef_search == 0 || h.max_layer == 0 {
+            return Err(Error::Config(
+                "candidates.hnsw: max_nb_connection must be 2 to 256, ef_search and max_layer at least 1"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The lowest exact similarity an edge needs to enter the graph when stories are
+    /// cut at `threshold`.
+    pub fn edge_floor(&self, threshold: f32) -> f32 {
+        threshold * self.candidates.floor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_valid_and_each_bad_setting_is_named() {
+        assert!(EngineConfig::default().validate().is_ok());
+        let cases: Vec<(&str, Box<dyn Fn(&mut EngineConfig)>)> = vec![
+            ("stories.threshold", Box::new(|c| c.stories.threshold = 1.5)),
+            ("stories.threshold", Box::new(|c| c.stories.threshold = f32::NAN)),
+            ("articles.threshold", Box::new(|c| c.articles.threshold = -0.1)),
+            ("candidates.k", Box::new(|c| c.candidates.k = 0)),
+            ("candidates.max_days", Box::new(|c| c.candidates.max_days = Some(-1))),
+            ("candidates.floor", Box::new(|c| c.candidates.floor = 2.0)),
+            ("batch_size", Box::new(|c| c.analysis.batch_size = 0)),
+            ("weights", Box::new(|c| c.analysis.weights.name = f32::INFINITY)),
+            ("hnsw", Box::new(|c| c.candidates.hnsw.max_nb_connection = 300)),
+        ];
+        for (name, set) in cases {
+            let mut c = EngineConfig::default();
+            set(&mut c);
+            let err = c.validate().expect_err(name).to_string();
+            assert!(err.contains(name), "{name}: {err}");
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! The engine and its stages: documents in, stories out, one named step at a time.
+//!
+//! ```text
+//! Vec<Document> ──analyze──► Vec<AnalyzedDoc> ──Corpus::assemble──► Corpus
+//!   ──corpus_stats──► CorpusStats (per shard, merged) ──vectorize──► Vectors
+//!   ──graph──► KnnGraph ──stories──► StoryLabels ──articles──► Vec<Story>
+//! ```
+//!
+//! Every stage takes what the previous one produced and returns an owned value
+//! that derives serde's `Serialize`/`Deserialize`, so a stage can run in another
+//! process or on another machine (a Python binding, a Ray or Spark job, an
+//! incremental service) and ship its result on. [`Engine::cluster`] is the plain
+//! composition of the stages; nothing else glues them together.
+//!
+//! Input order and thread count do not change the result: [`Corpus::assemble`]
+//! sorts documents by id before anything order-dependent happens, and every later
+//! stage is either per document or tie-broken by index.
+
+use crate::config::EngineConfig;
+use crate::document::{Day, DocReader, Document, Input, Reject};
+use crate::graph::{build_knn_graph, KnnGraph};
+use crate::lang::{detect_lang, Lang};
+use crate::lexicon::Models;
+use crate::pivot::{doc_features, DocFeatures, FeatureWeights};
+use crate::story::{build_stories, Story, VariantInput};
+use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
+use crate::{cluster, Error, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// Story thresholds of a sweep unless told otherwise, around the default 0.05: from
+/// where distinct stories start to merge to where translations fall apart (ntrex-dev).
+pub const SWEEP_THRESHOLDS: [f32; 10] = [0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2];
+
+/// Why a document is alone in its story without having been compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    Ok,
+    /// No text (or only furniture).
+    Empty,
+    /// The language could not be determined.
+    UndeterminedLang,
+}
+
+impl DocStatus {
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            DocStatus::Ok => None,
+            DocStatus::Empty => Some("empty"),
+            DocStatus::UndeterminedLang => Some("undetermined_language"),
+        }
+    }
+}
+
+/// What the output keeps of a document after its text is gone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocMeta {
+    pub id: String,
+    pub lang: Lang,
+    pub date: Option<Day>,
+    pub headline: String,
+    pub status: DocStatus,
+}
+
+/// Stage 1's result for one document: what the output keeps of it, its features,
+/// and where it was read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnalyzedDoc {
+    /// `file:line` (or the file), for messages.
+    pub location: String,
+    pub meta: DocMeta,
+    pub features: DocFeatures,
+}
+
+/// The analyzed documents of a run in canonical order (by id), with the records
+/// that could not become documents. Duplicate ids are rejected here.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Corpus {
+    pub docs: Vec<DocMeta>,
+    /// Features of each document, in the order of `docs`.
+    pub features: Vec<DocFeatures>,
+    pub rejects: Vec<Reject>,
+}
+
+/// The weighted vectors of a corpus and what the article stage needs besides.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vectors {
+    pub docs: Vec<DocMeta>,
+    pub vecs: Vec<SparseVec>,
+    /// Hash of each document's normalized token stream: equal for exact copies.
+    pub exact: Vec<u64>,
+    /// Bottom-k shingle sketch of each document, for near-duplicate Jaccard.
+    pub sketches: Vec<Vec<u64>>,
+    pub rejects: Vec<Reject>,
+}
+
+impl Vectors {
+    /// The date of each document.
+    pub fn days(&self) -> Vec<Option<Day>> {
+        self.docs.iter().map(|d| d.date).collect()
+    }
+}
+
+/// The story of each document, numbered from 0 in the order of each story's
+/// smallest document index.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryLabels {
+    pub story_of_doc: Vec<u32>,
+    pub n_stories: usize,
+}
+
+impl StoryLabels {
+    fn new(story_of_doc: Vec<u32>) -> StoryLabels {
+        let n_stories = story_of_doc.iter().max().map_or(0, |&m| m as usize + 1);
+        StoryLabels {
+            story_of_doc,
+            n_stories,
+        }
+    }
+}
+
+/// Counts and timings of a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub n_read: usize,
+    pub n_rejected: usize,
+    pub n_stories: usize,
+    pub n_multi: usize,
+    /// Documents per language, by language.
+    pub languages: Vec<(Lang, usize)>,
+    pub seconds_read_analyze: f64,
+    pub seconds_index: f64,
+    pub seconds_cluster: f64,
+    pub seconds_total: f64,
+}
+
+/// The stories of a threshold sweep at one threshold: labels only, no articles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub threshold: f32,
+    /// Story label of each document (numbered like [`Clustering::story_of_doc`]).
+    pub story_of_doc: Vec<u32>,
+    pub n_stories: usize,
+}
+
+/// The result of a run: documents sorted by id, their stories, and the rejects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Clustering {
+    pub docs: Vec<DocMeta>,
+    pub stories: Vec<Story>,
+    /// Story index of each document.
+    pub story_of_doc: Vec<u32>,
+    /// Article id (the index of the article's first document) of each document.
+    pub article_of_doc: Vec<u32>,
+    pub rejects: Vec<Reject>,
+    pub stats: Stats,
+    pub vecs: Vec<SparseVec>,
+    pub graph: KnnGraph,
+}
+
+impl Clustering {
+    /// The story index of a document id, if the id was read.
+    pub fn story_of(&self, id: &str) -> Option<u32> {
+        let i = self.docs.binary_search_by(|d| d.id.as_str().cmp(id)).ok()?;
+        Some(self.story_of_doc[i])
+    }
+}
+
+/// Lexicons and a validated configuration: everything the stages need.
+pub struct Engine {
+    config: EngineConfig,
+    models: Models,
+}
+
+impl Engine {
+    /// Checks the configuration and opens the lexicons (loaded lazily, per language).
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the first setting out of range; [`Error::Io`] for a
+    /// models folder that is not there.
+    pub fn new(config: EngineConfig) -> Result<Engine> {
+        config.validate()?;
+        let models = Models::new(config.models.clone())?;
+        Ok(Engine { config, models })
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn models(&self) -> &Models {
+        &self.models
+    }
+
+    /// Stage 1: analyzes documents in parallel, each on its own (any batch, any shard).
+    ///
+    /// Languages are decided first, then the lexicons those languages need are loaded,
+    /// each on its own thread (loading inside the analysis would make every thread
+    /// wait for the one that loads), then the documents are analyzed.
+    ///
+    /// # Errors
+    /// A lexicon that fails to load ([`Error::Model`]).
+    pub fn analyze(&self, docs: Vec<Document>) -> Result<Vec<AnalyzedDoc>> {
+        let langs: Vec<(Lang, DocStatus)> = docs.par_iter().map(lang_and_status).collect();
+        let mut needed: Vec<Lang> = langs.iter().map(|&(l, _)| l).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        needed.par_iter().for_each(|&l| {
+            self.models.get(l);
+        });
+        if let Some(e) = self.models.load_errors().into_iter().next() {
+            return Err(Error::Model(e));
+        }
+        let weights = &self.config.analysis.weights;
+        Ok(docs
+            .into_par_iter()
+            .zip(langs)
+            .map(|(d, (lang, status))| analyze_doc(d, lang, status, &self.models, weights))
+            .collect())
+    }
+
+    /// Stage 2: the statistics of a corpus (or of a shard: merge them with
+    /// [`CorpusStats::merge`]).
+    pub fn corpus_stats(&self, corpus: &Corpus) -> CorpusStats {
+        CorpusStats::of(&corpus.features)
+    }
+
+    /// Stage 3: tf-idf vectors, weighted by `stats` (those of the whole corpus the
+    /// vectors will be compared in).
+    pub fn vectorize(&self, corpus: Corpus, stats: &CorpusStats) -> Vectors {
+        let Corpus {
+            docs,
+            mut features,
+            rejects,
+        } = corpus;
+        let vecs = sparse_vectors(&mut features, stats);
+        let exact = features.iter().map(|f| f.exact_hash).collect();
+        let sketches = features
+            .into_iter()
+            .map(|f| f.sketch)
+            .collect::<Vec<Vec<u64>>>();
+        Vectors {
+            docs,
+            vecs,
+            exact,
+            sketches,
+            rejects,
+        }
+    }
+
+    /// Stage 4: candidate generation and the exactly re-scored kNN graph, with the
+    /// edges stories at the configured threshold need.
+    pub fn graph(&self, vectors: &Vectors) -> KnnGraph {
+        self.graph_at_floor(vectors, self.config.edge_floor(self.config.stories.threshold))
+    }
+
+    /// [`Engine::graph`] keeping every edge at or above `floor`: a sweep builds the
+    /// graph once at the lowest floor its thresholds need (see [`Engine::sweep`]).
+    pub fn graph_at_floor(&self, vectors: &Vectors, floor: f32) -> KnnGraph {
+        build_knn_graph(&vectors.vecs, &vectors.days(), &self.config.candidates, floor)
+    }
+
+    /// Stage 5: stories, by average link over the graph's connected components.
+    pub fn stories(&self, vectors: &Vectors, graph: &KnnGraph) -> StoryLabels {
+        self.stories_at(vectors, graph, self.config.stories.threshold)
+    }
+
+    /// [`Engine::stories`] cut at another threshold; `graph` is cut to that
+    /// threshold's edge floor first, so this equals a plain run at that threshold.
+    pub fn stories_at(&self, vectors: &Vectors, graph: &KnnGraph, threshold: f32) -> StoryLabels {
+        let floor = self.config.edge_floor(threshold);
+        let stories = crate::config::StoryConfig {
+            threshold,
+            ..self.config.stories
+        };
+        let cut;
+        let graph = if graph.edges.iter().any(|e| e.sim < floor) {
+            cut = graph.above(floor);
+            &cut
+        } else {
+            graph
+        };
+        StoryLabels::new(cluster::cluster_stories(
+            graph,
+            &vectors.vecs,
+            &vectors.days(),
+            &stories,
+            self.config.candidates.max_days,
+        ))
+    }
+
+    /// Stage 6: each story split into articles, with every member's variant kind.
+    pub fn articles(&self, vectors: &Vectors, graph: &KnnGraph, labels: &StoryLabels) -> Vec<Story> {
+        let langs: Vec<Lang> = vectors.docs.iter().map(|d| d.lang).collect();
+        let days = vectors.days();
+        let input = VariantInput {
+            vecs: &vectors.vecs,
+            langs: &langs,
+            exact: &vectors.exact,
+            sketches: &vectors.sketches,
+            days: &days,
+        };
+        build_stories(&labels.story_of_doc, graph, &input, &self.config.articles)
+    }
+
+    /// The story labels at several thresholds, reading, analyzing and building the
+    /// graph once: the graph is built at the lowest edge floor the thresholds need,
+    /// and each cut gets only the edges at or above its own floor, so each point
+    /// equals the labels of a plain run at its threshold. Also returns that graph.
+    pub fn sweep(&self, vectors: &Vectors, thresholds: &[f32]) -> (Vec<SweepPoint>, KnnGraph) {
+        let own = self.config.stories.threshold;
+        let lowest = thresholds
+            .iter()
+            .fold(own, |t, &x| t.min(x));
+        let graph = self.graph_at_floor(vectors, self.config.edge_floor(lowest));
+        let points = thresholds
+            .iter()
+            .map(|&threshold| {
+                let labels = self.stories_at(vectors, &graph, threshold);
+                SweepPoint {
+                    threshold,
+                    n_stories: labels.n_stories,
+                    story_of_doc: labels.story_of_doc,
+                }
+            })
+            .collect();
+        (points, graph)
+    }
+
+    /// The whole job on documents in memory: the stages in order.
+    ///
+    /// # Errors
+    /// A lexicon that fails to load.
+    pub fn cluster(&self, docs: Vec<Document>) -> Result<Clustering> {
+        self.cluster_stream(docs.into_iter().map(|d| Ok(Ok(d))), &[])
+            .map(|(c, _)| c)
+    }
+
+    /// The whole job on every input, read as a stream: documents are analyzed batch
+    /// by batch as they arrive, so only one batch's texts are held at a time.
+    ///
+    /// # Errors
+    /// IO errors on an input abort; bad records become rejects.
+    pub fn cluster_inputs(&self, inputs: Vec<Input>) -> Result<Clustering> {
+        self.cluster_stream(DocReader::new(inputs), &[])
+            .map(|(c, _)| c)
+    }
+
+    /// [`Engine::cluster_inputs`], also cutting the stories at each of the `sweep`
+    /// thresholds (see [`Engine::sweep`]).
+    ///
+    /// # Errors
+    /// As [`Engine::cluster_inputs`]; a sweep threshold outside 0..=1.
+    pub fn cluster_inputs_with_sweep(
+        &self,
+        inputs: Vec<Input>,
+        sweep: &[f32],
+    ) -> Result<(Clustering, Vec<SweepPoint>)> {
+        self.cluster_stream(DocReader::new(inputs), sweep)
+    }
+
+    /// Reads and analyzes every document, batch by batch, and assembles the corpus.
+    ///
+    /// # Errors
+    /// IO errors on an input; a lexicon that fails to load.
+    pub fn read_corpus(
+        &self,
+        mut items: impl Iterator<Item = Result<Result<Document, Reject>>>,
+    ) -> Result<(Corpus, usize)> {
+        let mut analyzed: Vec<AnalyzedDoc> = Vec::new();
+        let mut rejects = Vec::new();
+        let mut n_read = 0;
+        loop {
+            let mut batch = Vec::with_capacity(self.config.analysis.batch_size);
+            for item in items.by_ref() {
+                match item? {
+                    Ok(doc) => batch.push(doc),
+                    Err(r) => rejects.push(r),
+                }
+                if batch.len() >= self.config.analysis.batch_size {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            n_read += batch.len();
+            analyzed.extend(self.analyze(batch)?);
+        }
+        Ok((Corpus::assemble(analyzed, rejects), n_read))
+    }
+
+    fn cluster_stream(
+        &self,
+        items: impl Iterator<Item = Result<Result<Document, Reject>>>,
+        sweep: &[f32],
+    ) -> Result<(Clustering, Vec<SweepPoint>)> {
+        let start = Instant::now();
+        let (corpus, n_read) = self.read_corpus(items)?;
+        let seconds_read_analyze = start.elapsed().as_secs_f64();
+        let (mut out, points) = self.finish(corpus, sweep)?;
+        out.stats.n_read = n_read;
+        out.stats.seconds_read_analyze = seconds_read_analyze;
+        out.stats.seconds_total = start.elapsed().as_secs_f64();
+        Ok((out, points))
+    }
+
+    /// Stages 2 to 6 on an assembled corpus. With `sweep` thresholds, the graph is
+    /// built once for all of them (see [`Engine::sweep`]) and their points are
+    /// returned too (none without thresholds).
+    ///
+    /// # Errors
+    /// A sweep threshold outside 0..=1.
+    pub fn finish(
+        &self,
+        corpus: Corpus,
+        sweep: &[f32],
+    ) -> Result<(Clustering, Vec<SweepPoint>)> {
+        if let Some(t) = sweep.iter().find(|t| !(0.0..=1.0).contains(*t)) {
+            return Err(Error::Config(format!(
+                "sweep thresholds must be between 0 and 1, not {t}"
+            )));
+        }
+        let t_index = Instant::now();
+        let stats = self.corpus_stats(&corpus);
+        let vectors = self.vectorize(corpus, &stats);
+        drop(stats);
+        let (points, graph) = if sweep.is_empty() {
+            (Vec::new(), self.graph(&vectors))
+        } else {
+            let (points, full) = self.sweep(&vectors, sweep);
+            (points, full.above(self.config.edge_floor(self.config.stories.threshold)))
+        };
+        let seconds_index = t_index.elapsed().as_secs_f64();
+        let t_cluster = Instant::now();
+        let labels = self.stories(&vectors, &graph);
+        let stories = self.articles(&vectors, &graph, &labels);
+        let mut c = Clustering::new(vectors, graph, labels, stories);
+        c.stats.seconds_index = seconds_index;
+        c.stats.seconds_cluster = t_cluster.elapsed().as_secs_f64();
+        Ok((c, points))
+    }
+}
+
+impl Clustering {
+    /// Puts the stages' results together.
+    pub fn new(vectors: Vectors, graph: KnnGraph, labels: StoryLabels, stories: Vec<Story>) -> Self {
+        let Vectors {
+            docs, vecs, rejects, ..
+        } = vectors;
+        let mut article_of_doc = vec![0u32; docs.len()];
+        for s in &stories {
+            for a in &s.articles {
+                let first = a.members.iter().map(|m| m.doc).min().unwrap_or(0);
+                for m in &a.members {
+                    article_of_doc[m.doc as usize] = first;
+                }
+            }
+        }
+        let mut languages: std::collections::BTreeMap<Lang, usize> = Default::default();
+        for d in &docs {
+            *languages.entry(d.lang).or_default() += 1;
+        }
+        let stats = Stats {
+            n_read: docs.len(),
+            n_rejected: rejects.len(),
+            n_stories: labels.n_stories,
+            n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
+            languages: languages.into_iter().collect(),
+            ..Default::default()
+        };
+        Clustering {
+            docs,
+            stories,
+            story_of_doc: labels.story_of_doc,
+            article_of_doc,
+            rejects,
+            stats,
+            vecs,
+            graph,
+        }
+    }
+}
+
+impl Corpus {
+    /// Puts analyzed documents (from any number of batches or shards, in any order)
+    /// in canonical order, by id. Of several documents with one id, the first in
+    /// input order is kept and the others become rejects.
+    pub fn assemble(analyzed: Vec<AnalyzedDoc>, mut rejects: Vec<Reject>) -> Corpus {
+        let mut seen: rustc_hash::FxHashMap<String, String> = Default::default();
+        let mut keep = Vec::with_capacity(analyzed.len());
+        for a in analyzed {
+            if let Some(first) = seen.get(a.meta.id.as_str()) {
+                let reason =
+                    format!("duplicate id: the first document with this id ({first}) is kept");
+                rejects.push(Reject {
+                    id: Some(a.meta.id),
+                    location: a.location,
+                    reason,
+                });
+            } else {
+                seen.insert(a.meta.id.clone(), a.location);
+                keep.push((a.meta, a.features));
+            }
+        }
+        keep.par_sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        let (docs, features) = keep.into_iter().unzip();
+        Corpus {
+            docs,
+            features,
+            rejects,
+        }
+    }
+}
+
+/// The whole job on documents in memory, with `config` (tests, the library example).
+///
+/// # Errors
+/// An invalid configuration, or a lexicon that fails to load.
+pub fn cluster_documents(docs: Vec<Document>, config: &EngineConfig) -> Result<Clustering> {
+    Engine::new(config.clone())?.cluster(docs)
+}
+
+/// The whole job on every input, read as a stream.
+///
+/// # Errors
+/// An invalid configuration, IO errors on an input, or a lexicon that fails to load.
+pub fn cluster_inputs(inputs: Vec<Input>, config: &EngineConfig) -> Result<Clustering> {
+    Engine::new(config.clone())?.cluster_inputs(inputs)
+}
+
+const HEADLINE_CHARS: usize = 100;
+
+/// A line for people: the title, else the first line of at least four words (a
+/// lone "Ads Area" or site name is furniture), else the first non-empty line.
+fn headline(doc: &Document) -> String {
+    let src = doc.title.as_deref().unwrap_or(&doc.text);
+    let mut lines = src.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.clone().next().unwrap_or("");
+    let line = lines
+        .find(|l| l.split_whitespace().count() >= 4)
+        .unwrap_or(first);
+    line.chars().take(HEADLINE_CHARS).collect()
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Language of a document: the declared one if any, else detected on title + text.
+fn doc_lang(doc: &Document) -> Lang {
+    if let Some(l) = doc.lang {
+        return l;
+    }
+    match &doc.title {
+        Some(t) => detect_lang(&format!("{t}\n{}", prefix(&doc.text, 4000))),
+        None => detect_lang(&doc.text),
+    }
+}
+
+/// Declared or detected language, and whether the document can be compared at all.
+fn lang_and_status(doc: &Document) -> (Lang, DocStatus) {
+    let text_len = doc.text.trim().len() + doc.title.as_deref().map_or(0, |t| t.trim().len());
+    if text_len == 0 {
+        (doc.lang.unwrap_or(Lang::UND), DocStatus::Empty)
+    } else {
+        let l = doc_lang(doc);
+        (
+            l,
+            if l.is_und() {
+                DocStatus::UndeterminedLang
+            } else {
+                DocStatus::Ok
+            },
+        )
+    }
+}
+
+fn analyze_doc(
+    doc: Document,
+    lang: Lang,
+    status: DocStatus,
+    models: &Models,
+    weights: &FeatureWeights,
+) -> AnalyzedDoc {
+    let headline = headline(&doc);
+    let features = if status == DocStatus::Ok {
+        match &doc.title {
+            Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
+            None => doc_features(&doc.text, lang, models, weights),
+        }
+    } else {
+        DocFeatures {
+            lang,
+            ..Default::default()
+        }
+    };
+    let status = if status == DocStatus::Ok && features.features.is_empty() {
+        DocStatus::Empty
+    } else {
+        status
+    };
+    AnalyzedDoc {
+        location: doc.location,
+        meta: DocMeta {
+            id: doc.id,
+            lang,
+            date: doc.date,
+            headline,
+            status,
+        },
+        features,
+    }
+}

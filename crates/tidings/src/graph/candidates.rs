@@ -1,0 +1,126 @@
+//! Candidate generators: for each document, the documents it may share a story
+//! with, found approximately; the graph re-scores every candidate exactly.
+//!
+//! One trait, [`CandidateGenerator`], with an implementation per method: exact
+//! search by tiled matrix products ([`ExactCandidates`]) and HNSW, one index per
+//! block of days ([`HnswCandidates`]). Both work on the dense projection of the
+//! sparse vectors, in window order.
+
+use super::ann::{top_k, AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor, QUERY_TILE};
+use super::windows::Windows;
+use crate::vectorize::{dense_projection_of, SparseVec, DENSE_DIM};
+use ndarray::{s, Array2};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Finds, for every position of the window order, up to `k` candidate neighbours
+/// among the positions its window allows ([`Windows::compatible`]), best first.
+/// Neighbour ids are positions, not document indices.
+pub trait CandidateGenerator: Sync {
+    /// A short name for summaries (`exact`, `hnsw`).
+    fn name(&self) -> &'static str;
+
+    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>>;
+}
+
+/// Brute force by tiled matrix products: the oracle, and the faster choice while a
+/// window holds up to [`super::AUTO_EXACT_MAX`] documents.
+pub struct ExactCandidates;
+
+/// HNSW, one index per block of `max_days + 1` days, built in parallel (each
+/// serially, so the result does not depend on the thread count).
+pub struct HnswCandidates {
+    pub params: HnswParams,
+}
+
+impl CandidateGenerator for ExactCandidates {
+    fn name(&self) -> &'static str {
+        "exact"
+    }
+
+    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+        let dense = dense_projection_of(vecs, &windows.order, DENSE_DIM);
+        exact_neighbors(&dense, windows, k)
+    }
+}
+
+impl CandidateGenerator for HnswCandidates {
+    fn name(&self) -> &'static str {
+        "hnsw"
+    }
+
+    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+        let dense = dense_projection_of(vecs, &windows.order, DENSE_DIM);
+        hnsw_neighbors(&dense, windows, k, self.params)
+    }
+}
+
+/// Tiles of [`QUERY_TILE`] documents, each on its own thread. The window of a tile
+/// spans its days, so small tiles also keep windows tight.
+fn exact_neighbors(dense: &Array2<f32>, w: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+    w.tiles(QUERY_TILE)
+        .into_par_iter()
+        .flat_map_iter(|tile| {
+            let queries = dense.slice(s![tile.clone(), ..]);
+            let mut lists: Vec<Vec<Neighbor>> = vec![Vec::new(); tile.len()];
+            for range in w.candidates(&tile) {
+                let index = ExactIndex::build(dense.slice(s![range.clone(), ..]), range.start);
+                let keep = |qi: usize, id: usize| {
+                    let p = tile.start + qi;
+                    p != id && w.compatible(p, id)
+                };
+                for (list, found) in lists.iter_mut().zip(index.search_batch(queries, k, &keep)) {
+                    list.extend(found);
+                }
+            }
+            lists.into_iter().map(move |l| top_k(l, k))
+        })
+        .collect()
+}
+
+fn hnsw_neighbors(
+    dense: &Array2<f32>,
+    w: &Windows,
+    k: usize,
+    params: HnswParams,
+) -> Vec<Vec<Neighbor>> {
+    let blocks = w.blocks();
+    let indexes: Vec<HnswIndex> = blocks
+        .par_iter()
+        .map(|(_, r)| HnswIndex::build(dense.slice(s![r.clone(), ..]), r.start, params))
+        .collect();
+    let block_of: Vec<usize> = blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(b, (_, r))| std::iter::repeat(b).take(r.len()))
+        .collect();
+    (0..w.n())
+        .into_par_iter()
+        .map(|p| {
+            let query = dense.row(p);
+            let query = query.to_slice().expect("rows are contiguous");
+            let keep = |id: usize| id != p && w.compatible(p, id);
+            let mine = blocks[block_of[p]].0;
+            let found = blocks
+                .iter()
+                .zip(&indexes)
+                .filter(|((b, _), _)| match (mine, b) {
+                    (Some(m), Some(b)) => (m - b).abs() <= 1,
+                    _ => true,
+                })
+                .flat_map(|(_, index)| index.search(query, k, &keep))
+                .collect();
+            top_k(found, k)
+        })
+        .collect()
+}
+
+/// The largest number of documents one document's window holds.
+pub fn largest_window(w: &Windows) -> usize {
+    w.tiles(QUERY_TILE)
+        .iter()
+        .map(|t| w.candidates(t).iter().map(Range::len).sum::<usize>())
+        .max()
+        .unwrap_or(0)
+}
+

@@ -1,0 +1,154 @@
+//! The kNN graph: each document's `k` most similar documents within its date
+//! window, found in the dense projection and re-scored exactly with the sparse vectors.
+//!
+//! **Date windows.** Documents dated more than `max_days` apart never share a story
+//! (`cluster.rs`), so a dated document is compared only with documents dated within
+//! `max_days` of it and with undated ones; an undated document is compared with all.
+//! In a crawl that spans many days this makes the work grow with the documents times
+//! the window, not with the square of the documents, and a neighbour list holds only
+//! documents that could join the same story: without windows, on a 100k synthetic
+//! corpus dated over eight years, the lists filled with documents on the same topic
+//! from other years and story B³ recall fell to 0.54.
+//!
+//! Documents are laid out in *window order*: the dated ones by (day, index), then the
+//! undated ones. The dated documents within `max_days` of a run of consecutive dated
+//! positions are then one contiguous range, and the undated ones another.
+//! - Exact: each tile of consecutive positions is compared by matrix products with
+//!   those ranges ([`ExactIndex::search_batch`]).
+//! - HNSW: one index per block of `max_days + 1` consecutive days, built in parallel
+//!   (each serially, so the result does not depend on the thread count), and one for
+//!   the undated documents. A dated document searches its block and the blocks on
+//!   either side, which cover its window, and the undated one; an undated document
+//!   searches every block. Neighbours outside the window are filtered inside the search.
+//!
+//! Without `max_days` every document is "undated": one window, one index.
+
+mod ann;
+mod candidates;
+mod windows;
+
+pub use ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor};
+pub use candidates::{CandidateGenerator, ExactCandidates, HnswCandidates};
+pub use windows::Windows;
+
+use crate::config::CandidateConfig;
+use crate::document::Day;
+use crate::vectorize::SparseVec;
+use rayon::prelude::*;
+
+/// An undirected edge `a < b` with its exact cosine similarity.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub sim: f32,
+}
+
+/// The symmetrized kNN graph with exact similarities, sorted by (a, b).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KnnGraph {
+    pub n_docs: usize,
+    pub edges: Vec<Edge>,
+}
+
+impl KnnGraph {
+    /// The edges at or above `floor`. A graph built at a lower floor holds every
+    /// edge a graph built at this one would (the neighbour queries do not depend on
+    /// the floor, and an edge's weight is the same from both ends), so this equals
+    /// building the graph again at `floor`, without the index.
+    pub fn above(&self, floor: f32) -> KnnGraph {
+        KnnGraph {
+            n_docs: self.n_docs,
+            edges: self
+                .edges
+                .iter()
+                .filter(|e| e.sim >= floor)
+                .copied()
+                .collect(),
+        }
+    }
+}
+
+/// Which nearest-neighbour index to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexKind {
+    Hnsw,
+    Exact,
+    /// Exact while no document's window holds more than [`AUTO_EXACT_MAX`]
+    /// documents, HNSW above.
+    Auto,
+}
+
+/// Up to this many documents in a window, brute force by tiled matrix products is
+/// faster than building HNSW and querying it. The dense projections of sparse
+/// concept vectors are nearly orthogonal (same-story cosines of 0.05–0.3), which
+/// makes graph search wander. Measured on a 50k synthetic corpus dated within four
+/// days (one window): index stage 15 s exact, 112 s HNSW (BENCHMARKS.md, "Exact or
+/// HNSW"). Brute force grows with the square of the window, HNSW about linearly:
+/// extrapolated, they meet near 350k; this leaves a margin.
+pub const AUTO_EXACT_MAX: usize = 200_000;
+
+/// The candidate generator `config.index` asks for over these windows: `Auto` is
+/// exact while no window holds more than [`AUTO_EXACT_MAX`] documents.
+pub fn candidate_generator(config: &CandidateConfig, windows: &Windows) -> Box<dyn CandidateGenerator> {
+    match config.index {
+        IndexKind::Exact => Box::new(ExactCandidates),
+        IndexKind::Auto if candidates::largest_window(windows) <= AUTO_EXACT_MAX => {
+            Box::new(ExactCandidates)
+        }
+        IndexKind::Hnsw | IndexKind::Auto => Box::new(HnswCandidates {
+            params: config.hnsw,
+        }),
+    }
+}
+
+/// Builds the graph: candidates from the generator `config` chooses, then each
+/// candidate pair re-scored exactly with the sparse vectors and kept if at or above
+/// `floor`, so the graph's weights (and all that follows) do not depend on the
+/// index's approximations.
+pub fn build_knn_graph(
+    vecs: &[SparseVec],
+    days: &[Option<Day>],
+    config: &CandidateConfig,
+    floor: f32,
+) -> KnnGraph {
+    assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
+    let w = Windows::new(days, config.max_days);
+    let generator = candidate_generator(config, &w);
+    knn_graph_from(vecs, &w, generator.as_ref(), config.k, floor)
+}
+
+/// [`build_knn_graph`] with a given generator.
+pub fn knn_graph_from(
+    vecs: &[SparseVec],
+    w: &Windows,
+    generator: &dyn CandidateGenerator,
+    k: usize,
+    floor: f32,
+) -> KnnGraph {
+    let lists = generator.neighbors(vecs, w, k);
+    let mut edges: Vec<Edge> = lists
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(p, list)| {
+            let i = w.order[p] as usize;
+            let order = &w.order;
+            list.into_iter().filter_map(move |n| {
+                let j = order[n.id] as usize;
+                let sim = vecs[i].cosine(&vecs[j]);
+                (sim >= floor).then(|| Edge {
+                    a: i.min(j) as u32,
+                    b: i.max(j) as u32,
+                    sim,
+                })
+            })
+        })
+        .collect();
+    edges.par_sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
+    KnnGraph {
+        n_docs: vecs.len(),
+        edges,
+    }
+}

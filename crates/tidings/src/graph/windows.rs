@@ -1,0 +1,171 @@
+//! Window order: the layout that turns "documents within `max_days` of each other"
+//! into contiguous ranges of positions (see the module docs of [`crate::graph`]).
+
+use crate::document::Day;
+use std::ops::Range;
+
+/// Documents in window order (see the module docs).
+pub struct Windows {
+    /// Position → document.
+    pub order: Vec<u32>,
+    /// Position → day, for the dated positions `0..n_dated`.
+    days: Vec<i64>,
+    pub n_dated: usize,
+    max_days: i64,
+}
+
+impl Windows {
+    pub fn new(days: &[Option<Day>], max_days: Option<i32>) -> Windows {
+        let mut dated: Vec<(i64, u32)> = Vec::new();
+        let mut undated: Vec<u32> = Vec::new();
+        for (i, d) in days.iter().enumerate() {
+            match (d, max_days) {
+                (Some(d), Some(_)) => dated.push((i64::from(d.0), i as u32)),
+                _ => undated.push(i as u32),
+            }
+        }
+        dated.sort_unstable();
+        Windows {
+            n_dated: dated.len(),
+            days: dated.iter().map(|&(d, _)| d).collect(),
+            order: dated.iter().map(|&(_, i)| i).chain(undated).collect(),
+            max_days: i64::from(max_days.unwrap_or(0).max(0)),
+        }
+    }
+
+    pub fn n(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether the documents at two positions may be neighbours.
+    pub fn compatible(&self, p: usize, q: usize) -> bool {
+        p >= self.n_dated
+            || q >= self.n_dated
+            || (self.days[p] - self.days[q]).abs() <= self.max_days
+    }
+
+    /// Tiles of consecutive positions, never across the dated/undated boundary.
+    pub fn tiles(&self, size: usize) -> Vec<Range<usize>> {
+        let split = |r: Range<usize>| {
+            r.clone()
+                .step_by(size)
+                .map(move |s| s..(s + size).min(r.end))
+        };
+        split(0..self.n_dated)
+            .chain(split(self.n_dated..self.n()))
+            .collect()
+    }
+
+    /// The positions any document of `tile` may be compared with: one or two ranges.
+    pub fn candidates(&self, tile: &Range<usize>) -> Vec<Range<usize>> {
+        if tile.start >= self.n_dated {
+            let everything = 0..self.n();
+            return vec![everything];
+        }
+        let (first, last) = (self.days[tile.start], self.days[tile.end - 1]);
+        let lo = self.days.partition_point(|&d| d < first - self.max_days);
+        let hi = self.days.partition_point(|&d| d <= last + self.max_days);
+        [lo..hi, self.n_dated..self.n()]
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .collect()
+    }
+
+    /// Blocks of `max_days + 1` consecutive days (numbered from the first day), each
+    /// with its number, then the undated positions as one block numbered `None`.
+    pub fn blocks(&self) -> Vec<(Option<i64>, Range<usize>)> {
+        let width = self.max_days + 1;
+        let mut out: Vec<(Option<i64>, Range<usize>)> = Vec::new();
+        for p in 0..self.n_dated {
+            let b = (self.days[p] - self.days[0]) / width;
+            match out.last_mut() {
+                Some((Some(last), r)) if *last == b => r.end = p + 1,
+                _ => out.push((Some(b), p..p + 1)),
+            }
+        }
+        if self.n_dated < self.n() {
+            out.push((None, self.n_dated..self.n()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Day;
+
+    fn windows(days: &[Option<i32>], max_days: Option<i32>) -> Windows {
+        let days: Vec<Option<Day>> = days.iter().map(|d| d.map(Day)).collect();
+        Windows::new(&days, max_days)
+    }
+
+    #[test]
+    fn window_order_puts_dated_documents_by_day_then_undated() {
+        let w = windows(&[Some(10), None, Some(3), Some(10), None], Some(7));
+        assert_eq!(w.order, vec![2, 0, 3, 1, 4]);
+        assert_eq!(w.n_dated, 3);
+        let w = windows(&[Some(10), None, Some(3)], None);
+        assert_eq!((w.order.clone(), w.n_dated), (vec![0, 1, 2], 0));
+    }
+
+    #[test]
+    fn candidate_ranges_cover_exactly_the_window() {
+        // Days 0..40, two documents a day, and three undated documents.
+        let mut days: Vec<Option<i32>> = (0..80).map(|i| Some(i / 2)).collect();
+        days.extend([None, None, None]);
+        let w = windows(&days, Some(7));
+        for tile in w.tiles(5) {
+            let ranges = w.candidates(&tile);
+            for p in tile.clone() {
+                for q in 0..w.n() {
+                    let inside = ranges.iter().any(|r| r.contains(&q));
+                    // Every compatible position is a candidate; the ranges are tight
+                    // up to the days the tile spans.
+                    assert!(
+                        !w.compatible(p, q) || inside,
+                        "tile {tile:?}: {p} misses {q}"
+                    );
+                    if q < w.n_dated && p < w.n_dated && inside {
+                        let (first, last) = (w.days[tile.start], w.days[tile.end - 1]);
+                        assert!(w.days[q] >= first - 7 && w.days[q] <= last + 7);
+                    }
+                }
+            }
+        }
+        assert!(w
+            .tiles(5)
+            .iter()
+            .all(|t| t.end <= w.n_dated || t.start >= w.n_dated));
+    }
+
+    #[test]
+    fn blocks_are_max_days_plus_one_wide_and_neighbours_cover_the_window() {
+        let days: Vec<Option<i32>> = [0, 1, 7, 8, 15, 16, 40]
+            .into_iter()
+            .map(Some)
+            .chain([None])
+            .collect();
+        let w = windows(&days, Some(7));
+        let blocks = w.blocks();
+        assert_eq!(
+            blocks,
+            vec![
+                (Some(0), 0..3),
+                (Some(1), 3..5),
+                (Some(2), 5..6),
+                (Some(5), 6..7),
+                (None, 7..8)
+            ]
+        );
+        // A dated position's compatible positions lie in blocks at most one apart.
+        let block = |p: usize| blocks.iter().find(|(_, r)| r.contains(&p)).unwrap().0;
+        for p in 0..w.n_dated {
+            for q in 0..w.n_dated {
+                if w.compatible(p, q) {
+                    assert!((block(p).unwrap() - block(q).unwrap()).abs() <= 1);
+                }
+            }
+        }
+    }
+}
