@@ -20,7 +20,7 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn bad_input_is_rejected_with_file_and_line_and_nothing_is_lost() {
-    let input = crate::repo().join("tests/fixtures/bad.jsonl");
+    let input = crate::repo().join("crates/tidings-cli/tests/fixtures/bad.jsonl");
     let (assign, rejects) = (tmp("bad.assign.tsv"), tmp("bad.rejects.tsv"));
     let out = tidings(&[
         "cluster",
@@ -39,21 +39,29 @@ fn bad_input_is_rejected_with_file_and_line_and_nothing_is_lost() {
     );
     let rejected = rows(&rejects);
     let assigned = rows(&assign);
-    // Every line is accounted for: each id has exactly one row; lines without an id are in the rejects.
+    // Every record is accounted for exactly once: in the assignments or in the
+    // rejects, never both (a record rejected with a readable id gets no story).
     let lines = std::fs::read_to_string(&input)
         .unwrap()
         .lines()
         .filter(|l| !l.trim().is_empty())
         .count();
-    let no_id = rejected.iter().filter(|r| r[1].is_empty()).count();
-    let dup = rejected
-        .iter()
-        .filter(|r| r[2].starts_with("duplicate id"))
-        .count();
     assert_eq!(
-        assigned.len() + no_id + dup,
+        assigned.len() + rejected.len(),
         lines,
         "assigned {assigned:?}\nrejected {rejected:?}"
+    );
+    let assigned_ids: Vec<&str> = assigned.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(assigned_ids, ["b01", "b03", "b06", "b07"]);
+    let reasons: Vec<(&str, &str)> = rejected
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|(id, why)| *id == "b05" && why.contains("not a string")),
+        "{reasons:?}"
     );
     let mut ids: Vec<&str> = assigned.iter().map(|r| r[0].as_str()).collect();
     ids.dedup();
@@ -323,5 +331,56 @@ fn synth_names_the_line_whose_id_the_gold_lacks() {
             && err.contains("is not in the gold labels")
             && !err.contains("panicked"),
         "{err}"
+    );
+}
+
+#[test]
+fn ids_with_a_tab_or_blank_are_rejects_only_and_never_shift_a_column() {
+    let dir = tmp("bad-ids");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("txt")).unwrap();
+    let text = "The harbour museum opened a hall of ship models on Sunday.";
+    let jsonl = dir.join("in.jsonl");
+    std::fs::write(
+        &jsonl,
+        format!(
+            "{{\"id\":\"a\\tb\",\"text\":\"{text}\"}}\n{{\"id\":\"  \",\"text\":\"{text}\"}}\n{{\"id\":\"ok\",\"text\":\"{text}\"}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("txt/tab\tname.txt"), text).unwrap();
+    std::fs::write(dir.join("txt/fine.txt"), text).unwrap();
+    let (assign, rejects) = (dir.join("a.tsv"), dir.join("r.tsv"));
+    let out = tidings(&[
+        "cluster",
+        jsonl.to_str().unwrap(),
+        dir.join("txt").to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--assignments",
+        assign.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let assigned = rows(&assign);
+    let rejected = rows(&rejects);
+    assert!(
+        assigned.iter().chain(&rejected).all(|r| r.len() == 3),
+        "{assigned:?} {rejected:?}"
+    );
+    let mut ids: Vec<&str> = assigned.iter().map(|r| r[0].as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["fine", "ok"]);
+    let mut rejected_ids: Vec<&str> = rejected.iter().map(|r| r[1].as_str()).collect();
+    rejected_ids.sort_unstable();
+    assert_eq!(
+        rejected_ids,
+        ["  ", "a\\tb", "tab\\tname"],
+        "escaped, not raw"
     );
 }

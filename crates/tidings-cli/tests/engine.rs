@@ -1,11 +1,14 @@
 //! Library-level properties: partitions, determinism, the ANN oracle, analyzers.
 
 use proptest::prelude::*;
-use tidings::ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams};
+use tidings::config::{CandidateConfig, EngineConfig as Config};
 use tidings::document::{Day, Document};
-use tidings::graph::{build_knn_graph, GraphConfig, IndexKind};
+use tidings::engine::{cluster_documents, cluster_inputs, Clustering, Engine};
+use tidings::graph::{
+    build_knn_graph, candidate_generator, AnnIndex, ExactIndex, HnswIndex, HnswParams, IndexKind,
+    Windows,
+};
 use tidings::lang::Lang;
-use tidings::pipeline::{cluster_documents, cluster_inputs, Clustering, Config};
 use tidings::vectorize::{dense_projection, SparseVec};
 
 fn doc(id: &str, text: &str) -> Document {
@@ -82,18 +85,14 @@ fn a_sweep_cuts_each_threshold_as_a_plain_run_would() {
         || tidings::document::expand_inputs(&[crate::repo().join("data/sample.jsonl")]).unwrap();
     let at = |threshold: f32| {
         let mut c = Config::default();
-        c.cluster.threshold = threshold;
+        c.stories.threshold = threshold;
         c
     };
     let thresholds = vec![0.02, 0.05, 0.1];
-    let swept = cluster_inputs(
-        sample(),
-        &Config {
-            sweep: thresholds.clone(),
-            ..Config::default()
-        },
-    )
-    .unwrap();
+    let engine = Engine::new(Config::default()).unwrap();
+    let (swept, points) = engine
+        .cluster_inputs_with_sweep(sample(), &thresholds)
+        .unwrap();
     let plain = cluster_inputs(sample(), &Config::default()).unwrap();
     assert_eq!(
         assignment_rows(&swept),
@@ -101,15 +100,15 @@ fn a_sweep_cuts_each_threshold_as_a_plain_run_would() {
         "a sweep leaves the run's own stories alone"
     );
     assert_eq!(swept.graph.edges, plain.graph.edges);
-    assert_eq!(swept.sweep.len(), thresholds.len());
-    for (p, &t) in swept.sweep.iter().zip(&thresholds) {
+    assert_eq!(points.len(), thresholds.len());
+    for (p, &t) in points.iter().zip(&thresholds) {
         assert_eq!(p.threshold, t);
         let alone = cluster_inputs(sample(), &at(t)).unwrap();
         assert_eq!(p.story_of_doc, alone.story_of_doc, "threshold {t}");
         assert_eq!(p.n_stories, alone.stories.len(), "threshold {t}");
     }
     assert!(
-        swept.sweep[0].n_stories < swept.sweep[2].n_stories,
+        points[0].n_stories < points[2].n_stories,
         "the thresholds cut differently"
     );
 }
@@ -215,15 +214,14 @@ fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
     // applied as a plain filter, then the same exact re-scoring.
     let (vecs, seed) = planted_vectors(600);
     let days = test_days(vecs.len());
-    let config = GraphConfig {
+    let config = CandidateConfig {
         k: 8,
-        floor: 0.05,
         max_days: Some(7),
         index: IndexKind::Exact,
-        hnsw: HnswParams::default(),
+        ..Config::default().candidates
     };
-    let (graph, used) = build_knn_graph(&vecs, &days, &config);
-    assert_eq!(used, IndexKind::Exact);
+    let floor = 0.05;
+    let graph = build_knn_graph(&vecs, &days, &config, floor);
     let dense = dense_projection(&vecs, tidings::vectorize::DENSE_DIM);
     let near = |i: usize, j: usize| within_a_week(&days, i, j);
     let mut want = std::collections::BTreeSet::new();
@@ -234,7 +232,7 @@ fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for &(_, j) in all.iter().take(config.k) {
-            if vecs[i].cosine(&vecs[j]) >= config.floor {
+            if vecs[i].cosine(&vecs[j]) >= floor {
                 want.insert((i.min(j) as u32, i.max(j) as u32));
             }
         }
@@ -249,16 +247,23 @@ fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
 fn the_hnsw_graph_finds_the_exact_graph_edges_within_date_windows() {
     let (vecs, seed) = planted_vectors(3000);
     let days = test_days(vecs.len());
-    let config = |index| GraphConfig {
+    let config = |index| CandidateConfig {
         k: 10,
-        floor: 0.05,
         max_days: Some(7),
         index,
-        hnsw: HnswParams::default(),
+        ..Config::default().candidates
     };
-    let (exact, _) = build_knn_graph(&vecs, &days, &config(IndexKind::Exact));
-    let (hnsw, used) = build_knn_graph(&vecs, &days, &config(IndexKind::Hnsw));
-    assert_eq!(used, IndexKind::Hnsw);
+    let exact = build_knn_graph(&vecs, &days, &config(IndexKind::Exact), 0.05);
+    let hnsw = build_knn_graph(&vecs, &days, &config(IndexKind::Hnsw), 0.05);
+    let windows = Windows::new(&days, Some(7));
+    assert_eq!(
+        candidate_generator(&config(IndexKind::Hnsw), &windows).name(),
+        "hnsw"
+    );
+    assert_eq!(
+        candidate_generator(&config(IndexKind::Auto), &windows).name(),
+        "exact"
+    );
     let near = |a: u32, b: u32| within_a_week(&days, a as usize, b as usize);
     assert!(
         hnsw.edges.iter().all(|e| near(e.a, e.b)),
@@ -298,4 +303,60 @@ proptest! {
         let s = a.cosine(&b);
         prop_assert!(s.is_finite() && (0.0..=1.0).contains(&s));
     }
+}
+
+/// Serializes a stage's result to bytes and reads it back; the value must survive.
+fn through_bytes<T>(value: &T) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let bytes = postcard::to_stdvec(value).expect("serializes");
+    let back: T = postcard::from_bytes(&bytes).expect("reads back");
+    assert!(&back == value, "a value changed on its way through bytes");
+    back
+}
+
+#[test]
+fn the_stages_one_by_one_through_bytes_give_the_one_shot_result() {
+    // What a distributed run does: analyze shards apart, merge their statistics,
+    // and ship every intermediate result between processes as bytes.
+    let mut docs: Vec<Document> = tidings::document::DocReader::new(
+        tidings::document::expand_inputs(&[crate::repo().join("data/sample.jsonl")]).unwrap(),
+    )
+    .map(|r| r.unwrap().unwrap())
+    .collect();
+    // Dates, so the date windows take part.
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.date = (i % 5 != 0).then(|| Day(20_000 + (i % 9) as i32));
+    }
+    let engine = Engine::new(Config::default()).unwrap();
+    let (a, b) = docs.split_at(docs.len() / 2);
+    let shard_a = through_bytes(&engine.analyze(a.to_vec()).unwrap());
+    let shard_b = through_bytes(&engine.analyze(b.to_vec()).unwrap());
+    let mut stats = through_bytes(
+        &engine.corpus_stats(&tidings::engine::Corpus::assemble(shard_a.clone(), vec![])),
+    );
+    stats.merge(through_bytes(&engine.corpus_stats(
+        &tidings::engine::Corpus::assemble(shard_b.clone(), vec![]),
+    )));
+    let corpus = through_bytes(&tidings::engine::Corpus::assemble(
+        shard_b.into_iter().chain(shard_a).collect(),
+        vec![],
+    ));
+    assert_eq!(
+        stats,
+        engine.corpus_stats(&corpus),
+        "merged shards = the whole"
+    );
+    let vectors = through_bytes(&engine.vectorize(corpus, &stats));
+    let graph = through_bytes(&engine.graph(&vectors));
+    let labels = through_bytes(&engine.stories(&vectors, &graph));
+    let stories = through_bytes(&engine.articles(&vectors, &graph, &labels));
+    let staged = Clustering::new(vectors, graph, labels, stories);
+    let one_shot = cluster_documents(docs, &Config::default()).unwrap();
+    assert!(
+        one_shot.stats.n_multi > 3,
+        "the sample has stories to get right"
+    );
+    assert_eq!(assignment_rows(&staged), assignment_rows(&one_shot));
 }

@@ -108,13 +108,18 @@ impl EngineConfig {
             if (0.0..=1.0).contains(&x) {
                 Ok(())
             } else {
-                Err(Error::Config(format!("{name} must be between 0 and 1, not {x}")))
+                Err(Error::Config(format!(
+                    "{name} must be between 0 and 1, not {x}"
+                )))
             }
         };
         unit("stories.threshold", self.stories.threshold)?;
         unit("stories.cohesion", self.stories.cohesion)?;
         unit("articles.threshold", self.articles.threshold)?;
-        unit("articles.near_duplicate_jaccard", self.articles.near_duplicate_jaccard)?;
+        unit(
+            "articles.near_duplicate_jaccard",
+            self.articles.near_duplicate_jaccard,
+        )?;
         unit("candidates.floor", self.candidates.floor)?;
         if self.candidates.k == 0 {
             return Err(Error::Config("candidates.k must be at least 1".into()));
@@ -165,14 +170,29 @@ mod tests {
         assert!(EngineConfig::default().validate().is_ok());
         let cases: Vec<(&str, Box<dyn Fn(&mut EngineConfig)>)> = vec![
             ("stories.threshold", Box::new(|c| c.stories.threshold = 1.5)),
-            ("stories.threshold", Box::new(|c| c.stories.threshold = f32::NAN)),
-            ("articles.threshold", Box::new(|c| c.articles.threshold = -0.1)),
+            (
+                "stories.threshold",
+                Box::new(|c| c.stories.threshold = f32::NAN),
+            ),
+            (
+                "articles.threshold",
+                Box::new(|c| c.articles.threshold = -0.1),
+            ),
             ("candidates.k", Box::new(|c| c.candidates.k = 0)),
-            ("candidates.max_days", Box::new(|c| c.candidates.max_days = Some(-1))),
+            (
+                "candidates.max_days",
+                Box::new(|c| c.candidates.max_days = Some(-1)),
+            ),
             ("candidates.floor", Box::new(|c| c.candidates.floor = 2.0)),
             ("batch_size", Box::new(|c| c.analysis.batch_size = 0)),
-            ("weights", Box::new(|c| c.analysis.weights.name = f32::INFINITY)),
-            ("hnsw", Box::new(|c| c.candidates.hnsw.max_nb_connection = 300)),
+            (
+                "weights",
+                Box::new(|c| c.analysis.weights.name = f32::INFINITY),
+            ),
+            (
+                "hnsw",
+                Box::new(|c| c.candidates.hnsw.max_nb_connection = 300),
+            ),
         ];
         for (name, set) in cases {
             let mut c = EngineConfig::default();

@@ -253,13 +253,21 @@ impl Engine {
     /// Stage 4: candidate generation and the exactly re-scored kNN graph, with the
     /// edges stories at the configured threshold need.
     pub fn graph(&self, vectors: &Vectors) -> KnnGraph {
-        self.graph_at_floor(vectors, self.config.edge_floor(self.config.stories.threshold))
+        self.graph_at_floor(
+            vectors,
+            self.config.edge_floor(self.config.stories.threshold),
+        )
     }
 
     /// [`Engine::graph`] keeping every edge at or above `floor`: a sweep builds the
     /// graph once at the lowest floor its thresholds need (see [`Engine::sweep`]).
     pub fn graph_at_floor(&self, vectors: &Vectors, floor: f32) -> KnnGraph {
-        build_knn_graph(&vectors.vecs, &vectors.days(), &self.config.candidates, floor)
+        build_knn_graph(
+            &vectors.vecs,
+            &vectors.days(),
+            &self.config.candidates,
+            floor,
+        )
     }
 
     /// Stage 5: stories, by average link over the graph's connected components.
@@ -292,7 +300,12 @@ impl Engine {
     }
 
     /// Stage 6: each story split into articles, with every member's variant kind.
-    pub fn articles(&self, vectors: &Vectors, graph: &KnnGraph, labels: &StoryLabels) -> Vec<Story> {
+    pub fn articles(
+        &self,
+        vectors: &Vectors,
+        graph: &KnnGraph,
+        labels: &StoryLabels,
+    ) -> Vec<Story> {
         let langs: Vec<Lang> = vectors.docs.iter().map(|d| d.lang).collect();
         let days = vectors.days();
         let input = VariantInput {
@@ -311,9 +324,7 @@ impl Engine {
     /// equals the labels of a plain run at its threshold. Also returns that graph.
     pub fn sweep(&self, vectors: &Vectors, thresholds: &[f32]) -> (Vec<SweepPoint>, KnnGraph) {
         let own = self.config.stories.threshold;
-        let lowest = thresholds
-            .iter()
-            .fold(own, |t, &x| t.min(x));
+        let lowest = thresholds.iter().fold(own, |t, &x| t.min(x));
         let graph = self.graph_at_floor(vectors, self.config.edge_floor(lowest));
         let points = thresholds
             .iter()
@@ -413,11 +424,7 @@ impl Engine {
     ///
     /// # Errors
     /// A sweep threshold outside 0..=1.
-    pub fn finish(
-        &self,
-        corpus: Corpus,
-        sweep: &[f32],
-    ) -> Result<(Clustering, Vec<SweepPoint>)> {
+    pub fn finish(&self, corpus: Corpus, sweep: &[f32]) -> Result<(Clustering, Vec<SweepPoint>)> {
         if let Some(t) = sweep.iter().find(|t| !(0.0..=1.0).contains(*t)) {
             return Err(Error::Config(format!(
                 "sweep thresholds must be between 0 and 1, not {t}"
@@ -431,7 +438,10 @@ impl Engine {
             (Vec::new(), self.graph(&vectors))
         } else {
             let (points, full) = self.sweep(&vectors, sweep);
-            (points, full.above(self.config.edge_floor(self.config.stories.threshold)))
+            (
+                points,
+                full.above(self.config.edge_floor(self.config.stories.threshold)),
+            )
         };
         let seconds_index = t_index.elapsed().as_secs_f64();
         let t_cluster = Instant::now();
@@ -446,9 +456,17 @@ impl Engine {
 
 impl Clustering {
     /// Puts the stages' results together.
-    pub fn new(vectors: Vectors, graph: KnnGraph, labels: StoryLabels, stories: Vec<Story>) -> Self {
+    pub fn new(
+        vectors: Vectors,
+        graph: KnnGraph,
+        labels: StoryLabels,
+        stories: Vec<Story>,
+    ) -> Self {
         let Vectors {
-            docs, vecs, rejects, ..
+            docs,
+            vecs,
+            rejects,
+            ..
         } = vectors;
         let mut article_of_doc = vec![0u32; docs.len()];
         for s in &stories {

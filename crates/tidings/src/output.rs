@@ -143,17 +143,37 @@ pub fn write_assignments(c: &Clustering, mut w: impl Write) -> io::Result<()> {
     w.flush()
 }
 
-/// `location<TAB>id<TAB>reason`, in input order.
+/// A TSV field as written: backslash, tab, line breaks and NUL escaped as `\\`,
+/// `\t`, `\n`, `\r`, `\0`, so a rejected id or a file name with a tab cannot
+/// shift the columns.
+pub fn tsv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['\\', '\t', '\n', '\r', '\0']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// `location<TAB>id<TAB>reason`, in input order, every field escaped ([`tsv_field`]).
 pub fn write_rejects(c: &Clustering, mut w: impl Write) -> io::Result<()> {
     writeln!(w, "location\tid\treason")?;
     for r in &c.rejects {
-        let reason = r.reason.replace(['\t', '\n'], " ");
         writeln!(
             w,
             "{}\t{}\t{}",
-            r.location,
-            r.id.as_deref().unwrap_or(""),
-            reason
+            tsv_field(&r.location),
+            tsv_field(r.id.as_deref().unwrap_or("")),
+            tsv_field(&r.reason)
         )?;
     }
     w.flush()

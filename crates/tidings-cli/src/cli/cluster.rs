@@ -6,8 +6,8 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::document::expand_inputs;
-use tidings::output::{write_assignments, write_rejects, write_stories};
 use tidings::engine::Clustering;
+use tidings::output::{write_assignments, write_rejects, write_stories};
 
 #[derive(Args, Debug)]
 pub struct ClusterArgs {

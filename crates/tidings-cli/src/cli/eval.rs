@@ -7,8 +7,8 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::document::expand_inputs;
-use tidings::output::write_assignments;
 use tidings::engine::SWEEP_THRESHOLDS;
+use tidings::output::write_assignments;
 use tidings_eval::plot::sweep_svg;
 
 #[derive(Args, Debug)]

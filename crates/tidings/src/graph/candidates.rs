@@ -123,4 +123,3 @@ pub fn largest_window(w: &Windows) -> usize {
         .max()
         .unwrap_or(0)
 }
-

@@ -91,7 +91,10 @@ pub const AUTO_EXACT_MAX: usize = 200_000;
 
 /// The candidate generator `config.index` asks for over these windows: `Auto` is
 /// exact while no window holds more than [`AUTO_EXACT_MAX`] documents.
-pub fn candidate_generator(config: &CandidateConfig, windows: &Windows) -> Box<dyn CandidateGenerator> {
+pub fn candidate_generator(
+    config: &CandidateConfig,
+    windows: &Windows,
+) -> Box<dyn CandidateGenerator> {
     match config.index {
         IndexKind::Exact => Box::new(ExactCandidates),
         IndexKind::Auto if candidates::largest_window(windows) <= AUTO_EXACT_MAX => {
