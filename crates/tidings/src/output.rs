@@ -1,41 +1,49 @@
-//! Writers: stories as JSONL, assignments and rejects as TSV. Output is sorted and
-//! byte-identical for the same input, whatever the thread count or input order.
+//! Records and writers: stories as [`StoryRecord`]s (written as JSONL), assignments
+//! and rejects as TSV. Output is sorted and byte-identical for the same input,
+//! whatever the thread count or input order.
 
 use crate::engine::Clustering;
 use crate::story::VariantKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
-#[derive(Serialize)]
-struct MemberOut<'a> {
-    id: &'a str,
-    lang: &'a str,
-    variant: VariantKind,
-    sim: f32,
+/// One member of an article, as people read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub id: String,
+    pub lang: String,
+    pub variant: VariantKind,
+    /// Similarity to the article's representative, rounded to three decimals.
+    pub sim: f32,
 }
 
-#[derive(Serialize)]
-struct ArticleOut<'a> {
-    article: String,
-    size: usize,
-    representative: &'a str,
-    members: Vec<MemberOut<'a>>,
+/// One article of a story: an original write-up and its versions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    pub article: String,
+    pub size: usize,
+    pub representative: String,
+    /// The representative first, then by id.
+    pub members: Vec<MemberRecord>,
 }
 
-#[derive(Serialize)]
-struct StoryOut<'a> {
-    story: String,
-    size: usize,
-    languages: Vec<&'a str>,
-    representative: &'a str,
-    headline: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date_end: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-    articles: Vec<ArticleOut<'a>>,
+/// One story: the line `tidings cluster` writes per story.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryRecord {
+    pub story: String,
+    pub size: usize,
+    pub languages: Vec<String>,
+    pub representative: String,
+    pub headline: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_end: Option<String>,
+    /// Why a lone document was not compared (`empty`, `undetermined_language`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Largest first, then by article id.
+    pub articles: Vec<ArticleRecord>,
 }
 
 /// Story id: `s-` and the smallest document id in it (stable across runs).
@@ -52,8 +60,8 @@ fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// One JSON line per story, largest first, then by story id.
-pub fn write_stories(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+/// The story records of a clustering, largest first, then by story id.
+pub fn story_records(c: &Clustering) -> Vec<StoryRecord> {
     let mut order: Vec<usize> = (0..c.stories.len()).collect();
     order.sort_by(|&a, &b| {
         c.stories[b]
@@ -62,66 +70,74 @@ pub fn write_stories(c: &Clustering, mut w: impl Write) -> io::Result<()> {
             .cmp(&c.stories[a].docs.len())
             .then(a.cmp(&b))
     });
-    for si in order {
-        let s = &c.stories[si];
-        let mut langs: Vec<&str> = s
-            .docs
-            .iter()
-            .map(|&d| c.docs[d as usize].lang.code())
-            .collect();
-        langs.sort_unstable();
-        langs.dedup();
-        let dates: Vec<_> = s
-            .docs
-            .iter()
-            .filter_map(|&d| c.docs[d as usize].date)
-            .collect();
-        let rep = &c.docs[s.representative as usize];
-        let mut articles: Vec<ArticleOut<'_>> = s
-            .articles
-            .iter()
-            .map(|a| {
-                let first = a.members.iter().map(|m| m.doc).min().unwrap_or(0);
-                let mut members: Vec<MemberOut<'_>> = a
-                    .members
-                    .iter()
-                    .map(|m| MemberOut {
-                        id: &c.docs[m.doc as usize].id,
-                        lang: c.docs[m.doc as usize].lang.code(),
-                        variant: m.kind,
-                        sim: round3(m.sim),
-                    })
-                    .collect();
-                members.sort_by(|a, b| {
-                    (a.variant != VariantKind::Original)
-                        .cmp(&(b.variant != VariantKind::Original))
-                        .then(a.id.cmp(b.id))
-                });
-                ArticleOut {
-                    article: article_id(c, first),
-                    size: members.len(),
-                    representative: &c.docs[a.representative as usize].id,
-                    members,
-                }
-            })
-            .collect();
-        articles.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.article.cmp(&b.article)));
-        let out = StoryOut {
-            story: story_id(c, si),
-            size: s.docs.len(),
-            languages: langs,
-            representative: &rep.id,
-            headline: &rep.headline,
-            date_start: dates.iter().min().map(|d| d.to_iso()),
-            date_end: dates.iter().max().map(|d| d.to_iso()),
-            note: if s.docs.len() == 1 {
-                rep.status.note()
-            } else {
-                None
-            },
-            articles,
-        };
-        serde_json::to_writer(&mut w, &out)?;
+    order.into_iter().map(|si| story_record(c, si)).collect()
+}
+
+fn story_record(c: &Clustering, si: usize) -> StoryRecord {
+    let s = &c.stories[si];
+    let mut languages: Vec<String> = s
+        .docs
+        .iter()
+        .map(|&d| c.docs[d as usize].lang.code().to_string())
+        .collect();
+    languages.sort_unstable();
+    languages.dedup();
+    let dates: Vec<_> = s
+        .docs
+        .iter()
+        .filter_map(|&d| c.docs[d as usize].date)
+        .collect();
+    let rep = &c.docs[s.representative as usize];
+    let mut articles: Vec<ArticleRecord> = s
+        .articles
+        .iter()
+        .map(|a| {
+            let first = a.members.iter().map(|m| m.doc).min().unwrap_or(0);
+            let mut members: Vec<MemberRecord> = a
+                .members
+                .iter()
+                .map(|m| MemberRecord {
+                    id: c.docs[m.doc as usize].id.clone(),
+                    lang: c.docs[m.doc as usize].lang.code().to_string(),
+                    variant: m.kind,
+                    sim: round3(m.sim),
+                })
+                .collect();
+            members.sort_by(|a, b| {
+                (a.variant != VariantKind::Original)
+                    .cmp(&(b.variant != VariantKind::Original))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            ArticleRecord {
+                article: article_id(c, first),
+                size: members.len(),
+                representative: c.docs[a.representative as usize].id.clone(),
+                members,
+            }
+        })
+        .collect();
+    articles.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.article.cmp(&b.article)));
+    StoryRecord {
+        story: story_id(c, si),
+        size: s.docs.len(),
+        languages,
+        representative: rep.id.clone(),
+        headline: rep.headline.clone(),
+        date_start: dates.iter().min().map(|d| d.to_iso()),
+        date_end: dates.iter().max().map(|d| d.to_iso()),
+        note: if s.docs.len() == 1 {
+            rep.status.note().map(str::to_string)
+        } else {
+            None
+        },
+        articles,
+    }
+}
+
+/// One JSON line per story record ([`story_records`]).
+pub fn write_stories(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+    for record in story_records(c) {
+        serde_json::to_writer(&mut w, &record)?;
         w.write_all(b"\n")?;
     }
     w.flush()
