@@ -1,18 +1,18 @@
-//! Per-stage throughput: read, detect, analyze (all, and per language), vectorize,
-//! index build, kNN, cluster.
+//! Per-stage throughput: read, detect, and the engine's stages (analyze, corpus
+//! statistics, vectorize, graph, stories, articles), plus analysis per language.
 //! Reads ../shared/data/wmt21-dev.jsonl when present (the real mix of languages),
-//! else the bundled data/sample.jsonl. `cargo bench --bench stages`.
+//! else the bundled data/sample.jsonl. `cargo bench -p tidings-bench`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use std::path::PathBuf;
-use tidings::ann::{AnnIndex, HnswIndex, HnswParams};
-use tidings::cluster::{cluster_stories, ClusterConfig};
+use tidings::config::EngineConfig;
 use tidings::document::{expand_inputs, DocReader, Document};
-use tidings::graph::{build_knn_graph, GraphConfig, IndexKind};
+use tidings::engine::{Corpus, Engine};
+use tidings::graph::{AnnIndex, HnswIndex, HnswParams, IndexKind};
 use tidings::lang::detect_lang;
 use tidings::lexicon::Models;
 use tidings::pivot::doc_features;
-use tidings::vectorize::{dense_projection, document_frequencies, sparse_vectors, DENSE_DIM};
+use tidings::vectorize::{dense_projection, DENSE_DIM};
 
 fn corpus_path(name: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -73,19 +73,27 @@ fn load(c: &mut Criterion) {
     g.finish();
 }
 
+/// The engine's stages, each called as a distributed run or a binding calls it
+/// (the same functions `Engine::cluster` composes), on one undated window.
 fn stages(c: &mut Criterion) {
     let path = corpus_path("wmt21-dev");
     let docs = read(&path);
-    let models = Models::bundled();
-    models.load_all().unwrap();
+    let engine = |index| {
+        let mut config = EngineConfig::default();
+        config.candidates.index = index;
+        Engine::new(config).unwrap()
+    };
+    let exact = engine(IndexKind::Exact);
+    exact.models().load_all().unwrap();
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let n = docs.len();
     let mut g = c.benchmark_group("stages");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(docs.len() as u64));
-    g.bench_function(BenchmarkId::new("read", docs.len()), |b| {
-        b.iter(|| assert_eq!(read(&path).len(), docs.len()))
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(BenchmarkId::new("read", n), |b| {
+        b.iter(|| assert_eq!(read(&path).len(), n))
     });
-    g.bench_function(BenchmarkId::new("detect", docs.len()), |b| {
+    g.bench_function(BenchmarkId::new("detect", n), |b| {
         b.iter(|| {
             assert!(
                 docs.iter()
@@ -96,44 +104,31 @@ fn stages(c: &mut Criterion) {
             )
         })
     });
-    let langs: Vec<_> = docs.iter().map(|d| detect_lang(&d.text)).collect();
     g.throughput(Throughput::Bytes(bytes));
-    g.bench_function(BenchmarkId::new("analyze+pivot", docs.len()), |b| {
-        b.iter(|| {
-            let n: usize = docs
-                .iter()
-                .zip(&langs)
-                .map(|(d, &l)| {
-                    doc_features(&d.text, l, &models, &Default::default())
-                        .features
-                        .len()
-                })
-                .sum();
-            assert!(n > 0)
-        })
-    });
-    let feats: Vec<_> = docs
-        .iter()
-        .zip(&langs)
-        .map(|(d, &l)| doc_features(&d.text, l, &models, &Default::default()))
-        .collect();
-    g.throughput(Throughput::Elements(docs.len() as u64));
-    g.bench_function(BenchmarkId::new("vectorize", docs.len()), |b| {
-        // sparse_vectors takes the features: each iteration gets a fresh copy (not timed).
+    g.bench_function(BenchmarkId::new("analyze", n), |b| {
         b.iter_batched(
-            || feats.clone(),
-            |mut feats| {
-                let df = document_frequencies(&feats);
-                let v = sparse_vectors(&mut feats, &df);
-                assert_eq!(dense_projection(&v, DENSE_DIM).nrows(), docs.len())
-            },
+            || docs.clone(),
+            |docs| assert_eq!(exact.analyze(docs).unwrap().len(), n),
             BatchSize::LargeInput,
         )
     });
-    let df = document_frequencies(&feats);
-    let vecs = sparse_vectors(&mut feats.clone(), &df);
-    let dense = dense_projection(&vecs, DENSE_DIM);
-    g.bench_function(BenchmarkId::new("hnsw_build", docs.len()), |b| {
+    let corpus = Corpus::assemble(exact.analyze(docs.clone()).unwrap(), vec![]);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(BenchmarkId::new("corpus_stats", n), |b| {
+        b.iter(|| assert_eq!(exact.corpus_stats(&corpus).n_docs(), n))
+    });
+    let stats = exact.corpus_stats(&corpus);
+    g.bench_function(BenchmarkId::new("vectorize", n), |b| {
+        // vectorize takes the corpus: each iteration gets a fresh copy (not timed).
+        b.iter_batched(
+            || corpus.clone(),
+            |corpus| assert_eq!(exact.vectorize(corpus, &stats).vecs.len(), n),
+            BatchSize::LargeInput,
+        )
+    });
+    let vectors = exact.vectorize(corpus.clone(), &stats);
+    let dense = dense_projection(&vectors.vecs, DENSE_DIM);
+    g.bench_function(BenchmarkId::new("hnsw_build", n), |b| {
         b.iter(|| {
             let index = HnswIndex::build(dense.view(), 0, HnswParams::default());
             let q = dense.row(0);
@@ -141,39 +136,25 @@ fn stages(c: &mut Criterion) {
         })
     });
     // The whole graph stage: dense projection, index (HNSW: built per date block),
-    // queries and exact re-scoring. The bench corpus is undated: one window.
-    let days = vec![None; vecs.len()];
-    let graph_config = |index| GraphConfig {
-        k: 24,
-        floor: 0.1,
-        max_days: Some(7),
-        index,
-        hnsw: HnswParams::default(),
-    };
-    for (name, kind) in [
-        ("knn_graph_hnsw", IndexKind::Hnsw),
-        ("knn_graph_exact", IndexKind::Exact),
+    // queries and exact re-scoring.
+    for (name, e) in [
+        ("graph_hnsw", engine(IndexKind::Hnsw)),
+        ("graph_exact", engine(IndexKind::Exact)),
     ] {
-        g.bench_function(BenchmarkId::new(name, docs.len()), |b| {
-            b.iter(|| {
-                assert!(!build_knn_graph(&vecs, &days, &graph_config(kind))
-                    .0
-                    .edges
-                    .is_empty())
-            })
+        g.bench_function(BenchmarkId::new(name, n), |b| {
+            b.iter(|| assert!(!e.graph(&vectors).edges.is_empty()))
         });
     }
-    let (graph, _) = build_knn_graph(&vecs, &days, &graph_config(IndexKind::Exact));
-    let config = ClusterConfig {
-        threshold: 0.2,
-        max_days: None,
-        cohesion: 0.3,
-    };
-    g.bench_function(BenchmarkId::new("cluster", docs.len()), |b| {
+    let graph = exact.graph(&vectors);
+    g.bench_function(BenchmarkId::new("stories", n), |b| {
+        b.iter(|| assert_eq!(exact.stories(&vectors, &graph).story_of_doc.len(), n))
+    });
+    let labels = exact.stories(&vectors, &graph);
+    g.bench_function(BenchmarkId::new("articles", n), |b| {
         b.iter(|| {
             assert_eq!(
-                cluster_stories(&graph, &vecs, &days, &config).len(),
-                docs.len()
+                exact.articles(&vectors, &graph, &labels).len(),
+                labels.n_stories
             )
         })
     });
