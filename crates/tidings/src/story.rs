@@ -261,6 +261,40 @@ mod tests {
     }
 
     #[test]
+    fn a_large_story_is_cut_along_bounded_edges() {
+        // 1,000 syndicated copies in one story, no graph edges between them: the
+        // articles are cut along one copy edge per document, not half a million pairs,
+        // and the copies are one article.
+        let n = 1000;
+        let vecs: Vec<SparseVec> = (0..n)
+            .map(|i| SparseVec::new(vec![(1, 1.0), (2 + (i % 3) as u64, 0.1)]))
+            .collect();
+        let langs = vec![Lang::ENG; n];
+        let exact: Vec<u64> = (0..n).map(|i| if i < 900 { 7 } else { 8 }).collect();
+        let sketches = vec![Vec::new(); n];
+        let days = vec![None; n];
+        let input = VariantInput {
+            vecs: &vecs,
+            langs: &langs,
+            exact: &exact,
+            sketches: &sketches,
+            days: &days,
+        };
+        let docs: Vec<u32> = (0..n as u32).collect();
+        let config = ArticleConfig::default();
+        let edges = article_edges(&docs, &[], &input, &config);
+        assert_eq!(edges.len(), n - 2, "one edge per copy to the first of its group");
+        assert!(edges.iter().all(|e| e.sim == 1.0 && e.a < e.b));
+        let story = build_story(docs, &[], &input, &config);
+        let mut sizes: Vec<usize> = story.articles.iter().map(|a| a.members.len()).collect();
+        sizes.sort_unstable();
+        assert_eq!(sizes, [100, 900]);
+        // A small story still compares every pair.
+        let small: Vec<u32> = (0..10).collect();
+        assert_eq!(article_edges(&small, &[], &input, &config).len(), 45);
+    }
+
+    #[test]
     fn medoid_is_the_member_most_similar_to_the_others() {
         let v = |e: &[(u64, f32)]| SparseVec::new(e.to_vec());
         let vecs = vec![
