@@ -283,7 +283,11 @@ mod tests {
         let docs: Vec<u32> = (0..n as u32).collect();
         let config = ArticleConfig::default();
         let edges = article_edges(&docs, &[], &input, &config);
-        assert_eq!(edges.len(), n - 2, "one edge per copy to the first of its group");
+        assert_eq!(
+            edges.len(),
+            n - 2,
+            "one edge per copy to the first of its group"
+        );
         assert!(edges.iter().all(|e| e.sim == 1.0 && e.a < e.b));
         let story = build_story(docs, &[], &input, &config);
         let mut sizes: Vec<usize> = story.articles.iter().map(|a| a.members.len()).collect();
