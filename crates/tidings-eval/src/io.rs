@@ -284,6 +284,43 @@ impl GoldLabels {
     }
 }
 
+/// Builds [`Assignments`] row by row, interning story and article names in order
+/// of first appearance.
+struct RowBuilder {
+    out: Assignments,
+    stories: Interner,
+    articles: Interner,
+}
+
+impl RowBuilder {
+    /// `with_article`: whether rows carry an article label (else `article` is `None`).
+    fn new(with_article: bool) -> RowBuilder {
+        RowBuilder {
+            out: Assignments {
+                article: with_article.then(Vec::new),
+                ..Assignments::default()
+            },
+            stories: Interner::default(),
+            articles: Interner::default(),
+        }
+    }
+
+    /// Adds a row; `article` is dropped when the builder has no article column.
+    fn push(&mut self, id: &str, story: &str, article: Option<&str>) {
+        self.out.ids.push(id.to_owned());
+        self.out.story.push(self.stories.intern(story));
+        if let (Some(article), Some(labels)) = (article, self.out.article.as_mut()) {
+            labels.push(self.articles.intern(article));
+        }
+    }
+
+    fn finish(mut self) -> Assignments {
+        self.out.story_names = self.stories.names;
+        self.out.article_names = self.articles.names;
+        self.out
+    }
+}
+
 /// Predicted assignments: one row per document, `id story [article]`.
 ///
 /// Rows are kept as read, including duplicate ids ([`evaluate`] uses the first
@@ -336,24 +373,30 @@ impl Assignments {
         let c_id = tsv.column("id")?;
         let c_story = tsv.column("story")?;
         let c_article = tsv.optional_column("article");
-        let mut out = Assignments {
-            article: c_article.map(|_| Vec::new()),
-            ..Assignments::default()
-        };
-        let (mut stories, mut articles) = (Interner::default(), Interner::default());
+        let mut rows = RowBuilder::new(c_article.is_some());
         for (line, fields) in &tsv.rows {
             let line = *line;
-            out.ids
-                .push(tsv.field(line, fields, c_id, "id")?.to_owned());
-            out.story
-                .push(stories.intern(tsv.field(line, fields, c_story, "story")?));
-            if let (Some(col), Some(labels)) = (c_article, out.article.as_mut()) {
-                labels.push(articles.intern(tsv.field(line, fields, col, "article")?));
-            }
+            let id = tsv.field(line, fields, c_id, "id")?;
+            let story = tsv.field(line, fields, c_story, "story")?;
+            let article = c_article
+                .map(|col| tsv.field(line, fields, col, "article"))
+                .transpose()?;
+            rows.push(id, story, article);
         }
-        out.story_names = stories.names;
-        out.article_names = articles.names;
-        Ok(out)
+        Ok(rows.finish())
+    }
+
+    /// Assignments from `(id, story, article)` rows held in memory, as a clustering
+    /// gives them: the same as parsing a TSV of these rows, without the text
+    /// (story and article names interned in order of first appearance).
+    pub fn from_rows<'a>(
+        rows: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Assignments {
+        let mut out = RowBuilder::new(true);
+        for (id, story, article) in rows {
+            out.push(id, story, Some(article));
+        }
+        out.finish()
     }
 
     /// Number of rows.
@@ -373,17 +416,11 @@ impl Assignments {
     /// When the two slices differ in length.
     pub fn from_labels(ids: &[String], labels: &[u32]) -> Assignments {
         assert_eq!(ids.len(), labels.len(), "one label per id");
-        let mut stories = Interner::default();
-        Assignments {
-            ids: ids.to_vec(),
-            story: labels
-                .iter()
-                .map(|l| stories.intern(&l.to_string()))
-                .collect(),
-            article: None,
-            story_names: stories.names,
-            article_names: Vec::new(),
+        let mut out = RowBuilder::new(false);
+        for (id, label) in ids.iter().zip(labels) {
+            out.push(id, &label.to_string(), None);
         }
+        out.finish()
     }
 
     /// Article label of row `row`: the article column, or the story when absent.
@@ -430,6 +467,24 @@ mod tests {
         // Duplicates are kept for evaluate to report.
         let p = pred("id\tstory\nx\t1\nx\t2\n");
         assert_eq!(p.ids, ["x", "x"]);
+    }
+
+    #[test]
+    fn rows_in_memory_equal_the_parsed_tsv() {
+        let rows = [("x", "c9", "k1"), ("y", "c7", "k2"), ("z", "c9", "k1")];
+        let tsv: String = rows
+            .iter()
+            .map(|(id, s, a)| format!("{id}\t{s}\t{a}\n"))
+            .collect();
+        assert_eq!(
+            Assignments::from_rows(rows),
+            pred(&format!("id\tstory\tarticle\n{tsv}"))
+        );
+        let ids = ["x", "y", "z"].map(String::from);
+        assert_eq!(
+            Assignments::from_labels(&ids, &[3, 1, 3]),
+            pred("id\tstory\nx\t3\ny\t1\nz\t3\n")
+        );
     }
 
     #[test]
