@@ -1,5 +1,6 @@
 //! One integration-test binary (it links once; this machine has two cores).
-//! Tests that need `../shared` run whenever it is there and say so when it is not.
+//! Tests that need `../shared` run whenever it is there; when it is not, they say
+//! SKIPPED on a developer's machine and fail in CI (`CI` set), where it must be.
 
 mod cli;
 mod engine;
@@ -11,19 +12,32 @@ pub fn repo() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
+/// True when the environment variable `CI` is set (to anything but empty, `0` or `false`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+}
+
 /// `../shared/{rel}` if the shared benchmark data is present; otherwise prints why
 /// the calling test is skipped and returns `None`.
+///
+/// # Panics
+/// When the data is absent in CI: there a skip would pass without testing anything.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let p = repo().join("../shared").join(rel);
     if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is not there (../shared is checked out beside the repo in CI)",
-            p.display()
-        );
-        None
+        return Some(p);
     }
+    assert!(
+        !in_ci(),
+        "{} is not there, and CI is set: CI checks ../shared out beside the repo, \
+         and the tests that need it must run there",
+        p.display()
+    );
+    eprintln!(
+        "SKIPPED: {} is not there (../shared is checked out beside the repo in CI)",
+        p.display()
+    );
+    None
 }
 
 /// Runs the real binary; panics with its stderr if it fails.

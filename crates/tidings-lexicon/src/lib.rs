@@ -29,6 +29,11 @@ const NAME_WEIGHT: f64 = 0.5;
 /// (`lang<TAB>foreign<TAB>english<TAB>weight<TAB>source`). Keys and concepts go
 /// through [`term_key`], the function the runtime uses, so they cannot drift.
 /// Deterministic: same input, byte-identical output. Returns (lang, keys) per file written.
+///
+/// # Errors
+/// [`Error::Io`] when a file cannot be read or written; [`Error::Parse`] (file and
+/// line) when a weight in a raw or patch file is not a finite number; an empty
+/// weight is an error too.
 pub fn build_lexicons(
     raw: &Path,
     patch: Option<&Path>,
@@ -99,10 +104,10 @@ pub fn build_lexicons(
         let Some(lang) = Lang::from_code(stem) else {
             continue;
         };
-        for line in text.lines() {
+        for (i, line) in text.lines().enumerate() {
             let f: Vec<&str> = line.split('\t').collect();
             if let [foreign, english, weight, ..] = f[..] {
-                add(lang, foreign, english, weight.parse().unwrap_or(0.0));
+                add(lang, foreign, english, parse_weight(path, i + 1, weight)?);
             }
         }
     }
@@ -110,9 +115,10 @@ pub fn build_lexicons(
         // The hand-written patch outranks the sources: its entries replace theirs.
         let text = read(patch)?;
         let mut patched: BTreeMap<(Lang, String), BTreeMap<String, f64>> = BTreeMap::new();
-        for line in text
+        for (i, line) in text
             .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
         {
             let f: Vec<&str> = line.split('\t').collect();
             if let [lang, foreign, english, weight, ..] = f[..] {
@@ -126,7 +132,7 @@ pub fn build_lexicons(
                     .split_whitespace()
                     .filter_map(|w| term_key(Lang::ENG, w))
                     .collect();
-                let w: f64 = weight.parse().unwrap_or(1.0);
+                let w = parse_weight(patch, i + 1, weight)?;
                 for c in &concepts {
                     *patched
                         .entry((l, key.clone()))
@@ -188,6 +194,18 @@ pub fn build_lexicons(
     Ok(written)
 }
 
+/// The weight column of line `line` (1-based) of `path`: a finite number.
+fn parse_weight(path: &Path, line: usize, text: &str) -> Result<f64, Error> {
+    match text.parse::<f64>() {
+        Ok(w) if w.is_finite() => Ok(w),
+        _ => Err(Error::Parse {
+            file: path.display().to_string(),
+            line,
+            message: format!("weight `{text}` is not a number"),
+        }),
+    }
+}
+
 /// Reads `lemmas/{lang}.tsv` (`form<TAB>lemma`, from an inflection list) and returns,
 /// per language, form key → lemma key for forms whose key the lexicon lacks while
 /// their lemma's key has concepts: German "wurde" reaches "werden", Polish "osób"
@@ -242,4 +260,102 @@ fn lemma_aliases(
         out.insert(lang, chosen);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the system temp dir, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir =
+                std::env::temp_dir().join(format!("tidings-lexicon-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.join("raw")).expect("temp dir");
+            TempDir(dir)
+        }
+
+        fn write(&self, rel: &str, text: &str) -> PathBuf {
+            let path = self.0.join(rel);
+            std::fs::write(&path, text).expect("write");
+            path
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Builds from `raw/deu.tsv` = `raw` and a patch file = `patch`; the error
+    /// message, or `None` when the build succeeds.
+    fn build_error(name: &str, raw: &str, patch: &str) -> Option<String> {
+        let dir = TempDir::new(name);
+        dir.write("raw/deu.tsv", raw);
+        let patch = dir.write("patch.tsv", patch);
+        let err = build_lexicons(&dir.0.join("raw"), Some(&patch), &dir.0.join("out")).err()?;
+        // Paths differ per run: keep the file name and what follows.
+        let msg = err.to_string();
+        Some(msg.rsplit('/').next().unwrap_or(&msg).to_owned())
+    }
+
+    #[test]
+    fn weights_that_are_not_numbers_are_errors_naming_file_and_line() {
+        const RAW: &str = "Haus\thouse\t0.9\tfreedict\nRegierung\tgovernment\t0.8\tfreedict\n";
+        const PATCH: &str = "# comment\n\ndeu\tMinisterium\tministry\t0.95\tpatch\n";
+        let cases: &[(&str, &str, &str, Option<&str>)] = &[
+            ("good", RAW, PATCH, None),
+            (
+                "raw-garbage",
+                "Haus\thouse\t0.9\tfreedict\nRegierung\tgovernment\tx\tfreedict\n",
+                PATCH,
+                Some("deu.tsv:2: weight `x` is not a number"),
+            ),
+            (
+                "raw-empty",
+                "Haus\thouse\t\tfreedict\n",
+                PATCH,
+                Some("deu.tsv:1: weight `` is not a number"),
+            ),
+            (
+                "raw-nan",
+                "Haus\thouse\tNaN\tfreedict\n",
+                PATCH,
+                Some("deu.tsv:1: weight `NaN` is not a number"),
+            ),
+            (
+                "patch-garbage",
+                RAW,
+                "# comment\n\ndeu\tMinisterium\tministry\t0,95\tpatch\n",
+                Some("patch.tsv:3: weight `0,95` is not a number"),
+            ),
+            (
+                "patch-empty",
+                RAW,
+                "deu\tMinisterium\tministry\t\tpatch\n",
+                Some("patch.tsv:1: weight `` is not a number"),
+            ),
+        ];
+        for &(name, raw, patch, want) in cases {
+            assert_eq!(
+                build_error(name, raw, patch).as_deref(),
+                want,
+                "case {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_real_patch_file_parses() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dir = TempDir::new("real-patch");
+        let patch = root.join("tools/lexicon/patch.tsv");
+        let written = build_lexicons(&dir.0.join("raw"), Some(&patch), &dir.0.join("out"))
+            .expect("tools/lexicon/patch.tsv parses");
+        assert!(written.len() > 10, "{written:?}");
+    }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::document::expand_inputs;
 use tidings::engine::SWEEP_THRESHOLDS;
-use tidings::output::write_assignments;
+use tidings::output::{article_id, story_id};
 use tidings_eval::plot::sweep_svg;
 
 #[derive(Args, Debug)]
@@ -107,14 +107,27 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();
                 points = sweep_points;
             }
-            let mut buf = Vec::new();
-            write_assignments(&result, &mut buf)?;
             headlines = result
                 .docs
                 .iter()
                 .map(|d| (d.id.clone(), d.headline.clone()))
                 .collect();
-            Assignments::parse(std::str::from_utf8(&buf)?, "<clustering>")?
+            // The rows `cluster --assignments` writes, taken from memory.
+            let story_ids: Vec<String> = (0..result.stories.len())
+                .map(|s| story_id(&result, s))
+                .collect();
+            let article_ids: Vec<String> = result
+                .article_of_doc
+                .iter()
+                .map(|&a| article_id(&result, a))
+                .collect();
+            Assignments::from_rows(result.docs.iter().enumerate().map(|(i, d)| {
+                (
+                    d.id.as_str(),
+                    story_ids[result.story_of_doc[i] as usize].as_str(),
+                    article_ids[i].as_str(),
+                )
+            }))
         }
     };
     let (gold, pred) = if args.langs.is_empty() {

@@ -32,7 +32,14 @@ impl Day {
         let y: i32 = s.get(0..4)?.parse().ok()?;
         let m: u32 = s.get(5..7)?.parse().ok()?;
         let d: u32 = s.get(8..10)?.parse().ok()?;
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let month_days = match m {
+            2 => 28 + u32::from(leap),
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return None,
+        };
+        if !(1..=month_days).contains(&d) {
             return None;
         }
         // Howard Hinnant's days_from_civil.
@@ -232,5 +239,40 @@ mod tests {
         );
         assert_eq!(Day::parse("2025-13-01"), None);
         assert_eq!(Day::parse("yesterday"), None);
+    }
+
+    #[test]
+    fn days_beyond_the_month_are_rejected() {
+        // (date, parses): month lengths, and leap years every 4 years except
+        // centuries not divisible by 400.
+        let cases = [
+            ("2025-01-31", true),
+            ("2025-01-32", false),
+            ("2025-02-28", true),
+            ("2025-02-29", false),
+            ("2025-02-31", false),
+            ("2024-02-29", true),
+            ("2024-02-30", false),
+            ("2000-02-29", true),
+            ("2100-02-29", false),
+            ("1900-02-29", false),
+            ("2025-04-30", true),
+            ("2025-04-31", false),
+            ("2025-06-31", false),
+            ("2025-09-31", false),
+            ("2025-11-31", false),
+            ("2025-12-31", true),
+            ("2025-07-31", true),
+            ("2025-08-31", true),
+            ("2025-03-00", false),
+            ("2025-00-10", false),
+            ("2025-13-01", false),
+        ];
+        for (s, ok) in cases {
+            assert_eq!(Day::parse(s).is_some(), ok, "{s}");
+            if ok {
+                assert_eq!(Day::parse(s).map(Day::to_iso).as_deref(), Some(s));
+            }
+        }
     }
 }
