@@ -80,23 +80,13 @@ use tidings_eval::{EvalError, GoldLabels};
 /// Why a synthetic corpus could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}", path.display())]
-    Io {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{file}:{line}: {message}")]
-    Parse {
-        file: String,
-        line: usize,
-        message: String,
-    },
     /// Gold labels that cannot be read (the message names file and line).
     #[error(transparent)]
     Gold(#[from] EvalError),
     #[error("invalid setting: {0}")]
     Config(String),
-    /// The source set could not be opened.
+    /// The source set could not be read: IO (naming the file) or a bad line (naming
+    /// file and line).
     #[error(transparent)]
     Engine(#[from] tidings::Error),
 }
@@ -266,16 +256,16 @@ impl SourceSet {
     /// Reads a JSONL file (plain or `.gz`) and its gold labels.
     ///
     /// # Errors
-    /// A file that cannot be read ([`Error::Io`]); bad gold labels
+    /// A file that cannot be read (`tidings::Error::Io`); bad gold labels
     /// ([`Error::Gold`]); a line that is not a JSON object with an id, an id that
-    /// repeats or that the gold labels lack ([`Error::Parse`], naming file and line).
+    /// repeats or that the gold labels lack (`tidings::Error::Parse`, naming file and line).
     pub fn read(jsonl: &Path, gold: &Path) -> Result<SourceSet> {
         let labels = GoldLabels::read(gold)?;
         let reader = open_maybe_gz(jsonl)?;
         let name = jsonl.display().to_string();
         let mut builder = Builder::new(&labels, gold.display().to_string());
         for (i, line) in reader.split(b'\n').enumerate() {
-            let line = line.map_err(|e| Error::Io {
+            let line = line.map_err(|e| tidings::Error::Io {
                 path: jsonl.to_path_buf(),
                 source: e,
             })?;
@@ -332,10 +322,12 @@ impl<'g> Builder<'g> {
     }
 
     fn add(&mut self, raw: &[u8], file: &str, line: usize) -> Result<()> {
-        let parse = |message: String| Error::Parse {
-            file: file.to_string(),
-            line,
-            message,
+        let parse = |message: String| {
+            Error::Engine(tidings::Error::Parse {
+                file: file.to_string(),
+                line,
+                message,
+            })
         };
         let text = std::str::from_utf8(raw).map_err(|_| parse("line is not valid UTF-8".into()))?;
         if text.trim().is_empty() {
@@ -1564,7 +1556,10 @@ mod tests {
         let gold = "id\tstory\tarticle\tlang\na\ts\tx\teng\n";
         let check = |jsonl: &str, want: &str| {
             let err = SourceSet::parse(jsonl, "in.jsonl", gold, "g.tsv").unwrap_err();
-            assert!(matches!(err, Error::Parse { line: 2, .. }), "{err}");
+            assert!(
+                matches!(err, Error::Engine(tidings::Error::Parse { line: 2, .. })),
+                "{err}"
+            );
             assert!(
                 err.to_string().starts_with("in.jsonl:2: ") && err.to_string().contains(want),
                 "{err}"
