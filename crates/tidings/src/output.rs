@@ -143,18 +143,24 @@ pub fn write_stories(c: &Clustering, mut w: impl Write) -> io::Result<()> {
     w.flush()
 }
 
+/// One `(id, story, article)` row per document, sorted by id: what
+/// [`write_assignments`] writes, and what scoring reads from memory.
+pub fn assignment_rows(c: &Clustering) -> impl Iterator<Item = (&str, String, String)> + '_ {
+    let story_ids: Vec<String> = (0..c.stories.len()).map(|s| story_id(c, s)).collect();
+    c.docs.iter().enumerate().map(move |(i, d)| {
+        (
+            d.id.as_str(),
+            story_ids[c.story_of_doc[i] as usize].clone(),
+            article_id(c, c.article_of_doc[i]),
+        )
+    })
+}
+
 /// `id<TAB>story<TAB>article`, one row per document, sorted by id.
 pub fn write_assignments(c: &Clustering, mut w: impl Write) -> io::Result<()> {
-    let story_ids: Vec<String> = (0..c.stories.len()).map(|s| story_id(c, s)).collect();
     writeln!(w, "id\tstory\tarticle")?;
-    for (i, d) in c.docs.iter().enumerate() {
-        writeln!(
-            w,
-            "{}\t{}\t{}",
-            d.id,
-            story_ids[c.story_of_doc[i] as usize],
-            article_id(c, c.article_of_doc[i])
-        )?;
+    for (id, story, article) in assignment_rows(c) {
+        writeln!(w, "{id}\t{story}\t{article}")?;
     }
     w.flush()
 }

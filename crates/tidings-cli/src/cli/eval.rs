@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::document::expand_inputs;
 use tidings::engine::SWEEP_THRESHOLDS;
-use tidings::output::{article_id, story_id};
+use tidings::output::assignment_rows;
 use tidings_eval::plot::sweep_svg;
 
 #[derive(Args, Debug)]
@@ -113,21 +113,8 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 .map(|d| (d.id.clone(), d.headline.clone()))
                 .collect();
             // The rows `cluster --assignments` writes, taken from memory.
-            let story_ids: Vec<String> = (0..result.stories.len())
-                .map(|s| story_id(&result, s))
-                .collect();
-            let article_ids: Vec<String> = result
-                .article_of_doc
-                .iter()
-                .map(|&a| article_id(&result, a))
-                .collect();
-            Assignments::from_rows(result.docs.iter().enumerate().map(|(i, d)| {
-                (
-                    d.id.as_str(),
-                    story_ids[result.story_of_doc[i] as usize].as_str(),
-                    article_ids[i].as_str(),
-                )
-            }))
+            let rows: Vec<_> = assignment_rows(&result).collect();
+            Assignments::from_rows(rows.iter().map(|(id, s, a)| (*id, s.as_str(), a.as_str())))
         }
     };
     let (gold, pred) = if args.langs.is_empty() {
