@@ -41,7 +41,7 @@ fn fold_arabic(c: char) -> Option<char> {
 /// scripts become ASCII. Apostrophes and soft hyphens are dropped.
 pub fn normalize_word(word: &str, lang: Lang, out: &mut String) {
     out.clear();
-    let dotless = lang.has_dotless_i();
+    let dotless = lang.profile().dotless_i;
     let push = |c: char, out: &mut String| match c {
         'I' if dotless => out.push('ı'),
         'İ' => out.push('i'),
