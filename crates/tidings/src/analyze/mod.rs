@@ -85,19 +85,14 @@ enum Class {
 }
 
 fn class_of(c: char) -> Class {
-    if c.is_ascii_digit() || normalize::fold_digit(c).is_some() {
+    if script::digit_value(c).is_some() {
         Class::Digit
     } else if c.is_ascii_alphabetic() {
         Class::Latin
     } else if c.is_alphanumeric() || is_mark(c) {
-        match c as u32 {
-            0x3040..=0x30FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xF900..=0xFAFF
-            | 0xAC00..=0xD7AF
-            | 0x0E00..=0x0E7F => Class::Ideo,
-            0x00C0..=0x024F | 0x1E00..=0x1EFF => Class::Latin,
+        match script::char_script(c) {
+            Some(Script::Han | Script::Kana | Script::Hangul | Script::Thai) => Class::Ideo,
+            Some(Script::Latin) => Class::Latin,
             _ => Class::Other,
         }
     } else {
@@ -286,6 +281,11 @@ mod tests {
             ),
             ("G20 summit. Next", &["G20", "summit", "Next"]),
             ("2018年欧洲队", &["#2018", "~年欧洲队"]),
+            // One script table decides: 々 is Han, Thai and Tamil digits are digits,
+            // fullwidth Latin is Latin (and runs on into digits like G20).
+            ("人々が集まった", &["~人々が集まった"]),
+            ("๒๕๖๘ ไทย", &["#๒๕๖๘", "~ไทย"]),
+            ("Ｇ２０", &["Ｇ２０"]),
             ("٢٠٢٥ لافروف", &["#٢٠٢٥", "لافروف"]),
             ("राइडर कप", &["राइडर", "कप"]),
         ];
