@@ -18,12 +18,17 @@ use std::sync::LazyLock;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Lang(u8);
 
+/// ISO 639-3 and ISO 639-1 codes → language (a two-letter code never equals a
+/// three-letter one).
 static BY_CODE: LazyLock<rustc_hash::FxHashMap<&'static str, Lang>> = LazyLock::new(|| {
-    LANGS
-        .iter()
-        .enumerate()
-        .map(|(i, info)| (info.code, Lang(i as u8)))
-        .collect()
+    let mut map = rustc_hash::FxHashMap::default();
+    for (i, profile) in LANGS.iter().enumerate() {
+        map.insert(profile.code, Lang(i as u8));
+        if !profile.iso1.is_empty() {
+            map.insert(profile.iso1, Lang(i as u8));
+        }
+    }
+    map
 });
 
 impl Lang {
@@ -46,21 +51,15 @@ impl Lang {
         if let Some(&l) = BY_CODE.get(base.as_str()) {
             return Some(l);
         }
-        // ISO 639-1, and the macrolanguage codes people write for our codes.
+        // The macrolanguage codes people write for our codes.
         let alias = match base.as_str() {
-            "zh" | "zho" | "chi" => "cmn",
-            "nb" | "nor" | "no" => "nob",
-            "fa" | "fas" | "per" => "pes",
-            "ar" | "arb" => "ara",
-            _ => "",
+            "zho" | "chi" => "cmn",
+            "nb" | "nor" => "nob",
+            "fas" | "per" => "pes",
+            "arb" => "ara",
+            _ => return None,
         };
-        if let Some(&l) = BY_CODE.get(alias) {
-            return Some(l);
-        }
-        LANGS
-            .iter()
-            .position(|i| !i.iso1.is_empty() && i.iso1 == base)
-            .map(|i| Lang(i as u8))
+        BY_CODE.get(alias).copied()
     }
 
     /// Everything language-specific about `self`.
