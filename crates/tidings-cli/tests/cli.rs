@@ -20,7 +20,7 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
 
 #[test]
 fn bad_input_is_rejected_with_file_and_line_and_nothing_is_lost() {
-    let input = crate::repo().join("tests/fixtures/bad.jsonl");
+    let input = crate::repo().join("crates/tidings-cli/tests/fixtures/bad.jsonl");
     let (assign, rejects) = (tmp("bad.assign.tsv"), tmp("bad.rejects.tsv"));
     let out = tidings(&[
         "cluster",
