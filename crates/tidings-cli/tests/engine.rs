@@ -8,7 +8,6 @@ use tidings::graph::{
     build_knn_graph, candidate_generator, AnnIndex, ExactIndex, HnswIndex, HnswParams, IndexKind,
     Windows,
 };
-use tidings::lang::Lang;
 use tidings::vectorize::{dense_projection, SparseVec};
 
 fn doc(id: &str, text: &str) -> Document {
@@ -286,15 +285,6 @@ fn the_hnsw_graph_finds_the_exact_graph_edges_within_date_windows() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
-
-    #[test]
-    fn analysis_never_panics(text in "\\PC{0,200}", lang in 0usize..20) {
-        let lang = Lang::all().nth(lang).unwrap();
-        let models = tidings::lexicon::Models::bundled();
-        let f = tidings::pivot::doc_features(&text, lang, &models, &Default::default());
-        prop_assert!(f.features.iter().all(|(_, w)| w.is_finite() && *w > 0.0));
-        prop_assert!(f.n_pivoted <= f.n_content && f.n_content <= f.n_words);
-    }
 
     #[test]
     fn similarities_are_finite_and_in_range(a in proptest::collection::vec((0u64..50, -5.0f32..5.0), 0..30),

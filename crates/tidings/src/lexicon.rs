@@ -166,6 +166,9 @@ pub enum ModelSource {
 
 /// The lexicons of every language, loaded lazily (once per language, shared by all threads).
 pub struct Models {
+    /// Unique in the process: caches of analyses made with these lexicons are keyed
+    /// by it ([`crate::pivot::cached_word`]).
+    id: u64,
     source: ModelSource,
     slots: Vec<OnceLock<Option<Lexicon>>>,
     errors: std::sync::Mutex<Vec<String>>,
@@ -184,11 +187,18 @@ impl Models {
                 });
             }
         }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Ok(Models {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             source,
             slots: LANGS.iter().map(|_| OnceLock::new()).collect(),
             errors: Default::default(),
         })
+    }
+
+    /// Tells this set of lexicons from every other one made in the process.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn bundled() -> Models {
@@ -198,7 +208,7 @@ impl Models {
     /// Languages that have a lexicon in this source (English always, as the pivot).
     pub fn languages(&self) -> Vec<Lang> {
         let mut out: Vec<Lang> = Lang::all()
-            .filter(|&l| l == Lang::ENG || self.has(l))
+            .filter(|&l| l.is_pivot() || self.has(l))
             .collect();
         out.sort();
         out
@@ -214,9 +224,7 @@ impl Models {
     /// The lexicon of `lang`, loading it on first use. `None` when there is none,
     /// or when it failed to load (the error is kept for [`Models::load_errors`]).
     pub fn get(&self, lang: Lang) -> Option<&Lexicon> {
-        let slot = self
-            .slots
-            .get(LANGS.iter().position(|i| i.code == lang.code())?)?;
+        let slot = self.slots.get(lang.index())?;
         slot.get_or_init(|| match self.load(lang) {
             Ok(l) => l,
             Err(e) => {

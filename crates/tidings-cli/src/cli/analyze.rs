@@ -6,11 +6,10 @@ use clap::Args;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tidings::analyze::TokenKind;
 use tidings::document::{expand_inputs, DocReader};
 use tidings::lang::{detect_lang, Lang};
 use tidings::lexicon::Models;
-use tidings::pivot::{cached_word, segment_ideo, Match, TermInfo};
+use tidings::pivot::explain;
 
 #[derive(Args, Debug)]
 pub struct AnalyzeArgs {
@@ -98,70 +97,22 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "id\tlang\ttoken\tterm\tstem\tpivots")?;
+    writeln!(out, "id\tlang\ttoken\tterm\tstem\tpivots\tname")?;
     for doc in &docs {
         let lang = lang_of(doc);
-        let mut rows: Vec<(String, String, String, String)> = Vec::new();
-        tidings::analyze::tokenize(&doc.text, |tok| match tok.kind {
-            TokenKind::Number => rows.push((
-                tok.text.into(),
-                tok.text.into(),
-                tok.text.into(),
-                "(number)".into(),
-            )),
-            TokenKind::Ideo => segment_ideo(tok.text, lang, &models, |start, end, matched| {
-                let word = &tok.text[start..end];
-                if matched {
-                    let info = cached_word(lang, word, &models);
-                    rows.push((
-                        word.into(),
-                        info.term.to_string(),
-                        info.key.to_string(),
-                        describe_pivots(&info, lang, &models),
-                    ));
-                } else {
-                    rows.push((word.into(), word.into(), word.into(), "(no word)".into()));
-                }
-            }),
-            TokenKind::Word => {
-                let info = cached_word(lang, tok.text, &models);
-                rows.push((
-                    tok.text.into(),
-                    info.term.to_string(),
-                    info.key.to_string(),
-                    describe_pivots(&info, lang, &models),
-                ));
-            }
-        });
-        for (token, term, stem, pivots) in rows {
-            writeln!(out, "{}\t{lang}\t{token}\t{term}\t{stem}\t{pivots}", doc.id)?;
+        for row in explain(&doc.text, lang, &models) {
+            writeln!(
+                out,
+                "{}\t{lang}\t{}\t{}\t{}\t{}\t{}",
+                doc.id,
+                row.token,
+                row.term,
+                row.stem,
+                row.pivots,
+                row.name.as_deref().unwrap_or("")
+            )?;
         }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The `pivots` column of `tidings analyze`: `concept:weight …` from the lexicon (or
-/// the English word itself), `~concept:weight` for a transliteration guess.
-fn describe_pivots(info: &TermInfo, lang: Lang, models: &Models) -> String {
-    let named = |c: &str, w: f32| format!("{c}:{w:.2}");
-    match (info.stop, info.matched, info.source_key.as_deref()) {
-        (true, _, _) => "(stopword)".into(),
-        (_, Some(Match::Lexicon), Some(k)) => models
-            .get(lang)
-            .map(|lex| {
-                lex.lookup_named(k)
-                    .into_iter()
-                    .map(|(c, w)| named(c, w))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default(),
-        (_, Some(Match::Pivot), Some(k)) => named(k, 1.0),
-        (_, Some(Match::Fallback), Some(k)) => {
-            let w = info.concepts.first().map_or(0.0, |c| c.1);
-            format!("~{}", named(k, w))
-        }
-        _ => "(none)".into(),
-    }
 }

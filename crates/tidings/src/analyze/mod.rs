@@ -4,16 +4,21 @@
 //! tokenizer yields borrowed slices, and normalization writes into a buffer the
 //! caller reuses.
 
+pub mod name_key;
 pub mod normalize;
+pub mod script;
+mod stem;
+mod stopwords;
 pub mod translit;
 
 use crate::lang::Lang;
-use rust_stemmers::Stemmer;
-use rustc_hash::FxHashSet;
-use std::sync::LazyLock;
 
+pub use name_key::name_key;
 pub use normalize::normalize_word;
-pub use translit::{name_key, script_of, transliterate, Script};
+pub use script::{is_ideographic, script_of, Script};
+pub use stem::{stem, TRUNCATE_CHARS};
+pub use stopwords::is_stopword;
+pub use translit::transliterate;
 
 /// What a token is made of.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -38,6 +43,25 @@ pub struct Token<'a> {
     pub sentence_initial: bool,
 }
 
+impl Token<'_> {
+    /// Capitalized where a sentence does not start: a name, in a cased script.
+    pub fn is_cased_name(&self) -> bool {
+        self.capitalized && !self.sentence_initial
+    }
+
+    /// Does the token's name key count as a feature? Where capitalization tells
+    /// (a cased name) or cannot tell (a caseless script).
+    pub fn may_be_name(&self) -> bool {
+        self.is_cased_name() || is_caseless(self.text)
+    }
+}
+
+/// Written without letter case (Arabic, Han, Devanagari …): no letter of `word` is
+/// upper- or lowercase.
+pub fn is_caseless(word: &str) -> bool {
+    !word.chars().any(|c| c.is_uppercase() || c.is_lowercase())
+}
+
 /// Marks that belong inside a word (combining diacritics, Arabic harakat, Indic vowel
 /// signs, ZWJ/ZWNJ). `char::is_alphanumeric` is false for them, and splitting on them
 /// would cut Hindi words into pieces.
@@ -48,11 +72,6 @@ fn is_mark(c: char) -> bool {
         | 0x0951..=0x0957 | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7
         | 0x0B82..=0x0BCD | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF
         | 0x1DC0..=0x1DFF | 0x200C..=0x200D | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x3099..=0x309A)
-}
-
-/// Han, Kana and Hangul words: they can be one character long.
-pub fn is_ideographic(word: &str) -> bool {
-    matches!(script_of(word), Script::Han | Script::Kana | Script::Hangul)
 }
 
 /// Character classes that decide token boundaries.
@@ -66,19 +85,14 @@ enum Class {
 }
 
 fn class_of(c: char) -> Class {
-    if c.is_ascii_digit() || normalize::fold_digit(c).is_some() {
+    if script::digit_value(c).is_some() {
         Class::Digit
     } else if c.is_ascii_alphabetic() {
         Class::Latin
     } else if c.is_alphanumeric() || is_mark(c) {
-        match c as u32 {
-            0x3040..=0x30FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xF900..=0xFAFF
-            | 0xAC00..=0xD7AF
-            | 0x0E00..=0x0E7F => Class::Ideo,
-            0x00C0..=0x024F | 0x1E00..=0x1EFF => Class::Latin,
+        match script::char_script(c) {
+            Some(Script::Han | Script::Kana | Script::Hangul | Script::Thai) => Class::Ideo,
+            Some(Script::Latin) => Class::Latin,
             _ => Class::Other,
         }
     } else {
@@ -214,306 +228,6 @@ pub fn tokenize<'a>(text: &'a str, mut emit: impl FnMut(Token<'a>)) {
     flush(&mut pending, &mut emit);
 }
 
-/// Snowball stemmers, one per language that has an algorithm, built once.
-static STEMMERS: LazyLock<Vec<Option<Stemmer>>> = LazyLock::new(|| {
-    crate::lang::LANGS
-        .iter()
-        .map(|i| i.stemmer.map(Stemmer::create))
-        .collect()
-});
-
-/// Turkish and Azeri write case endings on names after an apostrophe (Kahire’de,
-/// Rusya'nın), which the tokenizer splits off as words of their own. They carry no
-/// topic: treated as stopwords. Endings that are also common words (su "water",
-/// tur "tour", ün "fame") are left out; un "flour" and in "den" are rare in news
-/// and follow many names (Lavrov'un, Putin'in).
-const APOSTROPHE_SUFFIXES: &[(&str, &[&str])] = &[
-    (
-        "tur",
-        &[
-            "ı", "i", "u", "ü", "yı", "yi", "yu", "yü", "a", "e", "ye", "da", "ta", "te", "dan",
-            "den", "nın", "nin", "nun", "nün", "ın", "un", "in", "la", "le", "yla", "yle", "daki",
-            "deki", "taki", "teki", "ndaki", "ndeki", "nda", "nde", "ndan", "nden", "na", "nı",
-            "ni", "nu", "nü", "dır", "dir", "dür", "tır", "tir", "lar", "ler", "ları", "leri",
-            "larda", "lerde", "ların", "lerin", "yken", "sı", "si", "sü", "lı", "li", "lu", "lü",
-        ],
-    ),
-    (
-        "aze",
-        &[
-            "ı", "i", "u", "ü", "a", "ə", "da", "də", "dan", "dən", "nın", "nin", "nun", "nün",
-            "ın", "la", "lə", "dakı", "dəki", "nda", "ndə", "ndan", "ndən", "na", "nə", "nı", "ni",
-        ],
-    ),
-];
-
-/// Closed-class words (auxiliary and modal verb forms, pronouns, conjunctions) that
-/// the NLTK lists lack although they list other forms of the same words: German has
-/// "werden" but not "wurde". Found among the most frequent words no lexicon reaches
-/// in news text; content words (numerals, "whole", "good") are deliberately not here.
-const EXTRA_STOPWORDS: &[(&str, &[&str])] = &[
-    (
-        "deu",
-        &[
-            "wurde", "wurden", "wurdest", "worden", "sei", "seien", "seiest", "konnte", "konnten",
-            "könnte", "könnten", "unserer", "unseres", "eurer",
-        ],
-    ),
-    (
-        "nld",
-        &[
-            "hadden",
-            "werden",
-            "waarbij",
-            "waarin",
-            "waaronder",
-            "voordat",
-            "deed",
-            "deden",
-            "kunt",
-            "konden",
-            "hieraan",
-            "eraan",
-            "zowel",
-            "gehad",
-            "doet",
-            "bent",
-        ],
-    ),
-    ("fra", &["cette", "cet", "leurs", "tandis", "aujourd"]),
-    (
-        "por",
-        &[
-            "sido", "entanto", "neste", "nesta", "nestes", "nestas", "havia",
-        ],
-    ),
-    ("ita", &["essersi", "quei", "entro", "sé"]),
-    (
-        "pol",
-        &[
-            "czego",
-            "którą",
-            "jesteśmy",
-            "jesteście",
-            "samym",
-            "samą",
-            "innym",
-            "jakim",
-        ],
-    ),
-    ("tur", &["onun", "herhangi", "kimse", "yine"]),
-    ("rus", &["тех", "той"]),
-    ("fin", &["ettei", "itseään"]),
-    ("swe", &["själva"]),
-    (
-        "ara",
-        &[
-            "وقد",
-            "لقد",
-            "خلال",
-            "عندما",
-            "تم",
-            "والتي",
-            "وهي",
-            "يكن",
-            "ولم",
-            "وهذا",
-            "الرغم",
-            "ومع",
-            "وذلك",
-            "تكن",
-            "إنهم",
-            "أنهم",
-            "يزال",
-            "سيتم",
-            "رغم",
-            "حسبما",
-            "ولن",
-            "معها",
-            "لماذا",
-        ],
-    ),
-    (
-        "hin",
-        &[
-            "उन्होंने",
-            "मैं",
-            "अब",
-            "उसने",
-            "मुझे",
-            "किए",
-            "करके",
-            "ऐसा",
-            "हूँ",
-            "हूं",
-            "वाली",
-            "वाला",
-            "वाले",
-            "जिसमें",
-            "खुद",
-            "थें",
-            "जिससे",
-            "जिसने",
-            "मैंने",
-            "करेंगे",
-            "जिन्होंने",
-            "आपको",
-            "अगर",
-            "हमें",
-            "उन्हें",
-            "उसे",
-        ],
-    ),
-];
-
-/// Stopword sets per language: NLTK's list where it has one (conservative), else stopwords-iso.
-static STOPWORDS: LazyLock<Vec<FxHashSet<String>>> = LazyLock::new(|| {
-    crate::lang::LANGS
-        .iter()
-        .map(|info| {
-            let mut set = FxHashSet::default();
-            if info.iso1.is_empty() {
-                return set;
-            }
-            let list = stop_words::lookup(format!("nltk-{}", info.iso1))
-                .or_else(|| stop_words::lookup(info.iso1))
-                .unwrap_or(&[]);
-            let lang = crate::lang::Lang::from_code(info.code).unwrap_or(Lang::UND);
-            let mut buf = String::new();
-            let extra = APOSTROPHE_SUFFIXES
-                .iter()
-                .chain(EXTRA_STOPWORDS)
-                .filter(|(code, _)| *code == info.code)
-                .flat_map(|(_, words)| words.iter());
-            for w in list.iter().chain(extra) {
-                normalize_word(w, lang, &mut buf);
-                set.insert(buf.clone());
-            }
-            set
-        })
-        .collect()
-});
-
-/// Is `term` (already normalized) a stopword of `lang`?
-pub fn is_stopword(lang: Lang, term: &str) -> bool {
-    STOPWORDS[lang_index(lang)].contains(term)
-}
-
-fn lang_index(lang: Lang) -> usize {
-    crate::lang::LANGS
-        .iter()
-        .position(|i| i.code == lang.code())
-        .unwrap_or(0)
-}
-
-/// Stems a normalized term with the language's Snowball algorithm. Languages
-/// without one (Polish, Czech, Ukrainian, Bulgarian …) are inflected mostly at the
-/// end of the word, so alphabetic words are cut to their first [`TRUNCATE_CHARS`]
-/// letters (truncation stemming); words of other scripts (Hindi, Hebrew …) keep
-/// their normalized form.
-pub fn stem(lang: Lang, term: &str) -> String {
-    match &STEMMERS[lang_index(lang)] {
-        // rust-stemmers 1.2's Greek stemmer slices inside a character on a few
-        // words (ανεύρετε, αντίθετε): a stemmer bug must not end the run, so the
-        // word is kept unstemmed instead. (The binary's panic hook keeps it quiet.)
-        Some(s) => {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.stem(term).into_owned()))
-                .unwrap_or_else(|_| term.to_owned())
-        }
-        None if !lang.is_und() && matches!(script_of(term), Script::Latin | Script::Cyrillic) => {
-            term.chars().take(TRUNCATE_CHARS).collect()
-        }
-        None if matches!(lang.code(), "hin" | "mar") => strip_devanagari_suffix(term).to_owned(),
-        None => term.to_owned(),
-    }
-}
-
-/// Hindi inflectional endings (Ramanathan & Rao's light stemmer), longest first.
-const HINDI_SUFFIXES: &[&str] = &[
-    "ाएंगी",
-    "ाएंगे",
-    "ाऊंगी",
-    "ाऊंगा",
-    "ाइयाँ",
-    "ाइयों",
-    "ाइयां",
-    "ताएं",
-    "ाओगी",
-    "ाओगे",
-    "ुआएं",
-    "ुवाएं",
-    "ुआना",
-    "ुवाना",
-    "ाएगी",
-    "ाएगा",
-    "ाकर",
-    "ाइए",
-    "ाईं",
-    "ाया",
-    "ेगी",
-    "ेगा",
-    "ोगी",
-    "ोगे",
-    "ाने",
-    "ाना",
-    "ाते",
-    "ाती",
-    "ाता",
-    "तीं",
-    "ाओं",
-    "ाएं",
-    "ुओं",
-    "ुएं",
-    "ुआं",
-    "ियों",
-    "ियां",
-    "ियाँ",
-    "ों",
-    "ें",
-    "ीं",
-    "ाँ",
-    "ां",
-    "ओं",
-    "एं",
-    "ाओ",
-    "ाए",
-    "ुओ",
-    "ुए",
-    "ुआ",
-    "ाई",
-    "िए",
-    "ता",
-    "ती",
-    "ते",
-    "ना",
-    "नी",
-    "ने",
-    "ाअ",
-    "ो",
-    "े",
-    "ू",
-    "ु",
-    "ी",
-    "ि",
-    "ा",
-];
-
-/// Strips one Hindi ending, keeping at least two characters of stem.
-fn strip_devanagari_suffix(term: &str) -> &str {
-    for suf in HINDI_SUFFIXES {
-        if let Some(stem) = term.strip_suffix(suf) {
-            if stem.chars().count() >= 2 {
-                return stem;
-            }
-        }
-    }
-    term
-}
-
-/// Prefix length of truncation stemming; six letters is the usual choice for Slavic
-/// languages in retrieval.
-pub const TRUNCATE_CHARS: usize = 6;
-
 /// Normalizes and stems one word the way both the runtime and the lexicon
 /// builder do, so keys and lookups cannot drift apart. Returns `None` for
 /// stopwords and empty results.
@@ -567,30 +281,16 @@ mod tests {
             ),
             ("G20 summit. Next", &["G20", "summit", "Next"]),
             ("2018年欧洲队", &["#2018", "~年欧洲队"]),
+            // One script table decides: 々 is Han, Thai and Tamil digits are digits,
+            // fullwidth Latin is Latin (and runs on into digits like G20).
+            ("人々が集まった", &["~人々が集まった"]),
+            ("๒๕๖๘ ไทย", &["#๒๕๖๘", "~ไทย"]),
+            ("Ｇ２０", &["Ｇ２０"]),
             ("٢٠٢٥ لافروف", &["#٢٠٢٥", "لافروف"]),
             ("राइडर कप", &["राइडर", "कप"]),
         ];
         for (text, want) in cases {
             assert_eq!(tokens(text), *want, "{text}");
-        }
-    }
-
-    #[test]
-    fn stems_and_keys() {
-        let cases = [
-            ("eng", "Elections", Some("elect")),
-            ("tur", "İşbirliğini", Some("işbirlik")),
-            ("pol", "Prezydenta", Some("prezyd")),
-            ("hin", "खिलाड़ियों", Some("खिलाड़")),
-            ("eng", "the", None),
-            ("cmn", "欧洲", Some("欧洲")),
-            // rust-stemmers panics on these: the word stays as it is.
-            ("ell", "ανεύρετε", Some("ανεύρετε")),
-            ("ell", "Αντίθετε", Some("αντίθετε")),
-        ];
-        for (lang, word, want) in cases {
-            let got = term_key(Lang::from_code(lang).unwrap(), word);
-            assert_eq!(got.as_deref(), want, "{lang} {word}");
         }
     }
 }

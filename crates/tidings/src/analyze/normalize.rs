@@ -1,21 +1,14 @@
 //! Word normalization: Unicode composition, case folding that respects Turkish and
-//! Azeri dotted/dotless i, Arabic orthographic folding, digit folding.
+//! Azeri dotted/dotless i, Arabic orthographic folding, digit folding (the digits of
+//! every script, from the one table in [`crate::analyze::script`]).
 
+use crate::analyze::script::digit_value;
 use crate::lang::Lang;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-/// Folds a digit of another script (Arabic-Indic, Persian, Devanagari, Bengali,
-/// fullwidth) to its ASCII digit.
+/// Folds a decimal digit of any script ([`digit_value`]) to its ASCII digit.
 pub fn fold_digit(c: char) -> Option<char> {
-    let zero = match c as u32 {
-        0x0660..=0x0669 => 0x0660,
-        0x06F0..=0x06F9 => 0x06F0,
-        0x0966..=0x096F => 0x0966,
-        0x09E6..=0x09EF => 0x09E6,
-        0xFF10..=0xFF19 => 0xFF10,
-        _ => return None,
-    };
-    char::from_digit(c as u32 - zero, 10)
+    digit_value(c).and_then(|d| char::from_digit(d, 10))
 }
 
 /// Arabic-script letters that are spelled several ways in running text fold to one.
@@ -41,7 +34,7 @@ fn fold_arabic(c: char) -> Option<char> {
 /// scripts become ASCII. Apostrophes and soft hyphens are dropped.
 pub fn normalize_word(word: &str, lang: Lang, out: &mut String) {
     out.clear();
-    let dotless = lang.has_dotless_i();
+    let dotless = lang.profile().dotless_i;
     let push = |c: char, out: &mut String| match c {
         'I' if dotless => out.push('ı'),
         'İ' => out.push('i'),
@@ -101,6 +94,8 @@ mod tests {
             ("ell", "Λαβρόφ", "λαβρόφ"),
             ("ell", "ΟΔΟΣ", "οδοσ"),
             ("hin", "२०२५", "2025"),
+            ("tha", "๒๕๖๘", "2568"),
+            ("tam", "௨௦௨௫", "2025"),
             ("rus", "виолонче́ль", "виолончель"),
         ] {
             check(lang, input, want);

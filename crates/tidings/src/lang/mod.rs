@@ -1,99 +1,34 @@
 //! Languages: our own [`Lang`] with whatlang behind it.
 //!
-//! One table ([`LANGS`]) says, per language, its ISO 639-3 code (as whatlang
-//! writes it), its ISO 639-1 code (for stopword lists), its Snowball stemmer if
-//! one exists, and whether its text is written without case. Everything
-//! language-specific downstream is looked up here instead of `match` ladders.
+//! One table ([`LANGS`], in [`profile`]) holds everything language-specific: codes,
+//! script, stemming rule, case folding, stopword extras and lexicon fallbacks. A
+//! [`Lang`] is an index into it. Code downstream asks the profile
+//! (`lang.profile().dotless_i`) instead of comparing language codes; the only
+//! language singled out by name is the pivot, English ([`Lang::is_pivot`]).
 
-use rust_stemmers::Algorithm;
+mod profile;
+
+pub use profile::{LangProfile, LexiconFallback, Stemming, LANGS};
 use std::fmt;
 use std::sync::LazyLock;
 
 /// A language we can process, or `Und` (undetermined).
 ///
-/// A small index into [`LANGS`]; `Copy`, cheap to compare and hash.
+/// An index into [`LANGS`]; `Copy`, cheap to compare and hash.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Lang(u8);
 
-/// Static facts about one language.
-pub struct LangInfo {
-    /// ISO 639-3 code as whatlang writes it (`eng`, `tur`, `cmn`).
-    pub code: &'static str,
-    /// ISO 639-1 code used by stopword lists (`en`); empty if none.
-    pub iso1: &'static str,
-    pub whatlang: Option<whatlang::Lang>,
-    pub stemmer: Option<Algorithm>,
-}
-
-macro_rules! langs {
-    ($( $code:literal $iso1:literal $wl:ident $stem:expr ;)*) => {
-        /// The languages tidings processes. Index 0 is `und`.
-        pub static LANGS: &[LangInfo] = &[
-            LangInfo { code: "und", iso1: "", whatlang: None, stemmer: None },
-            $( LangInfo { code: $code, iso1: $iso1, whatlang: Some(whatlang::Lang::$wl), stemmer: $stem }, )*
-            // Not in whatlang: told apart by its letters þ and ð (see `detect_lang`).
-            LangInfo { code: "isl", iso1: "is", whatlang: None, stemmer: None },
-        ];
-    };
-}
-
-langs! {
-    "eng" "en" Eng Some(Algorithm::English);
-    "tur" "tr" Tur Some(Algorithm::Turkish);
-    "ara" "ar" Ara Some(Algorithm::Arabic);
-    "deu" "de" Deu Some(Algorithm::German);
-    "fra" "fr" Fra Some(Algorithm::French);
-    "spa" "es" Spa Some(Algorithm::Spanish);
-    "rus" "ru" Rus Some(Algorithm::Russian);
-    "ita" "it" Ita Some(Algorithm::Italian);
-    "por" "pt" Por Some(Algorithm::Portuguese);
-    "pol" "pl" Pol None;
-    "nld" "nl" Nld Some(Algorithm::Dutch);
-    "swe" "sv" Swe Some(Algorithm::Swedish);
-    "dan" "da" Dan Some(Algorithm::Danish);
-    "nob" "no" Nob Some(Algorithm::Norwegian);
-    "fin" "fi" Fin Some(Algorithm::Finnish);
-    "hun" "hu" Hun Some(Algorithm::Hungarian);
-    "ell" "el" Ell Some(Algorithm::Greek);
-    "ron" "ro" Ron Some(Algorithm::Romanian);
-    "ces" "cs" Ces None;
-    "slk" "sk" Slk None;
-    "slv" "sl" Slv None;
-    "hrv" "hr" Hrv None;
-    "srp" "sr" Srp None;
-    "bul" "bg" Bul None;
-    "ukr" "uk" Ukr None;
-    "bel" "be" Bel None;
-    "lit" "lt" Lit None;
-    "lav" "lv" Lav None;
-    "est" "et" Est None;
-    "cat" "ca" Cat None;
-    "epo" "eo" Epo None;
-    "aze" "az" Aze None;
-    "ind" "id" Ind None;
-    "vie" "vi" Vie None;
-    "pes" "fa" Pes None;
-    "urd" "ur" Urd None;
-    "heb" "he" Heb None;
-    "hin" "hi" Hin None;
-    "ben" "bn" Ben None;
-    "mar" "mr" Mar None;
-    "tam" "ta" Tam Some(Algorithm::Tamil);
-    "cmn" "zh" Cmn None;
-    "jpn" "ja" Jpn None;
-    "kor" "ko" Kor None;
-    "tha" "th" Tha None;
-    "kat" "ka" Kat None;
-    "hye" "hy" Hye None;
-    "afr" "af" Afr None;
-}
-
+/// ISO 639-3 and ISO 639-1 codes → language (a two-letter code never equals a
+/// three-letter one).
 static BY_CODE: LazyLock<rustc_hash::FxHashMap<&'static str, Lang>> = LazyLock::new(|| {
-    LANGS
-        .iter()
-        .enumerate()
-        .map(|(i, info)| (info.code, Lang(i as u8)))
-        .collect()
+    let mut map = rustc_hash::FxHashMap::default();
+    for (i, profile) in LANGS.iter().enumerate() {
+        map.insert(profile.code, Lang(i as u8));
+        if !profile.iso1.is_empty() {
+            map.insert(profile.iso1, Lang(i as u8));
+        }
+    }
+    map
 });
 
 impl Lang {
@@ -101,6 +36,8 @@ impl Lang {
     pub const ENG: Lang = Lang(1);
     pub const TUR: Lang = Lang(2);
     pub const ARA: Lang = Lang(3);
+    /// The language of the concepts (see [`Lang::is_pivot`]).
+    pub const PIVOT: Lang = Lang::ENG;
 
     /// Looks a language up by its ISO 639-3 code; a few common ISO 639-1 codes
     /// and regional tags (`en`, `en-GB`, `tr`) are accepted too.
@@ -114,38 +51,40 @@ impl Lang {
         if let Some(&l) = BY_CODE.get(base.as_str()) {
             return Some(l);
         }
-        // ISO 639-1, and the macrolanguage codes people write for our codes.
+        // The macrolanguage codes people write for our codes.
         let alias = match base.as_str() {
-            "zh" | "zho" | "chi" => "cmn",
-            "nb" | "nor" | "no" => "nob",
-            "fa" | "fas" | "per" => "pes",
-            "ar" | "arb" => "ara",
-            _ => "",
+            "zho" | "chi" => "cmn",
+            "nb" | "nor" => "nob",
+            "fas" | "per" => "pes",
+            "arb" => "ara",
+            _ => return None,
         };
-        if let Some(&l) = BY_CODE.get(alias) {
-            return Some(l);
-        }
-        LANGS
-            .iter()
-            .position(|i| !i.iso1.is_empty() && i.iso1 == base)
-            .map(|i| Lang(i as u8))
+        BY_CODE.get(alias).copied()
     }
 
-    pub fn info(self) -> &'static LangInfo {
-        &LANGS[self.0 as usize]
+    /// Everything language-specific about `self`.
+    pub fn profile(self) -> &'static LangProfile {
+        &LANGS[self.index()]
+    }
+
+    /// Position in [`LANGS`]: per-language tables (stemmers, stopwords, lexicons,
+    /// word caches) are vectors indexed by it.
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 
     pub fn code(self) -> &'static str {
-        self.info().code
+        self.profile().code
+    }
+
+    /// English, the pivot language: its term keys *are* the concepts every other
+    /// language is mapped to.
+    pub fn is_pivot(self) -> bool {
+        self == Lang::PIVOT
     }
 
     pub fn is_und(self) -> bool {
         self.0 == 0
-    }
-
-    /// Languages whose case folding maps `I` to dotless `ı` and `İ` to `i`.
-    pub fn has_dotless_i(self) -> bool {
-        matches!(self.code(), "tur" | "aze")
     }
 
     pub fn all() -> impl Iterator<Item = Lang> {

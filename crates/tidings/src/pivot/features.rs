@@ -1,0 +1,250 @@
+//! A document's text becomes [`DocFeatures`]: weighted concepts, names, numbers and
+//! local character bigrams, with counts for coverage reports and a sketch for
+//! near-duplicates.
+
+use super::sketch::SketchBuilder;
+use super::{cached_word, segment_ideo, FeatureId, Match};
+use crate::analyze::{self, tokenize, Token, TokenKind};
+use crate::lang::Lang;
+use crate::lexicon::{stable_hash, stable_hash_parts, Models};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Features of one document, before corpus weighting.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DocFeatures {
+    pub lang: Lang,
+    /// (feature, sublinear term frequency), sorted by feature id.
+    pub features: Vec<(FeatureId, f32)>,
+    pub n_words: u32,
+    /// Words that are not stopwords.
+    pub n_content: u32,
+    /// Content words that reached a concept through the pivot or a lexicon.
+    pub n_pivoted: u32,
+    /// Content words that reached none but are capitalized mid-sentence (names, in
+    /// cased scripts; they match through name keys instead).
+    pub n_names: u32,
+    /// Hash of the normalized token stream: equal for exact copies.
+    pub exact_hash: u64,
+    /// Bottom-k sketch of word 3-gram hashes, for same-language near-duplicate Jaccard.
+    pub sketch: Vec<u64>,
+}
+
+/// A single Han character is a word with many senses: it counts half.
+const SINGLE_CHAR_WEIGHT: f32 = 0.5;
+
+/// Weights of the feature kinds. Concepts carry the topic; names and numbers are
+/// strong cross-lingual evidence but a story shares them with its background.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FeatureWeights {
+    pub name: f32,
+    pub number: f32,
+    pub local: f32,
+}
+
+impl Default for FeatureWeights {
+    fn default() -> Self {
+        FeatureWeights {
+            name: 1.0,
+            number: 0.7,
+            local: 1.0,
+        }
+    }
+}
+
+/// Turns a document's text into [`DocFeatures`].
+pub fn doc_features(
+    text: &str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+) -> DocFeatures {
+    let mut tf: FxHashMap<FeatureId, f32> = FxHashMap::default();
+    let mut seen_lines: FxHashSet<u64> = FxHashSet::default();
+    let mut out = DocFeatures {
+        lang,
+        ..Default::default()
+    };
+    let mut sketch = SketchBuilder::new();
+    let mut buf = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        // Page furniture repeats (site name, contact block, tags): count each line once.
+        if !seen_lines.insert(stable_hash(trimmed.as_bytes())) {
+            continue;
+        }
+        tokenize(line, |tok: Token<'_>| {
+            let (stream_term, fid, w): (u64, Option<FeatureId>, f32) = match tok.kind {
+                TokenKind::Number => {
+                    let digits = tok.text.chars().filter_map(|c| {
+                        if c.is_ascii_digit() {
+                            Some(c)
+                        } else {
+                            analyze::normalize::fold_digit(c)
+                        }
+                    });
+                    buf.clear();
+                    buf.extend(digits);
+                    let h = stable_hash_parts(&[b"#", buf.as_bytes()]);
+                    (h, (buf.len() >= 2).then_some(h), weights.number)
+                }
+                TokenKind::Ideo => {
+                    segment_ideo(tok.text, lang, models, |start, end, matched| {
+                        out.n_words += 1;
+                        if matched {
+                            let info = cached_word(lang, &tok.text[start..end], models);
+                            if info.stop {
+                                return;
+                            }
+                            out.n_content += 1;
+                            out.n_pivoted += 1;
+                            let single = tok.text[start..end].chars().nth(1).is_none();
+                            let w = if single { SINGLE_CHAR_WEIGHT } else { 1.0 };
+                            for &(c, cw) in info.concepts.iter() {
+                                *tf.entry(c).or_default() += w * cw;
+                            }
+                        } else {
+                            // No word here: the character bigram (or the lone last
+                            // character), which matches only the same language.
+                            out.n_content += 1;
+                            let bigram_end = tok.text[end..]
+                                .chars()
+                                .next()
+                                .map_or(end, |c| end + c.len_utf8());
+                            let h = stable_hash_parts(&[
+                                b"x:",
+                                lang.code().as_bytes(),
+                                b":",
+                                &tok.text.as_bytes()[start..bigram_end],
+                            ]);
+                            *tf.entry(h).or_default() += weights.local;
+                        }
+                    });
+                    (stable_hash(tok.text.as_bytes()), None, 0.0)
+                }
+                TokenKind::Word => {
+                    let info = cached_word(lang, tok.text, models);
+                    out.n_words += 1;
+                    if !info.stop {
+                        out.n_content += 1;
+                        let cased_name = tok.is_cased_name();
+                        if matches!(info.matched, Some(Match::Pivot | Match::Lexicon)) {
+                            out.n_pivoted += 1;
+                        } else if cased_name {
+                            out.n_names += 1;
+                        }
+                        for &(c, w) in info.concepts.iter() {
+                            *tf.entry(c).or_default() += w;
+                        }
+                        if tok.may_be_name() {
+                            if let Some(n) = info.name {
+                                *tf.entry(n).or_default() += weights.name;
+                            }
+                        }
+                    }
+                    (stable_hash(info.term.as_bytes()), None, 0.0)
+                }
+            };
+            if let Some(f) = fid {
+                *tf.entry(f).or_default() += w;
+            }
+            sketch.push(stream_term);
+        });
+    }
+    (out.exact_hash, out.sketch) = sketch.finish();
+    let mut features: Vec<(FeatureId, f32)> = tf
+        .into_iter()
+        .filter(|(_, w)| *w > 0.0)
+        .map(|(f, w)| (f, if w > 1.0 { 1.0 + w.ln() } else { w }))
+        .collect();
+    features.sort_unstable_by_key(|&(f, _)| f);
+    features.shrink_to_fit();
+    out.features = features;
+    out
+}
+/// Lexicon coverage of a set of documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Coverage {
+    pub docs: usize,
+    pub content_words: u64,
+    /// Content words that reached a pivot concept.
+    pub pivoted: u64,
+    /// Content words that reached none but look like names (see [`DocFeatures::n_names`]).
+    pub names: u64,
+}
+
+impl Coverage {
+    /// Share of content words that reach a pivot concept.
+    pub fn share(&self) -> f64 {
+        self.pivoted as f64 / self.content_words.max(1) as f64
+    }
+
+    /// The same share with names left out of the count: what the lexicon, as a
+    /// dictionary of words, covers. Equal to [`Coverage::share`] in caseless scripts.
+    pub fn share_without_names(&self) -> f64 {
+        self.pivoted as f64 / (self.content_words - self.names).max(1) as f64
+    }
+}
+
+/// Coverage per language.
+pub fn coverage_by_lang<'a>(
+    docs: impl Iterator<Item = (Lang, &'a DocFeatures)>,
+) -> std::collections::BTreeMap<Lang, Coverage> {
+    let mut per_lang: std::collections::BTreeMap<Lang, Coverage> = Default::default();
+    for (lang, f) in docs {
+        let e = per_lang.entry(lang).or_default();
+        e.docs += 1;
+        e.content_words += u64::from(f.n_content);
+        e.pivoted += u64::from(f.n_pivoted);
+        e.names += u64::from(f.n_names);
+    }
+    per_lang
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static MODELS: LazyLock<Models> = LazyLock::new(Models::bundled);
+
+    /// Languages whose paths differ: the pivot, Snowball, truncation, Turkish
+    /// fallbacks, Arabic folding, Greek, the Hindi stemmer, Han/Kana segmentation,
+    /// Hangul and Thai bigrams, Hebrew without a stemmer, undetermined.
+    const LANGS: &[&str] = &[
+        "und", "eng", "tur", "ara", "deu", "rus", "ell", "pol", "hin", "mar", "heb", "pes", "cmn",
+        "jpn", "kor", "tha", "isl",
+    ];
+
+    /// Runs of letters of one script, digits of several, and separators.
+    const TEXT: &str = "([a-zA-ZÀ-ɏ]{1,8}|[Ѐ-ӿ]{1,8}|[Ά-ώ]{1,8}|[ء-ي\u{064B}-\u{0652}]{1,8}|[א-ת]{1,8}\
+                        |[क-ह\u{093E}-\u{094D}]{1,8}|[一-鿿]{1,6}|[ぁ-ゖァ-ヺ々ー]{1,6}|[가-힣]{1,6}\
+                        |[ก-ฮ\u{0E31}-\u{0E3A}\u{0E40}-\u{0E4E}]{1,8}|[0-9٠-٩०-९๐-๙]{1,5}\
+                        |[ .,'’\\-!?。、\n]{1,3}){0,40}";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn analysis_never_panics(text in TEXT, lang in proptest::sample::select(LANGS)) {
+            let lang = Lang::from_code(lang).unwrap_or(Lang::UND);
+            let f = doc_features(&text, lang, &MODELS, &Default::default());
+            prop_assert!(f.features.iter().all(|(_, w)| w.is_finite() && *w > 0.0));
+            prop_assert!(f.n_pivoted <= f.n_content && f.n_content <= f.n_words);
+            prop_assert!(f.features.windows(2).all(|p| p[0].0 < p[1].0));
+            let rows = crate::pivot::explain(&text, lang, &MODELS);
+            prop_assert!(rows.iter().all(|r| !r.token.is_empty()));
+        }
+
+        #[test]
+        fn any_string_any_language(text in "\\PC{0,200}", lang in 0usize..60) {
+            let lang = Lang::all().nth(lang % Lang::all().count()).unwrap();
+            let f = doc_features(&text, lang, &MODELS, &Default::default());
+            prop_assert!(f.features.iter().all(|(_, w)| w.is_finite() && *w > 0.0));
+            prop_assert!(f.n_pivoted <= f.n_content && f.n_content <= f.n_words);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! One surface word of one language: normalized, stopword or not, stemmed, matched
+//! to pivot concepts (the pivot itself, the lexicon with the profile's fallbacks,
+//! or a transliteration guess), and its name key.
+
+use super::FeatureId;
+use crate::analyze::{self, name_key, normalize_word, transliterate, Script};
+use crate::lang::Lang;
+use crate::lexicon::{concept_id, stable_hash_parts, Models};
+
+/// Weighted pivot concepts of one word.
+type Concepts = Vec<(FeatureId, f32)>;
+
+/// How a content word was matched to pivot concepts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Match {
+    /// English: the term key is the concept.
+    Pivot,
+    /// Found in the language's lexicon (possibly after suffix stripping).
+    Lexicon,
+    /// Not in the lexicon: its transliteration is used as an English term key,
+    /// which catches cognates and names spelled alike (referéndum, Bolivia).
+    Fallback,
+}
+
+/// Everything known about one surface word in one language.
+#[derive(Debug)]
+pub struct TermInfo {
+    /// Normalized form.
+    pub term: Box<str>,
+    /// Term key (normalized and stemmed); empty for stopwords.
+    pub key: Box<str>,
+    pub stop: bool,
+    pub matched: Option<Match>,
+    /// The key whose concepts were taken: the lexicon key that matched (after suffix
+    /// stripping, perhaps), or the English key of the transliteration fallback.
+    pub source_key: Option<Box<str>>,
+    /// Pivot concepts with weights (empty for stopwords).
+    pub concepts: Box<[(FeatureId, f32)]>,
+    /// The phonetic name key's feature id, if the word can be a name.
+    pub name: Option<FeatureId>,
+}
+
+/// Weight of a concept reached only through the transliteration fallback: a guess, so
+/// it counts less than a dictionary match.
+const FALLBACK_WEIGHT: f32 = 0.5;
+
+/// Looks `key`, then `term`, then shortened forms of `term` up in `lang`'s lexicon
+/// (the profile's [`crate::lang::LexiconFallback`]); returns the lexicon key that
+/// matched and its concepts.
+fn lookup_with_fallbacks(
+    lang: Lang,
+    term: &str,
+    key: &str,
+    models: &Models,
+) -> Option<(Box<str>, Concepts)> {
+    let lex = models.get(lang)?;
+    let collect = |k: &str| lex.lookup(k).map(|it| (k.into(), it.collect::<Vec<_>>()));
+    if let Some(c) = collect(key) {
+        return Some(c);
+    }
+    if key != term {
+        if let Some(c) = collect(term) {
+            return Some(c);
+        }
+    }
+    let fallback = lang.profile().lexicon_fallback;
+    for suf in fallback.suffixes {
+        if let Some(base) = term.strip_suffix(suf) {
+            if base.chars().count() >= 3 {
+                let k = analyze::stem(lang, base);
+                if let Some(c) = collect(&k).or_else(|| collect(base)) {
+                    return Some(c);
+                }
+            }
+        }
+    }
+    if fallback.strip_letters == 0 {
+        return None;
+    }
+    // Light stemming: strip up to `strip_letters` final letters.
+    let chars = term.chars().count();
+    let idx: Vec<usize> = term.char_indices().map(|(i, _)| i).collect();
+    for cut in 1..=fallback.strip_letters {
+        if chars < cut + 4 {
+            break;
+        }
+        if let Some(c) = collect(&term[..idx[chars - cut]]) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// The name key of a normalized term, as text (see [`name_key`]).
+pub fn term_name_key(term: &str) -> Option<String> {
+    name_key(&transliterate(term))
+}
+
+/// Analyzes one surface word of `lang` (not cached; see [`super::cached_word`]).
+pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
+    let mut buf = String::new();
+    normalize_word(word, lang, &mut buf);
+    let term: Box<str> = buf.as_str().into();
+    let is_caseless_script = analyze::is_caseless(word);
+    if (buf.chars().count() < 2 && !analyze::is_ideographic(&buf))
+        || analyze::is_stopword(lang, &buf)
+    {
+        return TermInfo {
+            term,
+            key: "".into(),
+            stop: true,
+            matched: None,
+            source_key: None,
+            concepts: Box::new([]),
+            name: None,
+        };
+    }
+    let key = analyze::stem(lang, &buf);
+    let (matched, source_key, concepts) = if lang.is_pivot() {
+        let c = vec![(concept_id(&key), 1.0)];
+        (Some(Match::Pivot), Some(key.as_str().into()), c)
+    } else if let Some((k, c)) = lookup_with_fallbacks(lang, &buf, &key, models) {
+        (Some(Match::Lexicon), Some(k), c)
+    } else if analyze::script_of(&buf) != Script::Latin {
+        // Transliterated Arabic or Cyrillic rarely spells an English word; names are
+        // caught by the name key instead.
+        (None, None, vec![])
+    } else {
+        let latin = transliterate(&buf);
+        match analyze::term_key(Lang::PIVOT, &latin) {
+            Some(k) if k.len() >= 3 => {
+                // Undetermined text has no lexicon to prefer: its guess counts fully.
+                let w = if lang.is_und() { 1.0 } else { FALLBACK_WEIGHT };
+                let c = vec![(concept_id(&k), w)];
+                (Some(Match::Fallback), Some(k.into()), c)
+            }
+            _ => (None, None, vec![]),
+        }
+    };
+    // Words of caseless scripts that no lexicon knows are likely names; in cased
+    // scripts the caller decides from capitalization in context.
+    let could_be_name = !is_caseless_script || matched != Some(Match::Lexicon);
+    let name = could_be_name
+        .then(|| term_name_key(&buf))
+        .flatten()
+        .map(|k| stable_hash_parts(&[b"n:", k.as_bytes()]));
+    TermInfo {
+        term,
+        key: key.into(),
+        stop: false,
+        matched,
+        source_key,
+        concepts: concepts.into_boxed_slice(),
+        name,
+    }
+}
