@@ -168,31 +168,17 @@ mod tests {
     #[test]
     fn the_default_is_valid_and_each_bad_setting_is_named() {
         assert!(EngineConfig::default().validate().is_ok());
-        let cases: Vec<(&str, Box<dyn Fn(&mut EngineConfig)>)> = vec![
-            ("stories.threshold", Box::new(|c| c.stories.threshold = 1.5)),
-            (
-                "stories.threshold",
-                Box::new(|c| c.stories.threshold = f32::NAN),
-            ),
-            (
-                "articles.threshold",
-                Box::new(|c| c.articles.threshold = -0.1),
-            ),
-            ("candidates.k", Box::new(|c| c.candidates.k = 0)),
-            (
-                "candidates.max_days",
-                Box::new(|c| c.candidates.max_days = Some(-1)),
-            ),
-            ("candidates.floor", Box::new(|c| c.candidates.floor = 2.0)),
-            ("batch_size", Box::new(|c| c.analysis.batch_size = 0)),
-            (
-                "weights",
-                Box::new(|c| c.analysis.weights.name = f32::INFINITY),
-            ),
-            (
-                "hnsw",
-                Box::new(|c| c.candidates.hnsw.max_nb_connection = 300),
-            ),
+        type Case = (&'static str, fn(&mut EngineConfig));
+        let cases: [Case; 9] = [
+            ("stories.threshold", |c| c.stories.threshold = 1.5),
+            ("stories.threshold", |c| c.stories.threshold = f32::NAN),
+            ("articles.threshold", |c| c.articles.threshold = -0.1),
+            ("candidates.k", |c| c.candidates.k = 0),
+            ("candidates.max_days", |c| c.candidates.max_days = Some(-1)),
+            ("candidates.floor", |c| c.candidates.floor = 2.0),
+            ("batch_size", |c| c.analysis.batch_size = 0),
+            ("weights", |c| c.analysis.weights.name = f32::INFINITY),
+            ("hnsw", |c| c.candidates.hnsw.max_nb_connection = 300),
         ];
         for (name, set) in cases {
             let mut c = EngineConfig::default();

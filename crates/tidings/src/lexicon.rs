@@ -205,22 +205,6 @@ impl Models {
         Models::new(ModelSource::Bundled).expect("bundled models need no IO")
     }
 
-    /// Languages that have a lexicon in this source (English always, as the pivot).
-    pub fn languages(&self) -> Vec<Lang> {
-        let mut out: Vec<Lang> = Lang::all()
-            .filter(|&l| l.is_pivot() || self.has(l))
-            .collect();
-        out.sort();
-        out
-    }
-
-    fn has(&self, lang: Lang) -> bool {
-        match &self.source {
-            ModelSource::Bundled => bundled::LEXICONS.iter().any(|(c, _)| *c == lang.code()),
-            ModelSource::Dir(d) => d.join(format!("{}.tsv.gz", lang.code())).is_file(),
-        }
-    }
-
     /// The lexicon of `lang`, loading it on first use. `None` when there is none,
     /// or when it failed to load (the error is kept for [`Models::load_errors`]).
     pub fn get(&self, lang: Lang) -> Option<&Lexicon> {
