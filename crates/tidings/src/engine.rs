@@ -132,7 +132,10 @@ pub struct Stats {
     pub languages: Vec<(Lang, usize)>,
     pub seconds_read_analyze: f64,
     pub seconds_index: f64,
+    /// Stories (average link over the graph).
     pub seconds_cluster: f64,
+    /// Articles and variants inside the stories.
+    pub seconds_articles: f64,
     pub seconds_total: f64,
 }
 
@@ -446,10 +449,14 @@ impl Engine {
         let seconds_index = t_index.elapsed().as_secs_f64();
         let t_cluster = Instant::now();
         let labels = self.stories(&vectors, &graph);
+        let seconds_cluster = t_cluster.elapsed().as_secs_f64();
+        let t_articles = Instant::now();
         let stories = self.articles(&vectors, &graph, &labels);
+        let seconds_articles = t_articles.elapsed().as_secs_f64();
         let mut c = Clustering::new(vectors, graph, labels, stories);
         c.stats.seconds_index = seconds_index;
-        c.stats.seconds_cluster = t_cluster.elapsed().as_secs_f64();
+        c.stats.seconds_cluster = seconds_cluster;
+        c.stats.seconds_articles = seconds_articles;
         Ok((c, points))
     }
 }
