@@ -384,3 +384,47 @@ fn ids_with_a_tab_or_blank_are_rejects_only_and_never_shift_a_column() {
         "escaped, not raw"
     );
 }
+
+#[test]
+fn reading_nothing_is_an_error_not_a_success() {
+    let dir = tmp("nothing");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::write(dir.join("empty/readme.md"), "not news").unwrap();
+    let all_bad = dir.join("bad.jsonl");
+    std::fs::write(&all_bad, "not json\n{\"id\":\"x\",\"text\":3}\n").unwrap();
+    let blank = dir.join("blank.jsonl");
+    std::fs::write(&blank, "\n\n").unwrap();
+    let rejects = dir.join("r.tsv");
+    let cases = [
+        (dir.join("empty"), "no input file in"),
+        (all_bad.clone(), "all 2 records were rejected"),
+        (blank, "the inputs hold no records"),
+    ];
+    for (input, want) in cases {
+        let out = tidings(&[
+            "cluster",
+            input.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {err}");
+        assert!(
+            err.contains(want) && !err.contains("panicked"),
+            "{input:?}: {err}"
+        );
+    }
+    // The rejects of the all-bad input were written before the error: nothing is lost.
+    tidings(&[
+        "cluster",
+        all_bad.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(rows(&rejects).len(), 2);
+}

@@ -1,11 +1,10 @@
 //! `tidings cluster`: documents in, stories, assignments and rejects out.
 
-use super::{create, EngineArgs};
+use super::{create, ensure_read, inputs_of, EngineArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tidings::document::expand_inputs;
 use tidings::engine::Clustering;
 use tidings::output::{write_assignments, write_rejects, write_stories};
 
@@ -55,7 +54,7 @@ pub fn summary(c: &Clustering) -> String {
 
 pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let engine = args.engine.engine()?;
-    let inputs = expand_inputs(&args.inputs).context("reading inputs")?;
+    let inputs = inputs_of(&args.inputs)?;
     let result = engine.cluster_inputs(inputs).context("clustering")?;
     match &args.out {
         Some(p) => write_stories(&result, create(p)?)
@@ -85,5 +84,6 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
         }
     }
     eprintln!("{}", summary(&result));
+    ensure_read(&result)?;
     Ok(ExitCode::SUCCESS)
 }

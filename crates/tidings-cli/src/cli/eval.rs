@@ -1,12 +1,11 @@
 //! `tidings eval`: score assignments against gold labels, or cluster and score.
 
 use super::cluster::summary;
-use super::EngineArgs;
+use super::{ensure_read, inputs_of, EngineArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tidings::document::expand_inputs;
 use tidings::engine::SWEEP_THRESHOLDS;
 use tidings::output::assignment_rows;
 use tidings_eval::plot::sweep_svg;
@@ -99,9 +98,10 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             );
             let engine = args.engine.engine()?;
             let (result, sweep_points) = engine
-                .cluster_inputs_with_sweep(expand_inputs(&args.inputs)?, &sweep)
+                .cluster_inputs_with_sweep(inputs_of(&args.inputs)?, &sweep)
                 .context("clustering")?;
             eprintln!("{}", summary(&result));
+            ensure_read(&result)?;
             if !sweep_points.is_empty() {
                 eprintln!("tidings: sweep of {} thresholds", sweep_points.len());
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();
