@@ -18,27 +18,31 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[test]
-fn bad_input_is_rejected_with_file_and_line_and_nothing_is_lost() {
-    let input = crate::repo().join("crates/tidings-cli/tests/fixtures/bad.jsonl");
-    let (assign, rejects) = (tmp("bad.assign.tsv"), tmp("bad.rejects.tsv"));
-    let out = tidings(&[
-        "cluster",
-        input.to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--assignments",
-        assign.to_str().unwrap(),
-        "--rejects",
-        rejects.to_str().unwrap(),
-    ]);
+/// `tidings cluster INPUTS -o /dev/null --assignments A --rejects R`, which must
+/// succeed; returns the assignment and reject rows.
+fn cluster_ok(
+    inputs: &[&Path],
+    assign: &Path,
+    rejects: &Path,
+) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let mut args: Vec<&str> = vec!["cluster"];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["-o", "/dev/null", "--assignments", assign.to_str().unwrap()]);
+    args.extend(["--rejects", rejects.to_str().unwrap()]);
+    let out = tidings(&args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rejected = rows(&rejects);
-    let assigned = rows(&assign);
+    (rows(assign), rows(rejects))
+}
+
+#[test]
+fn bad_input_is_rejected_with_file_and_line_and_nothing_is_lost() {
+    let input = crate::repo().join("crates/tidings-cli/tests/fixtures/bad.jsonl");
+    let (assign, rejects) = (tmp("bad.assign.tsv"), tmp("bad.rejects.tsv"));
+    let (assigned, rejected) = cluster_ok(&[&input], &assign, &rejects);
     // Every record is accounted for exactly once: in the assignments or in the
     // rejects, never both (a record rejected with a readable id gets no story).
     let lines = std::fs::read_to_string(&input)
@@ -351,24 +355,7 @@ fn ids_with_a_tab_or_blank_are_rejects_only_and_never_shift_a_column() {
     std::fs::write(dir.join("txt/tab\tname.txt"), text).unwrap();
     std::fs::write(dir.join("txt/fine.txt"), text).unwrap();
     let (assign, rejects) = (dir.join("a.tsv"), dir.join("r.tsv"));
-    let out = tidings(&[
-        "cluster",
-        jsonl.to_str().unwrap(),
-        dir.join("txt").to_str().unwrap(),
-        "-o",
-        "/dev/null",
-        "--assignments",
-        assign.to_str().unwrap(),
-        "--rejects",
-        rejects.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let assigned = rows(&assign);
-    let rejected = rows(&rejects);
+    let (assigned, rejected) = cluster_ok(&[&jsonl, &dir.join("txt")], &assign, &rejects);
     assert!(
         assigned.iter().chain(&rejected).all(|r| r.len() == 3),
         "{assigned:?} {rejected:?}"
