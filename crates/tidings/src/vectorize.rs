@@ -205,11 +205,6 @@ impl CorpusStats {
     pub fn n_docs(&self) -> usize {
         self.n_docs
     }
-
-    /// Documents holding `feature` (0 if none).
-    pub fn df(&self, feature: FeatureId) -> u32 {
-        self.df.get(&feature).copied().unwrap_or(0)
-    }
 }
 
 /// BM25's idf, which stays positive for features in every document and needs no

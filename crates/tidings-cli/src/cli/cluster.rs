@@ -6,7 +6,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::engine::Clustering;
-use tidings::output::{write_assignments, write_rejects, write_stories};
+use tidings::output::{tsv_field, write_assignments, write_rejects, write_stories};
 
 #[derive(Args, Debug)]
 pub struct ClusterArgs {
@@ -74,11 +74,12 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
             .with_context(|| format!("writing {}", p.display()))?,
         None => {
             for r in &result.rejects {
+                // Escaped as in the rejects file: an id with a line break stays on its line.
                 eprintln!(
                     "tidings: rejected {} {}: {}",
-                    r.location,
-                    r.id.as_deref().unwrap_or("(no id)"),
-                    r.reason
+                    tsv_field(&r.location),
+                    r.id.as_deref().map_or("(no id)".into(), tsv_field),
+                    tsv_field(&r.reason)
                 );
             }
         }
