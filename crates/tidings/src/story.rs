@@ -177,7 +177,7 @@ pub fn build_story(
             max_days: None,
             cohesion: 0.0,
         };
-        average_link(&docs, &edges, input.vecs, input.days, &cfg)
+        average_link(&docs, &edges, input.vecs, |_| 1, input.days, &cfg)
     };
     let articles = groups
         .into_iter()
