@@ -441,7 +441,9 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 }
 
 /// Cuts the graph into stories. Returns one label per document; labels number the
-/// stories in the order of their smallest document index.
+/// stories in the order of their smallest document index. A copy goes to its
+/// representative's story (a representative is the smallest index of its group, so
+/// the order is the same as if copies were clustered one by one).
 pub fn cluster_stories(
     graph: &KnnGraph,
     vecs: &[SparseVec],
@@ -463,10 +465,13 @@ pub fn cluster_stories(
         }
     }
     let mut comp_of: Vec<u32> = (0..n as u32).map(|i| find(&mut parent, i)).collect();
-    // Group documents and edges by component.
+    let sizes = graph.copies.sizes();
+    // Group the graph's nodes and edges by component.
     let mut members: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
     for (i, &c) in comp_of.iter().enumerate() {
-        members.entry(c).or_default().push(i as u32);
+        if sizes[i] > 0 {
+            members.entry(c).or_default().push(i as u32);
+        }
     }
     let mut comp_edges: rustc_hash::FxHashMap<u32, Vec<Edge>> = Default::default();
     for e in &graph.edges {
@@ -488,7 +493,7 @@ pub fn cluster_stories(
                 return (i, vec![m.clone()]);
             }
             let es = comp_edges.get(c).map(Vec::as_slice).unwrap_or(&[]);
-            (i, average_link(m, es, vecs, |_| 1, days, config))
+            (i, average_link(m, es, vecs, |d| sizes[d as usize], days, config))
         })
         .collect();
     let mut groups: Vec<Vec<u32>> = results.into_iter().flat_map(|(_, g)| g).collect();
@@ -497,6 +502,9 @@ pub fn cluster_stories(
         for &d in g {
             comp_of[d as usize] = label as u32;
         }
+    }
+    for (d, &r) in graph.copies.rep_of.iter().enumerate() {
+        comp_of[d] = comp_of[r as usize];
     }
     comp_of
 }

@@ -45,6 +45,9 @@ pub struct CandidateConfig {
     pub max_days: Option<i32>,
     pub index: IndexKind,
     pub hnsw: HnswParams,
+    /// Collapse exact copies and near-duplicates (see `articles`) to one node
+    /// before the graph (`graph::Copies`).
+    pub collapse_copies: bool,
 }
 
 /// How stories are cut from the graph (average link).
@@ -79,6 +82,7 @@ impl Default for EngineConfig {
             candidates: CandidateConfig {
                 k: 24,
                 floor: 0.6,
+                collapse_copies: true,
                 max_days: Some(7),
                 index: IndexKind::Auto,
                 hnsw: HnswParams::default(),

@@ -18,7 +18,7 @@
 
 use crate::config::EngineConfig;
 use crate::document::{Day, DocReader, Document, Input, Reject};
-use crate::graph::{build_knn_graph, KnnGraph};
+use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
 use crate::pivot::{doc_features, DocFeatures, FeatureWeights};
@@ -128,6 +128,9 @@ pub struct Stats {
     pub n_rejected: usize,
     pub n_stories: usize,
     pub n_multi: usize,
+    /// Documents collapsed into another as its exact copy or near-duplicate before
+    /// the graph.
+    pub n_copies: usize,
     /// Documents per language, by language.
     pub languages: Vec<(Lang, usize)>,
     pub seconds_read_analyze: f64,
@@ -265,9 +268,24 @@ impl Engine {
     /// [`Engine::graph`] keeping every edge at or above `floor`: a sweep builds the
     /// graph once at the lowest floor its thresholds need (see [`Engine::sweep`]).
     pub fn graph_at_floor(&self, vectors: &Vectors, floor: f32) -> KnnGraph {
+        let days = vectors.days();
+        let copies = if self.config.candidates.collapse_copies {
+            let langs: Vec<Lang> = vectors.docs.iter().map(|d| d.lang).collect();
+            let input = CopyInput {
+                vecs: &vectors.vecs,
+                langs: &langs,
+                days: &days,
+                exact: &vectors.exact,
+                sketches: &vectors.sketches,
+            };
+            Copies::find(&input, self.config.articles.near_duplicate_jaccard)
+        } else {
+            Copies::none(vectors.vecs.len())
+        };
         build_knn_graph(
             &vectors.vecs,
-            &vectors.days(),
+            &days,
+            copies,
             &self.config.candidates,
             floor,
         )
@@ -493,6 +511,13 @@ impl Clustering {
             n_rejected: rejects.len(),
             n_stories: labels.n_stories,
             n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
+            n_copies: graph
+                .copies
+                .rep_of
+                .iter()
+                .enumerate()
+                .filter(|&(d, &r)| r != d as u32)
+                .count(),
             languages: languages.into_iter().collect(),
             ..Default::default()
         };

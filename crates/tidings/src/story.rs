@@ -14,7 +14,7 @@
 use crate::cluster::{average_link, Linkage};
 use crate::config::ArticleConfig;
 use crate::document::Day;
-use crate::graph::{Edge, KnnGraph};
+use crate::graph::{Copies, Edge, KnnGraph};
 use crate::lang::Lang;
 use crate::pivot::{sketch_jaccard, FeatureId};
 use crate::vectorize::SparseVec;
@@ -161,24 +161,48 @@ fn article_edges(
 }
 
 /// Builds one story from its documents (sorted indices) and the kNN graph's edges
-/// between them.
+/// between them. Articles are cut over the copy groups' representatives, each
+/// standing for its group (`sizes`); a copy joins its representative's article.
 pub fn build_story(
     docs: Vec<u32>,
     graph_edges: &[Edge],
+    copies: &Copies,
+    sizes: &[u32],
     input: &VariantInput<'_>,
     config: &ArticleConfig,
 ) -> Story {
-    let groups = if docs.len() == 1 {
-        vec![docs.clone()]
+    let reps: Vec<u32> = docs
+        .iter()
+        .copied()
+        .filter(|&d| copies.rep_of[d as usize] == d)
+        .collect();
+    let mut groups = if reps.len() == 1 {
+        vec![reps]
     } else {
-        let edges = article_edges(&docs, graph_edges, input, config);
+        let edges = article_edges(&reps, graph_edges, input, config);
         let cfg = Linkage {
             threshold: config.threshold,
             max_days: None,
             cohesion: 0.0,
         };
-        average_link(&docs, &edges, input.vecs, |_| 1, input.days, &cfg)
+        average_link(&reps, &edges, input.vecs, |d| sizes[d as usize], input.days, &cfg)
     };
+    if groups.iter().map(Vec::len).sum::<usize>() < docs.len() {
+        let group_of: FxHashMap<u32, usize> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(i, g)| g.iter().map(move |&r| (r, i)))
+            .collect();
+        for &d in &docs {
+            let r = copies.rep_of[d as usize];
+            if r != d {
+                groups[group_of[&r]].push(d);
+            }
+        }
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+    }
     let articles = groups
         .into_iter()
         .map(|g| {
@@ -229,12 +253,13 @@ pub fn build_stories(
             story_edges.entry(l).or_default().push(*e);
         }
     }
+    let sizes = graph.copies.sizes();
     story_docs
         .into_par_iter()
         .enumerate()
         .map(|(l, docs)| {
             let edges = story_edges.get(&(l as u32)).map_or(&[][..], Vec::as_slice);
-            build_story(docs, edges, input, config)
+            build_story(docs, edges, &graph.copies, &sizes, input, config)
         })
         .collect()
 }
@@ -289,7 +314,14 @@ mod tests {
             "one edge per copy to the first of its group"
         );
         assert!(edges.iter().all(|e| e.sim == 1.0 && e.a < e.b));
-        let story = build_story(docs, &[], &input, &config);
+        let story = build_story(
+            docs,
+            &[],
+            &Copies::none(n),
+            &vec![1; n],
+            &input,
+            &config,
+        );
         let mut sizes: Vec<usize> = story.articles.iter().map(|a| a.members.len()).collect();
         sizes.sort_unstable();
         assert_eq!(sizes, [100, 900]);

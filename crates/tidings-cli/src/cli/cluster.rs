@@ -37,12 +37,13 @@ pub fn summary(c: &Clustering) -> String {
         .map(|(l, n)| format!("{l} {n}"))
         .collect();
     format!(
-        "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {:.2} s ({:.0} docs/s; read+analyze {:.2} s, index {:.2} s, stories {:.2} s, articles {:.2} s)",
+        "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {} copies collapsed; {:.2} s ({:.0} docs/s; read+analyze {:.2} s, index {:.2} s, stories {:.2} s, articles {:.2} s)",
         s.n_read,
         s.n_rejected,
         langs.join(", "),
         s.n_stories,
         s.n_multi,
+        s.n_copies,
         s.seconds_total,
         s.n_read as f64 / s.seconds_total.max(1e-9),
         s.seconds_read_analyze,

@@ -25,10 +25,12 @@
 
 mod ann;
 mod candidates;
+mod copies;
 mod windows;
 
 pub use ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor};
 pub use candidates::{CandidateGenerator, ExactCandidates, HnswCandidates};
+pub use copies::{CopyInput, Copies};
 pub use windows::Windows;
 
 use crate::config::CandidateConfig;
@@ -44,10 +46,13 @@ pub struct Edge {
     pub sim: f32,
 }
 
-/// The symmetrized kNN graph with exact similarities, sorted by (a, b).
+/// The symmetrized kNN graph with exact similarities, sorted by (a, b). Its nodes
+/// are the representatives of the copy groups: a copy has no edge and goes where
+/// its representative goes.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KnnGraph {
     pub n_docs: usize,
+    pub copies: Copies,
     pub edges: Vec<Edge>,
 }
 
@@ -59,6 +64,7 @@ impl KnnGraph {
     pub fn above(&self, floor: f32) -> KnnGraph {
         KnnGraph {
             n_docs: self.n_docs,
+            copies: self.copies.clone(),
             edges: self
                 .edges
                 .iter()
@@ -106,23 +112,27 @@ pub fn candidate_generator(
     }
 }
 
-/// Builds the graph: candidates from the generator `config` chooses, then each
-/// candidate pair re-scored exactly with the sparse vectors and kept if at or above
-/// `floor`, so the graph's weights (and all that follows) do not depend on the
-/// index's approximations.
+/// Builds the graph over the representatives of `copies`: candidates from the
+/// generator `config` chooses, then each candidate pair re-scored exactly with the
+/// sparse vectors and kept if at or above `floor`, so the graph's weights (and all
+/// that follows) do not depend on the index's approximations.
 pub fn build_knn_graph(
     vecs: &[SparseVec],
     days: &[Option<Day>],
+    copies: Copies,
     config: &CandidateConfig,
     floor: f32,
 ) -> KnnGraph {
     assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
-    let w = Windows::new(days, config.max_days);
+    assert_eq!(vecs.len(), copies.rep_of.len(), "one representative per vector");
+    let w = Windows::of_nodes(&copies.reps(), days, config.max_days);
     let generator = candidate_generator(config, &w);
-    knn_graph_from(vecs, &w, generator.as_ref(), config.k, floor)
+    let mut graph = knn_graph_from(vecs, &w, generator.as_ref(), config.k, floor);
+    graph.copies = copies;
+    graph
 }
 
-/// [`build_knn_graph`] with a given generator.
+/// [`build_knn_graph`] with a given generator, over the documents of `w` (no copies).
 pub fn knn_graph_from(
     vecs: &[SparseVec],
     w: &Windows,
@@ -152,6 +162,7 @@ pub fn knn_graph_from(
     edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
     KnnGraph {
         n_docs: vecs.len(),
+        copies: Copies::none(vecs.len()),
         edges,
     }
 }

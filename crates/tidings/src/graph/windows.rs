@@ -16,12 +16,19 @@ pub struct Windows {
 
 impl Windows {
     pub fn new(days: &[Option<Day>], max_days: Option<i32>) -> Windows {
+        let all: Vec<u32> = (0..days.len() as u32).collect();
+        Windows::of_nodes(&all, days, max_days)
+    }
+
+    /// Window order of some documents only (`nodes`, document indices): positions
+    /// map to those documents.
+    pub fn of_nodes(nodes: &[u32], days: &[Option<Day>], max_days: Option<i32>) -> Windows {
         let mut dated: Vec<(i64, u32)> = Vec::new();
         let mut undated: Vec<u32> = Vec::new();
-        for (i, d) in days.iter().enumerate() {
-            match (d, max_days) {
-                (Some(d), Some(_)) => dated.push((i64::from(d.0), i as u32)),
-                _ => undated.push(i as u32),
+        for &i in nodes {
+            match (days[i as usize], max_days) {
+                (Some(d), Some(_)) => dated.push((i64::from(d.0), i)),
+                _ => undated.push(i),
             }
         }
         dated.sort_unstable();

@@ -1,0 +1,189 @@
+//! Copies collapse before the graph: exact copies and near-duplicates of one
+//! document become one node, so 500 syndicated copies cost one document in the
+//! index, the graph and the agglomeration, not 500 (and not 500² pairs).
+//!
+//! A copy group is a *star*: every member is a copy of its representative, the
+//! group's first document (smallest index, i.e. smallest id). Copies are what the
+//! article stage calls exact copies and near-duplicates: the same language, the
+//! same day (or both undated, so a group never widens a story's date span), and an
+//! equal token stream or a shingle Jaccard of at least `near_duplicate_jaccard`.
+//! Stars, not connected components: a chain of near-duplicates (A~B, B~C) does not
+//! pull C in unless C is a near-duplicate of A itself.
+//!
+//! Near-duplicate candidates come from the bottom of the shingle sketches (a
+//! bottom-k LSH): two documents with Jaccard ≥ 0.5 share one of their
+//! [`BAND_HASHES`] smallest shingle hashes unless about (1 − J)^8 ≈ 0.4% of the time;
+//! every candidate is checked by its sketch Jaccard.
+
+use crate::document::Day;
+use crate::lang::Lang;
+use crate::pivot::sketch_jaccard;
+use crate::vectorize::SparseVec;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// The smallest shingle hashes of a sketch that key its near-duplicate buckets.
+pub const BAND_HASHES: usize = 8;
+
+/// A bucket holding more documents than this is a shingle many documents share
+/// (boilerplate), not a sign of copying: it yields no candidates.
+const MAX_BUCKET: usize = 64;
+
+/// Copy groups: each document's representative.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copies {
+    /// The representative of each document: itself, or the first document of the
+    /// copy group it belongs to.
+    pub rep_of: Vec<u32>,
+}
+
+/// What copy detection reads of each document.
+pub struct CopyInput<'a> {
+    pub vecs: &'a [SparseVec],
+    pub langs: &'a [Lang],
+    pub days: &'a [Option<Day>],
+    /// Hash of each document's normalized token stream.
+    pub exact: &'a [u64],
+    /// Bottom-k shingle sketch of each document.
+    pub sketches: &'a [Vec<u64>],
+}
+
+impl Copies {
+    /// Every document its own representative.
+    pub fn none(n_docs: usize) -> Copies {
+        Copies {
+            rep_of: (0..n_docs as u32).collect(),
+        }
+    }
+
+    /// Finds the copy groups (see the module docs). Documents with an empty vector
+    /// stay alone.
+    pub fn find(input: &CopyInput<'_>, near_duplicate_jaccard: f32) -> Copies {
+        let n = input.vecs.len();
+        let mut rep_of: Vec<u32> = (0..n as u32).collect();
+        // Exact copies: the first document with the same (stream, language, day).
+        let mut first: FxHashMap<(u64, Lang, Option<Day>), u32> = FxHashMap::default();
+        for d in 0..n {
+            if input.vecs[d].is_empty() {
+                continue;
+            }
+            let key = (input.exact[d], input.langs[d], input.days[d]);
+            rep_of[d] = *first.entry(key).or_insert(d as u32);
+        }
+        // Near-duplicates among the exact groups' representatives.
+        let mut buckets: FxHashMap<(u64, Lang, Option<Day>), Vec<u32>> = FxHashMap::default();
+        for d in 0..n {
+            if rep_of[d] != d as u32 || input.vecs[d].is_empty() {
+                continue;
+            }
+            for &h in input.sketches[d].iter().take(BAND_HASHES) {
+                buckets
+                    .entry((h, input.langs[d], input.days[d]))
+                    .or_default()
+                    .push(d as u32);
+            }
+        }
+        let mut pairs: Vec<(u32, u32)> = buckets
+            .into_values()
+            .filter(|b| b.len() > 1 && b.len() <= MAX_BUCKET)
+            .flat_map(|b| {
+                let mut out = Vec::with_capacity(b.len() * (b.len() - 1) / 2);
+                for (i, &x) in b.iter().enumerate() {
+                    for &y in &b[i + 1..] {
+                        out.push((x.min(y), x.max(y)));
+                    }
+                }
+                out
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        // (later, earlier, Jaccard) of the pairs that are near-duplicates.
+        let mut near: Vec<(u32, u32, f32)> = pairs
+            .into_par_iter()
+            .filter_map(|(a, b)| {
+                let j = sketch_jaccard(&input.sketches[a as usize], &input.sketches[b as usize]);
+                (j >= near_duplicate_jaccard).then_some((b, a, j))
+            })
+            .collect();
+        near.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+        // Stars in document order: a document joins the most similar earlier
+        // representative it is a near-duplicate of (ties to the earliest).
+        let mut near_rep: Vec<u32> = (0..n as u32).collect();
+        for run in near.chunk_by(|x, y| x.0 == y.0) {
+            let d = run[0].0;
+            let best = run
+                .iter()
+                .filter(|&&(_, r, _)| near_rep[r as usize] == r)
+                .fold(None::<(u32, f32)>, |best, &(_, r, j)| match best {
+                    Some((_, bj)) if bj >= j => best,
+                    _ => Some((r, j)),
+                });
+            if let Some((r, _)) = best {
+                near_rep[d as usize] = r;
+            }
+        }
+        for r in &mut rep_of {
+            *r = near_rep[*r as usize];
+        }
+        Copies { rep_of }
+    }
+
+    /// The representatives, in document order.
+    pub fn reps(&self) -> Vec<u32> {
+        (0..self.rep_of.len() as u32)
+            .filter(|&d| self.rep_of[d as usize] == d)
+            .collect()
+    }
+
+    /// How many documents each document stands for: its group's size for a
+    /// representative, 0 for a copy.
+    pub fn sizes(&self) -> Vec<u32> {
+        let mut sizes = vec![0u32; self.rep_of.len()];
+        for &r in &self.rep_of {
+            sizes[r as usize] += 1;
+        }
+        sizes
+    }
+
+    /// Whether any document is a copy of another.
+    pub fn any(&self) -> bool {
+        self.rep_of.iter().enumerate().any(|(d, &r)| r != d as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(f: u64) -> SparseVec {
+        SparseVec::new(vec![(f, 1.0)])
+    }
+
+    #[test]
+    fn copies_form_stars_by_language_and_day() {
+        // 0, 1: exact copies. 2: near-duplicate of 0 (sketch Jaccard 60/68). 3: the
+        // same stream as 0 in another language. 4: a copy of 0 on another day.
+        // 5: a near-duplicate of 2 only (a chain): it stays alone.
+        let s = |r: std::ops::Range<u64>| r.collect::<Vec<u64>>();
+        let sketches = vec![s(0..64), s(0..64), s(4..68), s(0..64), s(0..64), s(30..94)];
+        let exact = vec![1, 1, 2, 1, 1, 3];
+        let langs = vec![Lang::ENG, Lang::ENG, Lang::ENG, Lang::TUR, Lang::ENG, Lang::ENG];
+        let days = vec![None, None, None, None, Some(Day(3)), None];
+        let vecs: Vec<SparseVec> = (0..6).map(v).collect();
+        let input = CopyInput {
+            vecs: &vecs,
+            langs: &langs,
+            days: &days,
+            exact: &exact,
+            sketches: &sketches,
+        };
+        let c = Copies::find(&input, 0.5);
+        assert_eq!(c.rep_of, vec![0, 0, 0, 3, 4, 5]);
+        assert_eq!(c.sizes(), vec![3, 0, 0, 1, 1, 1]);
+        assert_eq!(c.reps(), vec![0, 3, 4, 5]);
+        assert!(c.any());
+        assert!(!Copies::find(&input, 1.01).rep_of.iter().enumerate().any(|(d, &r)| r != d as u32 && exact[d] != exact[r as usize]));
+    }
+}
