@@ -219,10 +219,8 @@ impl Agglomeration<'_> {
     }
 
     /// The sum of the similarities of every pair of documents across two groups
-    /// that no edge joins: ΣA·ΣB.
-    fn total(&mut self, a: u32, b: u32) -> f64 {
-        self.materialize(a);
-        self.materialize(b);
+    /// that no edge joins: ΣA·ΣB. Both are [`Agglomeration::materialize`]d.
+    fn total(&self, a: u32, b: u32) -> f64 {
         let (x, y) = (self.sum_ref(a), self.sum_ref(b));
         if x.len() <= y.len() {
             x.dot(&y)
@@ -231,6 +229,9 @@ impl Agglomeration<'_> {
         }
     }
 }
+
+/// Merges with at least this many dot products to compute spread them over threads.
+const PARALLEL_DOTS: usize = 8;
 
 fn add_members(sum: &mut FxHashMap<FeatureId, f32>, members: &[(u32, f32)], vecs: &[SparseVec]) {
     for &(d, n) in members {
@@ -340,14 +341,23 @@ pub(crate) fn average_link(
             .filter(|&&n| n != keep && !gk.adj.contains_key(&n))
             .copied()
             .collect();
-        let add_keep: Vec<(u32, f64)> = only_keep
-            .into_iter()
-            .map(|n| (n, agg.total(gone, n)))
-            .collect();
-        let add_gone: Vec<(u32, f64)> = only_gone
-            .into_iter()
-            .map(|n| (n, agg.total(keep, n)))
-            .collect();
+        for &n in only_keep.iter().chain(&only_gone) {
+            agg.materialize(n);
+        }
+        agg.materialize(keep);
+        agg.materialize(gone);
+        // Each total is independent: on one big component these dots are most of the
+        // stage's work, and the other thread would otherwise be idle.
+        let dots = |pairs: Vec<u32>, with: u32| -> Vec<(u32, f64)> {
+            let totals = |n: u32| (n, agg.total(with, n));
+            if pairs.len() >= PARALLEL_DOTS {
+                pairs.into_par_iter().map(totals).collect()
+            } else {
+                pairs.into_iter().map(totals).collect()
+            }
+        };
+        let add_keep = dots(only_keep, gone);
+        let add_gone = dots(only_gone, keep);
         let groups = &mut agg.groups;
         let mut g = std::mem::replace(&mut groups[gone as usize], Group::dead());
         let between = g.adj.remove(&keep).unwrap_or(0.0);
