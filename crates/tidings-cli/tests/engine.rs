@@ -5,8 +5,8 @@ use tidings::config::{CandidateConfig, EngineConfig as Config};
 use tidings::document::{Day, Document};
 use tidings::engine::{cluster_documents, cluster_inputs, Clustering, Engine};
 use tidings::graph::{
-    build_knn_graph, candidate_generator, AnnIndex, ExactIndex, HnswIndex, HnswParams, IndexKind,
-    Windows,
+    build_knn_graph, candidate_generator, AnnIndex, Copies, ExactIndex, HnswIndex, HnswParams,
+    IndexKind, Windows,
 };
 use tidings::vectorize::{dense_projection, SparseVec};
 
@@ -220,7 +220,7 @@ fn the_exact_graph_is_the_brute_force_graph_within_date_windows() {
         ..Config::default().candidates
     };
     let floor = 0.05;
-    let graph = build_knn_graph(&vecs, &days, &config, floor);
+    let graph = build_knn_graph(&vecs, &days, Copies::none(vecs.len()), &config, floor);
     let dense = dense_projection(&vecs, tidings::vectorize::DENSE_DIM);
     let near = |i: usize, j: usize| within_a_week(&days, i, j);
     let mut want = std::collections::BTreeSet::new();
@@ -252,8 +252,20 @@ fn the_hnsw_graph_finds_the_exact_graph_edges_within_date_windows() {
         index,
         ..Config::default().candidates
     };
-    let exact = build_knn_graph(&vecs, &days, &config(IndexKind::Exact), 0.05);
-    let hnsw = build_knn_graph(&vecs, &days, &config(IndexKind::Hnsw), 0.05);
+    let exact = build_knn_graph(
+        &vecs,
+        &days,
+        Copies::none(vecs.len()),
+        &config(IndexKind::Exact),
+        0.05,
+    );
+    let hnsw = build_knn_graph(
+        &vecs,
+        &days,
+        Copies::none(vecs.len()),
+        &config(IndexKind::Hnsw),
+        0.05,
+    );
     let windows = Windows::new(&days, Some(7));
     assert_eq!(
         candidate_generator(&config(IndexKind::Hnsw), &windows).name(),

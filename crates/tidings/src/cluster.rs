@@ -181,10 +181,9 @@ impl SumRef<'_> {
                     .map(|(f, w)| f64::from(*w) * lookup(f))
                     .sum::<f64>()
             }
-            (SumRef::Map(a), SumRef::Map(b)) => a
-                .iter()
-                .map(|(f, w)| f64::from(*w) * probe(b, f))
-                .sum(),
+            (SumRef::Map(a), SumRef::Map(b)) => {
+                a.iter().map(|(f, w)| f64::from(*w) * probe(b, f)).sum()
+            }
         }
     }
 }
@@ -503,7 +502,10 @@ pub fn cluster_stories(
                 return (i, vec![m.clone()]);
             }
             let es = comp_edges.get(c).map(Vec::as_slice).unwrap_or(&[]);
-            (i, average_link(m, es, vecs, |d| sizes[d as usize], days, config))
+            (
+                i,
+                average_link(m, es, vecs, |d| sizes[d as usize], days, config),
+            )
         })
         .collect();
     let mut groups: Vec<Vec<u32>> = results.into_iter().flat_map(|(_, g)| g).collect();
@@ -517,4 +519,196 @@ pub fn cluster_stories(
         comp_of[d] = comp_of[r as usize];
     }
     comp_of
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Average link by its definition: at every step, every pair of groups some edge
+    /// joins, their mean pair weight over every pair of documents (the edge's weight,
+    /// else the cosine), the best pair merged if at or above the threshold and
+    /// cohesive. Quadratic per step: an oracle for small inputs.
+    fn average_link_by_definition(
+        n: usize,
+        edges: &[Edge],
+        vecs: &[SparseVec],
+        config: &Linkage,
+    ) -> Vec<Vec<u32>> {
+        let mut weight: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+        for e in edges {
+            weight.insert((e.a.min(e.b), e.a.max(e.b)), f64::from(e.sim));
+        }
+        let pair = |x: u32, y: u32| -> f64 {
+            weight
+                .get(&(x.min(y), x.max(y)))
+                .copied()
+                .unwrap_or_else(|| {
+                    f64::from(dot(vecs[x as usize].entries(), vecs[y as usize].entries()))
+                })
+        };
+        let mean = |a: &[u32], b: &[u32]| -> f64 {
+            let s: f64 = a
+                .iter()
+                .flat_map(|&x| b.iter().map(move |&y| pair(x, y)))
+                .sum();
+            s / (a.len() * b.len()) as f64
+        };
+        let intra = |a: &[u32]| -> f64 {
+            let mut s = 0.0;
+            for (i, &x) in a.iter().enumerate() {
+                for &y in &a[i + 1..] {
+                    s += pair(x, y);
+                }
+            }
+            s / (a.len() * (a.len() - 1) / 2) as f64
+        };
+        let joined = |a: &[u32], b: &[u32]| {
+            a.iter().any(|&x| {
+                b.iter()
+                    .any(|&y| weight.contains_key(&(x.min(y), x.max(y))))
+            })
+        };
+        let mut groups: Vec<Vec<u32>> = (0..n as u32).map(|d| vec![d]).collect();
+        loop {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for i in 0..groups.len() {
+                for j in i + 1..groups.len() {
+                    let (a, b) = (&groups[i], &groups[j]);
+                    if !joined(a, b) {
+                        continue;
+                    }
+                    let sim = mean(a, b);
+                    let cohesive = a.len() < 2
+                        || b.len() < 2
+                        || sim
+                            >= (f64::from(config.cohesion) * intra(a).min(intra(b)))
+                                .min(f64::from(COHESION_CAP * config.threshold));
+                    if sim >= f64::from(config.threshold)
+                        && cohesive
+                        && best.is_none_or(|(s, _, _)| sim > s)
+                    {
+                        best = Some((sim, i, j));
+                    }
+                }
+            }
+            let Some((_, i, j)) = best else { break };
+            let b = groups.remove(j);
+            groups[i].extend(b);
+            groups[i].sort_unstable();
+        }
+        groups.sort_unstable_by_key(|g| g[0]);
+        groups
+    }
+
+    #[test]
+    fn average_link_is_average_link_by_definition() {
+        let mut state = 7u64;
+        let mut rnd = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut informative = 0;
+        for case in 0..40 {
+            let n = 6 + (rnd() % 30) as usize;
+            // Documents on a few topics: shared topic features plus their own.
+            let vecs: Vec<SparseVec> = (0..n)
+                .map(|_| {
+                    let topic = rnd() % 4;
+                    let mut e: Vec<(u64, f32)> = (0..6)
+                        .map(|_| (topic * 10 + rnd() % 10, 1.0 + (rnd() % 4) as f32))
+                        .collect();
+                    e.extend((0..4).map(|_| (100 + rnd() % 200, 1.0)));
+                    SparseVec::new(e)
+                })
+                .collect();
+            // A sparse graph: each document's few best others, like a kNN graph.
+            let mut edges: Vec<Edge> = Vec::new();
+            for a in 0..n {
+                let mut sims: Vec<(f32, usize)> = (0..n)
+                    .filter(|&b| b != a)
+                    .map(|b| (vecs[a].cosine(&vecs[b]), b))
+                    .collect();
+                sims.sort_by(|x, y| y.0.total_cmp(&x.0));
+                for &(sim, b) in sims.iter().take(3) {
+                    if sim > 0.0 {
+                        edges.push(Edge {
+                            a: a.min(b) as u32,
+                            b: a.max(b) as u32,
+                            sim,
+                        });
+                    }
+                }
+            }
+            edges.sort_by_key(|e| (e.a, e.b));
+            edges.dedup_by_key(|e| (e.a, e.b));
+            let config = Linkage {
+                threshold: 0.15,
+                max_days: None,
+                cohesion: 0.4,
+            };
+            let members: Vec<u32> = (0..n as u32).collect();
+            let days = vec![None; n];
+            let got = average_link(&members, &edges, &vecs, |_| 1, &days, &config);
+            let want = average_link_by_definition(n, &edges, &vecs, &config);
+            assert_eq!(got, want, "case {case}");
+            // Some merges happened, and some pairs the graph joins stayed apart.
+            if got.iter().any(|g| g.len() > 2) && got.len() > 2 {
+                informative += 1;
+            }
+        }
+        assert!(informative >= 20, "only {informative} informative cases");
+    }
+
+    #[test]
+    fn a_node_of_copies_counts_as_its_copies() {
+        // Node 0 stands for three identical documents; 1 and 2 are plain documents.
+        // Collapsed or spelled out, the groups are the same.
+        let vecs = vec![
+            SparseVec::new(vec![(1, 1.0), (2, 1.0)]),
+            SparseVec::new(vec![(1, 1.0), (3, 1.0)]),
+            SparseVec::new(vec![(4, 1.0), (3, 0.2)]),
+            SparseVec::new(vec![(1, 1.0), (2, 1.0)]),
+            SparseVec::new(vec![(1, 1.0), (2, 1.0)]),
+        ];
+        let e = |a: u32, b: u32| Edge {
+            a,
+            b,
+            sim: vecs[a as usize].cosine(&vecs[b as usize]),
+        };
+        let config = Linkage {
+            threshold: 0.3,
+            max_days: None,
+            cohesion: 0.0,
+        };
+        let days = vec![None; 5];
+        let collapsed = average_link(
+            &[0, 1, 2],
+            &[e(0, 1), e(1, 2)],
+            &vecs,
+            |d| if d == 0 { 3 } else { 1 },
+            &days,
+            &config,
+        );
+        let spelled = average_link(
+            &[0, 1, 2, 3, 4],
+            &[
+                e(0, 1),
+                e(1, 2),
+                e(0, 3),
+                e(0, 4),
+                e(3, 4),
+                e(1, 3),
+                e(1, 4),
+            ],
+            &vecs,
+            |_| 1,
+            &days,
+            &config,
+        );
+        assert_eq!(collapsed, vec![vec![0, 1], vec![2]]);
+        assert_eq!(spelled, vec![vec![0, 1, 3, 4], vec![2]]);
+    }
 }

@@ -282,13 +282,7 @@ impl Engine {
         } else {
             Copies::none(vectors.vecs.len())
         };
-        build_knn_graph(
-            &vectors.vecs,
-            &days,
-            copies,
-            &self.config.candidates,
-            floor,
-        )
+        build_knn_graph(&vectors.vecs, &days, copies, &self.config.candidates, floor)
     }
 
     /// Stage 5: stories, by average link over the graph's connected components.

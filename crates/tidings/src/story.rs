@@ -185,7 +185,14 @@ pub fn build_story(
             max_days: None,
             cohesion: 0.0,
         };
-        average_link(&reps, &edges, input.vecs, |d| sizes[d as usize], input.days, &cfg)
+        average_link(
+            &reps,
+            &edges,
+            input.vecs,
+            |d| sizes[d as usize],
+            input.days,
+            &cfg,
+        )
     };
     if groups.iter().map(Vec::len).sum::<usize>() < docs.len() {
         let group_of: FxHashMap<u32, usize> = groups
@@ -314,14 +321,7 @@ mod tests {
             "one edge per copy to the first of its group"
         );
         assert!(edges.iter().all(|e| e.sim == 1.0 && e.a < e.b));
-        let story = build_story(
-            docs,
-            &[],
-            &Copies::none(n),
-            &vec![1; n],
-            &input,
-            &config,
-        );
+        let story = build_story(docs, &[], &Copies::none(n), &vec![1; n], &input, &config);
         let mut sizes: Vec<usize> = story.articles.iter().map(|a| a.members.len()).collect();
         sizes.sort_unstable();
         assert_eq!(sizes, [100, 900]);

@@ -169,7 +169,14 @@ mod tests {
         let s = |r: std::ops::Range<u64>| r.collect::<Vec<u64>>();
         let sketches = vec![s(0..64), s(0..64), s(4..68), s(0..64), s(0..64), s(30..94)];
         let exact = vec![1, 1, 2, 1, 1, 3];
-        let langs = vec![Lang::ENG, Lang::ENG, Lang::ENG, Lang::TUR, Lang::ENG, Lang::ENG];
+        let langs = vec![
+            Lang::ENG,
+            Lang::ENG,
+            Lang::ENG,
+            Lang::TUR,
+            Lang::ENG,
+            Lang::ENG,
+        ];
         let days = vec![None, None, None, None, Some(Day(3)), None];
         let vecs: Vec<SparseVec> = (0..6).map(v).collect();
         let input = CopyInput {
@@ -184,6 +191,10 @@ mod tests {
         assert_eq!(c.sizes(), vec![3, 0, 0, 1, 1, 1]);
         assert_eq!(c.reps(), vec![0, 3, 4, 5]);
         assert!(c.any());
-        assert!(!Copies::find(&input, 1.01).rep_of.iter().enumerate().any(|(d, &r)| r != d as u32 && exact[d] != exact[r as usize]));
+        assert!(!Copies::find(&input, 1.01)
+            .rep_of
+            .iter()
+            .enumerate()
+            .any(|(d, &r)| r != d as u32 && exact[d] != exact[r as usize]));
     }
 }

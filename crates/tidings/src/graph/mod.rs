@@ -30,7 +30,7 @@ mod windows;
 
 pub use ann::{AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor};
 pub use candidates::{CandidateGenerator, ExactCandidates, HnswCandidates};
-pub use copies::{CopyInput, Copies};
+pub use copies::{Copies, CopyInput};
 pub use windows::Windows;
 
 use crate::config::CandidateConfig;
@@ -124,7 +124,11 @@ pub fn build_knn_graph(
     floor: f32,
 ) -> KnnGraph {
     assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
-    assert_eq!(vecs.len(), copies.rep_of.len(), "one representative per vector");
+    assert_eq!(
+        vecs.len(),
+        copies.rep_of.len(),
+        "one representative per vector"
+    );
     let w = Windows::of_nodes(&copies.reps(), days, config.max_days);
     let generator = candidate_generator(config, &w);
     let mut graph = knn_graph_from(vecs, &w, generator.as_ref(), config.k, floor);
