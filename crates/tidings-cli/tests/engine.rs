@@ -77,6 +77,56 @@ fn output_does_not_depend_on_input_order_or_threads() {
 }
 
 #[test]
+fn copies_collapse_to_one_node_and_land_with_their_original() {
+    // Syndicated copies of a1 (one exact, one lightly edited) and of b2.
+    let mut docs = corpus();
+    let a1 = docs[0].text.clone();
+    docs.push(doc("a1-copy", &a1));
+    docs.push(doc("a1-edit", &a1.replace("Tuesday", "Wednesday")));
+    docs.push(doc("b2-copy", &docs[4].text.clone()));
+    let collapsed = cluster_documents(docs.clone(), &Config::default()).unwrap();
+    let mut config = Config::default();
+    config.candidates.collapse_copies = false;
+    let plain = cluster_documents(docs, &config).unwrap();
+    let copy = |id: &str| collapsed.docs.iter().position(|d| d.id == id).unwrap() as u32;
+    let rep_of = |id: &str| collapsed.graph.copies.rep_of[copy(id) as usize];
+    assert_eq!(rep_of("a1-copy"), copy("a1"));
+    assert_eq!(rep_of("a1-edit"), copy("a1"));
+    assert_eq!(rep_of("b2-copy"), copy("b2"));
+    assert_eq!(rep_of("b1"), copy("b1"));
+    assert!(collapsed.stats.n_copies >= 3);
+    assert_eq!(plain.stats.n_copies, 0);
+    // The copies have no edge of their own, and the stories and articles are those
+    // of the run that compares every copy.
+    assert!(collapsed.graph.edges.iter().all(|e| ![
+        copy("a1-copy"),
+        copy("a1-edit"),
+        copy("b2-copy")
+    ]
+    .contains(&e.a)
+        && ![copy("a1-copy"), copy("a1-edit"), copy("b2-copy")].contains(&e.b)));
+    assert_eq!(collapsed.story_of_doc, plain.story_of_doc);
+    // A copy is in its original's article, as what it is. (The articles may differ
+    // at the margin: a node of copies weighs in with its representative's vector.)
+    let kind = |c: &Clustering, id: &str| {
+        c.stories
+            .iter()
+            .flat_map(|s| s.articles.iter().flat_map(|a| a.members.iter()))
+            .find(|m| c.docs[m.doc as usize].id == id)
+            .map(|m| m.kind)
+            .unwrap()
+    };
+    for (copy_id, original) in [("a1-copy", "a1"), ("a1-edit", "a1"), ("b2-copy", "b2")] {
+        let article = |id: &str| collapsed.article_of_doc[copy(id) as usize];
+        assert_eq!(article(copy_id), article(original), "{copy_id}");
+    }
+    use tidings::story::VariantKind::*;
+    assert_eq!(kind(&collapsed, "a1-edit"), NearDuplicate);
+    assert_eq!(kind(&plain, "a1-edit"), NearDuplicate);
+    assert!([Exact, Original].contains(&kind(&collapsed, "a1-copy")));
+}
+
+#[test]
 fn a_sweep_cuts_each_threshold_as_a_plain_run_would() {
     // The sweep builds one graph at the lowest threshold's candidate floor; each cut
     // must still see only the edges a plain run at its threshold would have.
