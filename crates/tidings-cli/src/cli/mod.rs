@@ -66,6 +66,7 @@ pub enum IndexArg {
     Auto,
     Hnsw,
     Exact,
+    Sparse,
 }
 
 impl From<IndexKind> for IndexArg {
@@ -74,6 +75,7 @@ impl From<IndexKind> for IndexArg {
             IndexKind::Auto => IndexArg::Auto,
             IndexKind::Hnsw => IndexArg::Hnsw,
             IndexKind::Exact => IndexArg::Exact,
+            IndexKind::Sparse => IndexArg::Sparse,
         }
     }
 }
@@ -84,6 +86,7 @@ impl From<IndexArg> for IndexKind {
             IndexArg::Auto => IndexKind::Auto,
             IndexArg::Hnsw => IndexKind::Hnsw,
             IndexArg::Exact => IndexKind::Exact,
+            IndexArg::Sparse => IndexKind::Sparse,
         }
     }
 }
@@ -104,7 +107,7 @@ pub struct EngineArgs {
     /// Neighbours per document in the kNN graph.
     #[arg(long, default_value_t = EngineConfig::default().candidates.k)]
     pub k: usize,
-    /// Nearest-neighbour index (auto: brute force while no date window holds more than 200,000 documents, HNSW above).
+    /// Candidate index (auto: brute force while no date window holds more than 10,000 documents, the sparse inverted index above; hnsw on request).
     #[arg(long, value_enum, default_value_t = IndexArg::from(EngineConfig::default().candidates.index))]
     pub index: IndexArg,
     #[command(flatten)]

@@ -27,6 +27,20 @@ pub trait CandidateGenerator: Sync {
 /// window holds up to [`super::AUTO_EXACT_MAX`] documents.
 pub struct ExactCandidates;
 
+/// An inverted index over each document's strongest features, candidates
+/// re-scored exactly (`graph/sparse.rs`).
+pub struct SparseCandidates;
+
+impl CandidateGenerator for SparseCandidates {
+    fn name(&self) -> &'static str {
+        "sparse"
+    }
+
+    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+        super::sparse::sparse_neighbors(vecs, windows, k)
+    }
+}
+
 /// HNSW, one index per block of `max_days + 1` days, built in parallel (each
 /// serially, so the result does not depend on the thread count).
 pub struct HnswCandidates {
