@@ -226,13 +226,18 @@ fn ranked_trigrams(lower: &str) -> Vec<u64> {
         c1 = c2;
         c2 = c3;
     }
-    let mut by_count: Vec<(u32, u64)> = counts.into_iter().map(|(t, n)| (n, t)).collect();
-    // The keys are distinct, so the order is total and any sort gives whatlang's.
-    by_count.sort_unstable_by(|a, b| b.cmp(a));
-    by_count
+    // (count, trigram) as one number: the trigrams are distinct, so the order is
+    // total and any sort gives whatlang's; integers sort faster than tuples.
+    let mut by_count: Vec<u128> = counts
         .into_iter()
+        .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
+        .collect();
+    by_count.sort_unstable();
+    by_count
+        .iter()
+        .rev()
         .take(TEXT_TRIGRAMS_SIZE)
-        .map(|(_, t)| t)
+        .map(|&k| k as u64)
         .collect()
 }
 
