@@ -6,7 +6,9 @@
 //! (`lang.profile().dotless_i`) instead of comparing language codes; the only
 //! language singled out by name is the pivot, English ([`Lang::is_pivot`]).
 
+mod detect;
 mod profile;
+mod whatlang_data;
 
 pub use profile::{LangProfile, LexiconFallback, Stemming, LANGS};
 use std::fmt;
@@ -127,15 +129,13 @@ impl fmt::Display for Lang {
     }
 }
 
-static DETECTOR: LazyLock<whatlang::Detector> = LazyLock::new(|| {
-    let allow: Vec<whatlang::Lang> = LANGS.iter().filter_map(|i| i.whatlang).collect();
-    whatlang::Detector::with_allowlist(allow)
-});
-
 /// How many bytes of a document language detection looks at. Detection is
 /// trigram-based; a few hundred words decide as well as the whole text and the
 /// cost stays flat for long articles.
 const DETECT_BYTES: usize = 1200;
+
+/// Above this confidence whatlang calls an answer reliable (`Info::is_reliable`).
+const RELIABLE_CONFIDENCE: f64 = 0.9;
 
 /// How many letters make a text long enough to trust a confident whatlang answer.
 const LONG_TEXT_LETTERS: usize = 200;
@@ -158,11 +158,12 @@ pub fn detect_lang(text: &str) -> Lang {
         return Lang::from_code("isl").unwrap_or(Lang::UND);
     }
     let long = || text.chars().filter(|c| c.is_alphabetic()).count() >= LONG_TEXT_LETTERS;
-    match DETECTOR.detect(text) {
-        Some(info)
-            if info.is_reliable() || (info.confidence() >= LONG_TEXT_CONFIDENCE && long()) =>
+    match detect::DETECTOR.detect(text) {
+        Some((lang, confidence))
+            if confidence > RELIABLE_CONFIDENCE
+                || (confidence >= LONG_TEXT_CONFIDENCE && long()) =>
         {
-            Lang::from_whatlang(info.lang()).unwrap_or(Lang::UND)
+            Lang::from_whatlang(lang).unwrap_or(Lang::UND)
         }
         _ => Lang::UND,
     }

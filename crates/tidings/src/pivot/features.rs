@@ -144,7 +144,7 @@ pub fn doc_features(
                             }
                         }
                     }
-                    (stable_hash(info.term.as_bytes()), None, 0.0)
+                    (info.term_hash, None, 0.0)
                 }
             };
             if let Some(f) = fid {

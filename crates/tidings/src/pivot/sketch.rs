@@ -2,7 +2,7 @@
 //! same-language near-duplicate Jaccard, and the hash of the whole stream, equal
 //! for exact copies.
 
-use crate::lexicon::stable_hash;
+use crate::lexicon::stable_hash_parts;
 
 /// Size of the bottom-k shingle sketch: Jaccard estimates within ±0.06 at k = 64.
 pub const SKETCH_SIZE: usize = 64;
@@ -32,14 +32,12 @@ impl SketchBuilder {
         self.shingle = [self.shingle[1], self.shingle[2], term];
         self.n_tokens += 1;
         if self.n_tokens >= 3 {
-            self.shingles.push(stable_hash(
-                &[
-                    self.shingle[0].to_le_bytes(),
-                    self.shingle[1].to_le_bytes(),
-                    self.shingle[2].to_le_bytes(),
-                ]
-                .concat(),
-            ));
+            // The hash of the three hashes' bytes, without building them into a buffer.
+            self.shingles.push(stable_hash_parts(&[
+                &self.shingle[0].to_le_bytes(),
+                &self.shingle[1].to_le_bytes(),
+                &self.shingle[2].to_le_bytes(),
+            ]));
         }
     }
 

@@ -5,7 +5,7 @@
 use super::FeatureId;
 use crate::analyze::{self, name_key, normalize_word, transliterate, Script};
 use crate::lang::Lang;
-use crate::lexicon::{concept_id, stable_hash_parts, Models};
+use crate::lexicon::{concept_id, stable_hash, stable_hash_parts, Models};
 
 /// Weighted pivot concepts of one word.
 type Concepts = Vec<(FeatureId, f32)>;
@@ -27,6 +27,9 @@ pub enum Match {
 pub struct TermInfo {
     /// Normalized form.
     pub term: Box<str>,
+    /// [`stable_hash`] of `term`: the token's hash in the document's token stream
+    /// (exact-copy hash and shingles), computed once per word instead of per token.
+    pub term_hash: u64,
     /// Term key (normalized and stemmed); empty for stopwords.
     pub key: Box<str>,
     pub stop: bool,
@@ -106,6 +109,7 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         || analyze::is_stopword(lang, &buf)
     {
         return TermInfo {
+            term_hash: stable_hash(term.as_bytes()),
             term,
             key: "".into(),
             stop: true,
@@ -145,6 +149,7 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         .flatten()
         .map(|k| stable_hash_parts(&[b"n:", k.as_bytes()]));
     TermInfo {
+        term_hash: stable_hash(term.as_bytes()),
         term,
         key: key.into(),
         stop: false,
