@@ -56,8 +56,9 @@ struct Group {
     /// Neighbour group → Σ of the pair weights between the two, for the groups some
     /// edge joins to this one.
     adj: FxHashMap<u32, f64>,
-    /// Σ size(d)·v_d over the members, once needed (see [`SumRef`]).
-    sum: Option<FxHashMap<FeatureId, f32>>,
+    /// Σ size(d)·v_d over the members, id-sorted, once needed (see
+    /// [`Agglomeration::sum_ref`]).
+    sum: Option<Vec<(FeatureId, f32)>>,
 }
 
 impl Group {
@@ -143,50 +144,45 @@ fn merge_days(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> Option<(Day, Day)
     }
 }
 
-/// A group's sum vector, Σ size(d)·v_d over its members, as the dot products below
-/// read it: a lone document's own vector (times its size), or a map.
-enum SumRef<'a> {
-    Doc(&'a [(FeatureId, f32)], f64),
-    Map(&'a FxHashMap<FeatureId, f32>),
-}
-
-impl SumRef<'_> {
-    fn len(&self) -> usize {
-        match self {
-            SumRef::Doc(v, _) => v.len(),
-            SumRef::Map(m) => m.len(),
+/// Sparse dot product of two id-sorted vectors of very different lengths: each
+/// entry of the short one is found in the long one by galloping (exponential then
+/// binary search from the last position), O(short · log(long / short)).
+fn gallop_dot(short: &[(FeatureId, f32)], long: &[(FeatureId, f32)]) -> f64 {
+    let (mut s, mut lo) = (0.0f64, 0usize);
+    for &(f, w) in short {
+        let mut step = 1;
+        while lo + step < long.len() && long[lo + step].0 < f {
+            step *= 2;
+        }
+        let hi = (lo + step + 1).min(long.len());
+        match long[lo..hi].binary_search_by_key(&f, |e| e.0) {
+            Ok(i) => {
+                s += f64::from(w) * f64::from(long[lo + i].1);
+                lo += i + 1;
+            }
+            Err(i) => lo += i,
+        }
+        if lo >= long.len() {
+            break;
         }
     }
+    s
+}
 
-    /// Iterates the entries of `self` (the smaller side) and probes `other`.
-    fn dot(&self, other: &SumRef<'_>) -> f64 {
-        let probe = |m: &FxHashMap<FeatureId, f32>, f: &FeatureId| {
-            f64::from(m.get(f).copied().unwrap_or(0.0))
-        };
-        match (self, other) {
-            (SumRef::Doc(a, x), SumRef::Doc(b, y)) => x * y * f64::from(dot(a, b)),
-            (SumRef::Doc(a, x), SumRef::Map(m)) => {
-                x * a
-                    .iter()
-                    .map(|(f, w)| f64::from(*w) * probe(m, f))
-                    .sum::<f64>()
-            }
-            (SumRef::Map(m), SumRef::Doc(b, y)) => {
-                let lookup = |f: &FeatureId| {
-                    b.binary_search_by_key(f, |e| e.0)
-                        .map_or(0.0, |i| f64::from(b[i].1))
-                };
-                y * m
-                    .iter()
-                    .map(|(f, w)| f64::from(*w) * lookup(f))
-                    .sum::<f64>()
-            }
-            (SumRef::Map(a), SumRef::Map(b)) => {
-                a.iter().map(|(f, w)| f64::from(*w) * probe(b, f)).sum()
-            }
-        }
+/// Dot product of two id-sorted sparse vectors: a branch-free merge when their
+/// lengths are alike, galloping when one is [`GALLOP_RATIO`] times the other.
+fn sum_dot(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> f64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() * GALLOP_RATIO < long.len() {
+        gallop_dot(short, long)
+    } else {
+        f64::from(dot(a, b))
     }
 }
+
+/// See [`sum_dot`]: a merge costs about one step per entry of both vectors, a
+/// gallop a few per entry of the short one.
+const GALLOP_RATIO: usize = 16;
 
 /// The agglomeration's state: the groups and the vectors their sums are made of.
 struct Agglomeration<'a> {
@@ -195,24 +191,24 @@ struct Agglomeration<'a> {
 }
 
 impl Agglomeration<'_> {
-    /// Builds a group's sum map if it has several members and none yet.
+    /// Builds a group's sum if it has several members and none yet.
     fn materialize(&mut self, g: u32) {
         let group = &mut self.groups[g as usize];
         if group.members.len() < 2 || group.sum.is_some() {
             return;
         }
-        let mut sum: FxHashMap<FeatureId, f32> = FxHashMap::default();
-        add_members(&mut sum, &group.members, self.vecs);
-        group.sum = Some(sum);
+        group.sum = Some(sum_of(&group.members, self.vecs));
     }
 
-    fn sum_ref(&self, g: u32) -> SumRef<'_> {
+    /// A group's sum, Σ size(d)·v_d over its members, and a factor: a lone
+    /// document's own vector times its size, or the materialized sum times 1.
+    fn sum_ref(&self, g: u32) -> (&[(FeatureId, f32)], f64) {
         let group = &self.groups[g as usize];
         match &group.sum {
-            Some(m) => SumRef::Map(m),
+            Some(m) => (m, 1.0),
             None => {
                 let (d, n) = group.members[0];
-                SumRef::Doc(self.vecs[d as usize].entries(), f64::from(n))
+                (self.vecs[d as usize].entries(), f64::from(n))
             }
         }
     }
@@ -220,24 +216,56 @@ impl Agglomeration<'_> {
     /// The sum of the similarities of every pair of documents across two groups
     /// that no edge joins: ΣA·ΣB. Both are [`Agglomeration::materialize`]d.
     fn total(&self, a: u32, b: u32) -> f64 {
-        let (x, y) = (self.sum_ref(a), self.sum_ref(b));
-        if x.len() <= y.len() {
-            x.dot(&y)
-        } else {
-            y.dot(&x)
-        }
+        let ((x, fx), (y, fy)) = (self.sum_ref(a), self.sum_ref(b));
+        fx * fy * sum_dot(x, y)
     }
 }
 
 /// Merges with at least this many dot products to compute spread them over threads.
 const PARALLEL_DOTS: usize = 8;
 
-fn add_members(sum: &mut FxHashMap<FeatureId, f32>, members: &[(u32, f32)], vecs: &[SparseVec]) {
-    for &(d, n) in members {
-        for &(f, w) in vecs[d as usize].entries() {
-            *sum.entry(f).or_default() += n * w;
+/// Σ size(d)·v_d over `members`, id-sorted.
+fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(FeatureId, f32)> {
+    let mut all: Vec<(FeatureId, f32)> = members
+        .iter()
+        .flat_map(|&(d, n)| vecs[d as usize].entries().iter().map(move |&(f, w)| (f, n * w)))
+        .collect();
+    all.sort_by_key(|e| e.0);
+    all.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 += b.1;
+            true
+        } else {
+            false
+        }
+    });
+    all
+}
+
+/// The entrywise sum of two id-sorted sparse vectors.
+fn add_sorted(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> Vec<(FeatureId, f32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
         }
     }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Average-link agglomeration of `members` (document indices), merging along
@@ -411,33 +439,20 @@ pub(crate) fn average_link(
     out
 }
 
-/// The sum map of two merging groups: kept once either side has one (a group that
+/// The sum of two merging groups: kept once either side has one (a group that
 /// needed a dot product will likely need more), else left to be built when needed.
-/// The larger map absorbs the smaller side.
 fn merge_sums(
-    a: Option<FxHashMap<FeatureId, f32>>,
+    a: Option<Vec<(FeatureId, f32)>>,
     a_members: &[(u32, f32)],
-    b: Option<FxHashMap<FeatureId, f32>>,
+    b: Option<Vec<(FeatureId, f32)>>,
     b_members: &[(u32, f32)],
     vecs: &[SparseVec],
-) -> Option<FxHashMap<FeatureId, f32>> {
+) -> Option<Vec<(FeatureId, f32)>> {
     match (a, b) {
         (None, None) => None,
-        (Some(mut m), None) => {
-            add_members(&mut m, b_members, vecs);
-            Some(m)
-        }
-        (None, Some(mut m)) => {
-            add_members(&mut m, a_members, vecs);
-            Some(m)
-        }
-        (Some(x), Some(y)) => {
-            let (mut big, small) = if x.len() >= y.len() { (x, y) } else { (y, x) };
-            for (f, w) in small {
-                *big.entry(f).or_default() += w;
-            }
-            Some(big)
-        }
+        (Some(x), None) => Some(add_sorted(&x, &sum_of(b_members, vecs))),
+        (None, Some(y)) => Some(add_sorted(&sum_of(a_members, vecs), &y)),
+        (Some(x), Some(y)) => Some(add_sorted(&x, &y)),
     }
 }
 
