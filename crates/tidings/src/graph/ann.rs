@@ -28,6 +28,10 @@ pub fn top_k(mut list: Vec<Neighbor>, k: usize) -> Vec<Neighbor> {
     if list.len() > k {
         list.select_nth_unstable_by(k, best_first);
         list.truncate(k);
+        // The lists of a whole window are held until the graph is built: a list cut
+        // from thousands of candidates must not keep their capacity (it was 800 MB
+        // on the 50k crawl yardstick).
+        list.shrink_to_fit();
     }
     list.sort_by(best_first);
     list

@@ -39,6 +39,7 @@ fn top_features(v: &SparseVec, n: usize) -> Vec<(FeatureId, f32)> {
     if e.len() > n {
         e.select_nth_unstable_by(n, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         e.truncate(n);
+        e.shrink_to_fit();
     }
     e.sort_unstable_by_key(|x| x.0);
     e
