@@ -228,7 +228,12 @@ const PARALLEL_DOTS: usize = 8;
 fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(FeatureId, f32)> {
     let mut all: Vec<(FeatureId, f32)> = members
         .iter()
-        .flat_map(|&(d, n)| vecs[d as usize].entries().iter().map(move |&(f, w)| (f, n * w)))
+        .flat_map(|&(d, n)| {
+            vecs[d as usize]
+                .entries()
+                .iter()
+                .map(move |&(f, w)| (f, n * w))
+        })
         .collect();
     all.sort_by_key(|e| e.0);
     all.dedup_by(|b, a| {
