@@ -64,17 +64,17 @@ impl Copies {
         let mut rep_of: Vec<u32> = (0..n as u32).collect();
         // Exact copies: the first document with the same (stream, language, day).
         let mut first: FxHashMap<(u64, Lang, Option<Day>), u32> = FxHashMap::default();
-        for d in 0..n {
+        for (d, rep) in rep_of.iter_mut().enumerate() {
             if input.vecs[d].is_empty() {
                 continue;
             }
             let key = (input.exact[d], input.langs[d], input.days[d]);
-            rep_of[d] = *first.entry(key).or_insert(d as u32);
+            *rep = *first.entry(key).or_insert(d as u32);
         }
         // Near-duplicates among the exact groups' representatives.
         let mut buckets: FxHashMap<(u64, Lang, Option<Day>), Vec<u32>> = FxHashMap::default();
-        for d in 0..n {
-            if rep_of[d] != d as u32 || input.vecs[d].is_empty() {
+        for (d, &rep) in rep_of.iter().enumerate() {
+            if rep != d as u32 || input.vecs[d].is_empty() {
                 continue;
             }
             for &h in input.sketches[d].iter().take(BAND_HASHES) {
