@@ -26,11 +26,24 @@ use std::sync::OnceLock;
 
 mod compile;
 
-pub use compile::{stable_hash, stable_hash_parts};
-
 /// Identifies a pivot concept (an English term key) by a stable 64-bit hash, so
 /// vectors from different languages and lexicons meet without a shared vocabulary.
 pub type ConceptId = u64;
+
+/// FNV-1a: stable across platforms and releases, unlike `std`'s hasher.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    stable_hash_parts(&[bytes])
+}
+
+/// [`stable_hash`] of the concatenation of `parts`, without building it.
+pub fn stable_hash_parts(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
 
 pub fn concept_id(concept: &str) -> ConceptId {
     stable_hash(concept.as_bytes())
@@ -46,8 +59,9 @@ mod bundled {
 pub struct Lexicon {
     bytes: Cow<'static, [u8]>,
     n_keys: usize,
-    n_slots: usize,
-    slots: Range<usize>,
+    n_home: usize,
+    tags: Range<usize>,
+    records: Range<usize>,
     weights: Range<usize>,
     name_ends: Range<usize>,
     keys: Range<usize>,
@@ -80,13 +94,12 @@ impl Lexicon {
             .collect();
         let bad = || Error::Model(format!("{source}: not a compiled lexicon of this version"));
         let Some(
-            &[magic, version, n_keys, n_slots, n_concepts, n_weights, keys_len, senses_len, names_len],
+            &[magic, version, n_keys, n_home, n_slots, n_concepts, n_weights, keys_len, senses_len, names_len],
         ) = header.as_deref()
         else {
             return Err(bad());
         };
-        if magic != compile::MAGIC as usize || version != compile::VERSION as usize || n_slots == 0
-        {
+        if magic != compile::MAGIC as usize || version != compile::VERSION as usize || n_home == 0 {
             return Err(bad());
         }
         let mut at = 4 * compile::HEADER_WORDS;
@@ -98,8 +111,9 @@ impl Lexicon {
         };
         let lex = Lexicon {
             n_keys,
-            n_slots,
-            slots: section(n_slots.saturating_mul(8)),
+            n_home,
+            tags: section(n_slots),
+            records: section(n_slots.saturating_mul(4)),
             weights: section(n_weights.saturating_mul(4)),
             name_ends: section(n_concepts.saturating_mul(4)),
             keys: section(keys_len),
@@ -115,30 +129,40 @@ impl Lexicon {
 
     /// The concepts of `key`, as (concept number, weight).
     fn senses(&self, key: &str) -> Option<impl Iterator<Item = (usize, f32)> + '_> {
-        let slots = &self.bytes[self.slots.clone()];
+        let tags = &self.bytes[self.tags.clone()];
+        let records = &self.bytes[self.records.clone()];
         let keys = &self.bytes[self.keys.clone()];
-        let (mut slot, tag) = compile::slot_and_tag(stable_hash(key.as_bytes()), self.n_slots);
-        // At most one pass: the table always has an empty slot, which ends the probe.
-        for _ in 0..self.n_slots {
-            let s = read_u64(slots, 8 * slot)?;
-            if s == 0 {
-                return None;
-            }
-            if (s >> 32) as u32 == tag {
-                let (len, at) = read_varint(keys, (s as u32 as usize).checked_sub(1)?)?;
+        let (mut slot, tag) = compile::slot_and_tag(key.as_bytes(), self.n_home);
+        // Eight tags a step, as bit masks with bit 7 of byte i set for slot + i: the
+        // slots holding the tag, before the first empty one (which ends the probe).
+        const ONES: u64 = u64::from_le_bytes([1; compile::GROUP]);
+        let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & (ONES << 7);
+        loop {
+            let group = read_u64(tags, slot)?;
+            // Exact for the lowest zero byte, which is all that is used; a byte
+            // flagged wrongly above a real match only costs a key comparison.
+            let empty = zero_bytes(group);
+            let before_empty = match empty {
+                0 => u64::MAX,
+                e => (e & e.wrapping_neg()) - 1,
+            };
+            let mut hits = zero_bytes(group ^ (ONES * tag as u64)) & before_empty;
+            while hits != 0 {
+                let at_slot = slot + hits.trailing_zeros() as usize / 8;
+                let record = read_u32(records, 4 * at_slot)? as usize;
+                let (len, at) = read_varint(keys, record)?;
                 let end = at.checked_add(len)?;
                 if keys.get(at..end)? == key.as_bytes() {
                     let (sense_at, _) = read_varint(keys, end)?;
                     return self.entry(sense_at);
                 }
+                hits &= hits - 1;
             }
-            slot = if slot + 1 == self.n_slots {
-                0
-            } else {
-                slot + 1
-            };
+            if empty != 0 {
+                return None;
+            }
+            slot += compile::GROUP;
         }
-        None
     }
 
     /// The entry at `at` in the senses section: its count, then (concept, weight) numbers.
@@ -196,15 +220,15 @@ impl Lexicon {
     }
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        bytes.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
-}
-
 fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(
         bytes.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        bytes.get(at..at.checked_add(4)?)?.try_into().ok()?,
     ))
 }
 

@@ -1,5 +1,5 @@
 //! The compiled lexicon: one language's lexicon as a byte table that is looked up in
-//! place, so loading a lexicon is reading a 32-byte header, not parsing a file.
+//! place, so loading a lexicon is reading a 40-byte header, not parsing a file.
 //!
 //! `build.rs` compiles the bundled lexicons with [`compile`] once per build and the
 //! binary carries the tables; `--models DIR` compiles its files with the same function
@@ -11,9 +11,10 @@
 //! table needs no alignment); "varint" is LEB128, seven bits a byte, low bits first:
 //!
 //! ```text
-//! header    9 × u32: MAGIC, VERSION, n_keys, n_slots, n_concepts, n_weights,
-//!                    keys_len, senses_len, names_len
-//! slots     n_slots × u64: 0 empty, else tag << 32 | (key record offset + 1)
+//! header    10 × u32: MAGIC, VERSION, n_keys, n_home, n_slots, n_concepts,
+//!                     n_weights, keys_len, senses_len, names_len
+//! tags      n_slots × u8: 0 empty, else a byte of the key's hash (1..=255)
+//! records   n_slots × u32: offset of the slot's key record in `keys`
 //! weights   n_weights × u32: the bits of each distinct f32 weight
 //! name_ends n_concepts × u32: end of each concept's name in `names`
 //! keys      per key: varint length, key bytes, varint offset of its senses
@@ -21,44 +22,58 @@
 //! names     concept names (English term keys), concatenated
 //! ```
 //!
-//! The slots are an open-addressing hash table over [`stable_hash`] of the key (linear
-//! probing, at most four-fifths full): a hit reads a few neighbouring slots and one
-//! key record, and a miss usually reads slots only, as their tags differ from the
-//! key's. Segmenting Han and Kana text misses up to eight times per character, so
-//! misses must be cheap. An inflected form and its lemma point to the same senses.
+//! Tags and records are an open-addressing hash table ([`slot_and_tag`]; linear
+//! probing, at most half the home slots taken). Segmenting Han and Kana text misses
+//! up to eight times per character, so misses must be cheap: a miss reads tags only,
+//! eight at a time (the largest lexicons have under a megabyte of them, which stays
+//! in cache), and a key record only when a tag matches (one slot in 255). A hit reads
+//! one record and one key. An inflected form and its lemma point to the same senses.
+//!
 //! Concepts and weights are numbered most used first, so most take one byte; a
 //! weight is stored as the exact f32 the text parses to.
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 /// "TDLX", little-endian.
 pub const MAGIC: u32 = u32::from_le_bytes(*b"TDLX");
 /// Bumped whenever the layout changes.
 pub const VERSION: u32 = 1;
 /// Header words, each a u32.
-pub const HEADER_WORDS: usize = 9;
+pub const HEADER_WORDS: usize = 10;
+/// Tags read at once (one u64); the table ends with this many empty slots.
+pub const GROUP: usize = 8;
 
-/// FNV-1a: stable across platforms and releases, unlike `std`'s hasher.
-pub fn stable_hash(bytes: &[u8]) -> u64 {
-    stable_hash_parts(&[bytes])
-}
-
-/// [`stable_hash`] of the concatenation of `parts`, without building it.
-pub fn stable_hash_parts(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in parts.iter().flat_map(|p| p.iter()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
+/// Home slot (one of `n_home`) and tag of `key`.
+///
+/// Not FNV-1a, the `stable_hash` that names concepts: its multiply per byte costs
+/// more than the probe (Japanese segmentation hashes mostly 24-byte strings), and it
+/// barely stirs its high bits (keys that differ in their last letter, as inflected
+/// forms do, would crowd into neighbouring slots). This takes eight bytes a multiply
+/// and ends with MurmurHash3's finalizer; the slot is the mix scaled to the table
+/// (so any size works), the tag a byte of its low half, never 0.
+pub fn slot_and_tag(key: &[u8], n_home: usize) -> (usize, u8) {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    // The length first, so a key and the key padded with zero bytes differ.
+    let mut x = key.len() as u64;
+    let mut words = key.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        x = (x.rotate_left(23) ^ word).wrapping_mul(K);
     }
-    h
-}
-
-/// First slot and tag of a key with hash `h` in a table of `n_slots` slots: the
-/// slot from the hash's high bits (scaled, not masked, so any table size works),
-/// the tag from all of them.
-pub fn slot_and_tag(h: u64, n_slots: usize) -> (usize, u32) {
-    let slot = ((h as u128 * n_slots as u128) >> 64) as usize;
-    (slot, (h ^ (h >> 32)) as u32)
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        // Byte by byte: copying into a buffer calls memcpy, which costs more.
+        let word = tail.iter().rev().fold(0u64, |w, &b| w << 8 | b as u64);
+        x = (x.rotate_left(23) ^ word).wrapping_mul(K);
+    }
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^= x >> 33;
+    let slot = ((x as u128 * n_home as u128) >> 64) as usize;
+    (slot, (x as u32 % 255) as u8 + 1)
 }
 
 /// A line of the text format that does not parse.
@@ -78,10 +93,12 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
     let bad = |line: usize, message: &'static str| CompileError { line, message };
     // Bounds every count below, so they fit the table's u32s.
     offset(text.len())?;
-    // Key → entry; an entry is a list of (concept, weight) and aliases share one.
-    let mut entries: FxHashMap<&str, u32> =
-        FxHashMap::with_capacity_and_hasher(text.len() / 24, Default::default());
-    let mut senses: Vec<Vec<(&str, f32)>> = Vec::with_capacity(text.len() / 48);
+    let mut keys = Keys::with_capacity(text.len() / 24);
+    // Concepts and weights are interned as they come (weights by their bits) and
+    // renumbered, most used first, once all are counted.
+    let mut concepts = Interner::default();
+    let mut weights = Interner::default();
+    let mut senses: Vec<Vec<(usize, usize)>> = Vec::with_capacity(text.len() / 48);
     let mut aliases: Vec<(&str, &str, usize)> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let (key, rest) = line
@@ -92,7 +109,7 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
             aliases.push((key, target, n + 1));
             continue;
         }
-        let mut concepts = Vec::new();
+        let mut entry = Vec::new();
         for item in rest.split(' ').filter(|s| !s.is_empty()) {
             let (c, w) = item
                 .rsplit_once(':')
@@ -100,56 +117,60 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
             let w: f32 = w
                 .parse()
                 .map_err(|_| bad(n + 1, "weight is not a number"))?;
-            concepts.push((c, w));
+            entry.push((concepts.intern(c), weights.intern(w.to_bits())));
         }
-        entries.insert(key, senses.len() as u32);
-        senses.push(concepts);
+        keys.set(key, senses.len() as u32);
+        senses.push(entry);
     }
     for (key, target, line) in aliases {
-        let &entry = entries
-            .get(target)
+        let entry = keys
+            .entry_of(target)
             .ok_or_else(|| bad(line, "alias to a key that has no concepts"))?;
-        entries.insert(key, entry);
+        keys.set(key, entry);
     }
+    let keys = keys.order;
 
-    // Most used first, ties by value: the numbering depends only on the text.
-    let concepts = rank(senses.iter().flatten().map(|&(c, _)| c));
-    let weights = rank(senses.iter().flatten().map(|&(_, w)| w.to_bits()));
-    let concept_no: FxHashMap<&str, usize> =
-        concepts.iter().enumerate().map(|(i, &c)| (c, i)).collect();
-    let weight_no: FxHashMap<u32, usize> =
-        weights.iter().enumerate().map(|(i, &w)| (w, i)).collect();
+    let (concepts, concept_no) = concepts.ranked();
+    let (weights, weight_no) = weights.ranked();
     let mut sense_bytes: Vec<u8> = Vec::with_capacity(senses.len() * 6);
     let mut sense_at: Vec<usize> = Vec::with_capacity(senses.len());
     for entry in &senses {
         sense_at.push(sense_bytes.len());
         push_varint(&mut sense_bytes, entry.len());
-        for (c, w) in entry {
+        for &(c, w) in entry {
             push_varint(&mut sense_bytes, concept_no[c]);
-            push_varint(&mut sense_bytes, weight_no[&w.to_bits()]);
+            push_varint(&mut sense_bytes, weight_no[w]);
         }
     }
 
-    // Keys in sorted order, so the table depends only on what the text means; the
-    // slot count leaves at least one slot in five empty, so every probe ends.
-    let mut keys: Vec<(&str, u32)> = entries.into_iter().collect();
-    keys.sort_unstable();
-    let n_slots = keys.len() + keys.len() / 4 + 1;
-    let mut slots = vec![0u64; n_slots];
+    // Keys hash to one of `n_home` slots, at most half of which end up taken:
+    // at four in five, lookups took twice as long (Japanese segmentation's
+    // queries, mostly misses). Probing does not wrap: a run that passes the last home slot goes on
+    // into extra slots, and GROUP empty slots close the table, so a probe reading
+    // GROUP tags at a time always meets an empty slot inside the table.
+    let n_home = 2 * keys.len() + 1;
+    let mut tags = vec![0u8; n_home];
+    let mut records = vec![0u32; n_home];
     let mut key_bytes: Vec<u8> = Vec::with_capacity(keys.iter().map(|(k, _)| k.len() + 4).sum());
     for &(key, entry) in &keys {
-        let record = key_bytes.len() as u64 + 1;
+        let record = offset(key_bytes.len())?;
         push_varint(&mut key_bytes, key.len());
         key_bytes.extend_from_slice(key.as_bytes());
         push_varint(&mut key_bytes, sense_at[entry as usize]);
-        let (mut slot, tag) = slot_and_tag(stable_hash(key.as_bytes()), n_slots);
-        while slots[slot] != 0 {
-            slot = if slot + 1 == n_slots { 0 } else { slot + 1 };
+        let (mut slot, tag) = slot_and_tag(key.as_bytes(), n_home);
+        while tags.get(slot).is_some_and(|&t| t != 0) {
+            slot += 1;
         }
-        slots[slot] = (tag as u64) << 32 | record;
+        if slot == tags.len() {
+            tags.push(0);
+            records.push(0);
+        }
+        tags[slot] = tag;
+        records[slot] = record;
     }
-    // The last record's `offset + 1` must fit the slot's low half.
-    offset(key_bytes.len())?;
+    tags.extend([0; GROUP]);
+    records.extend([0; GROUP]);
+    let n_slots = tags.len();
 
     let mut name_ends = Vec::with_capacity(concepts.len());
     let mut end = 0;
@@ -161,6 +182,7 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
         MAGIC,
         VERSION,
         offset(keys.len())?,
+        offset(n_home)?,
         offset(n_slots)?,
         offset(concepts.len())?,
         offset(weights.len())?,
@@ -170,13 +192,14 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
     ];
     let mut out = Vec::with_capacity(
         4 * (HEADER_WORDS + weights.len() + name_ends.len())
-            + 8 * n_slots
+            + 5 * n_slots
             + key_bytes.len()
             + sense_bytes.len()
             + end,
     );
     out.extend(header.iter().flat_map(|w| w.to_le_bytes()));
-    out.extend(slots.iter().flat_map(|s| s.to_le_bytes()));
+    out.extend_from_slice(&tags);
+    out.extend(records.iter().flat_map(|r| r.to_le_bytes()));
     out.extend(weights.iter().flat_map(|w| w.to_le_bytes()));
     out.extend(name_ends.iter().flat_map(|e| e.to_le_bytes()));
     out.extend_from_slice(&key_bytes);
@@ -187,13 +210,77 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
     Ok(out)
 }
 
-/// The distinct values of `items`, most frequent first, ties in value order.
-fn rank<T: Copy + Ord + std::hash::Hash>(items: impl Iterator<Item = T>) -> Vec<T> {
-    let mut counts: FxHashMap<T, usize> = FxHashMap::default();
-    items.for_each(|x| *counts.entry(x).or_default() += 1);
-    let mut ranked: Vec<(T, usize)> = counts.into_iter().collect();
-    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.into_iter().map(|(x, _)| x).collect()
+/// Keys in the order they first appear, each with its entry (the index of its list
+/// of senses, which aliases share): the table follows the file, never a hash order.
+struct Keys<'a> {
+    order: Vec<(&'a str, u32)>,
+    number: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> Keys<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Keys {
+            order: Vec::with_capacity(n),
+            number: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    /// Gives `key` the entry `entry`, replacing the one it had.
+    fn set(&mut self, key: &'a str, entry: u32) {
+        match self.number.entry(key) {
+            Entry::Occupied(o) => self.order[*o.get()].1 = entry,
+            Entry::Vacant(v) => {
+                v.insert(self.order.len());
+                self.order.push((key, entry));
+            }
+        }
+    }
+
+    fn entry_of(&self, key: &str) -> Option<u32> {
+        self.number.get(key).map(|&i| self.order[i].1)
+    }
+}
+
+/// Numbers distinct values in the order they first come, and counts their uses.
+struct Interner<T> {
+    number: FxHashMap<T, usize>,
+    values: Vec<(T, usize)>,
+}
+
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Interner {
+            number: FxHashMap::default(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy + Ord + std::hash::Hash> Interner<T> {
+    fn intern(&mut self, x: T) -> usize {
+        let next = self.values.len();
+        let i = *self.number.entry(x).or_insert(next);
+        if i == next {
+            self.values.push((x, 0));
+        }
+        self.values[i].1 += 1;
+        i
+    }
+
+    /// The values most used first, ties in value order (so the numbering depends on
+    /// what the text says, not on where), and each first-come number's new number.
+    fn ranked(self) -> (Vec<T>, Vec<usize>) {
+        let mut order: Vec<usize> = (0..self.values.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&self.values[a], &self.values[b]);
+            b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+        });
+        let mut renumber = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renumber[old] = new;
+        }
+        (order.iter().map(|&i| self.values[i].0).collect(), renumber)
+    }
 }
 
 const TOO_LARGE: &str = "lexicon too large for the compiled table (4 GiB)";
