@@ -183,7 +183,7 @@ impl Lexicon {
         let ends = &self.bytes[self.name_ends.clone()];
         let start = match i {
             0 => 0,
-            _ => read_u32(ends, 4 * (i - 1))? as usize,
+            _ => read_u32(ends, (i - 1).checked_mul(4)?)? as usize,
         };
         let end = read_u32(ends, i.checked_mul(4)?)? as usize;
         let names = &self.bytes[self.names.clone()];

@@ -143,11 +143,11 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
         }
     }
 
-    // Keys hash to one of `n_home` slots, at most half of which end up taken:
-    // at four in five, lookups took twice as long (Japanese segmentation's
-    // queries, mostly misses). Probing does not wrap: a run that passes the last home slot goes on
-    // into extra slots, and GROUP empty slots close the table, so a probe reading
-    // GROUP tags at a time always meets an empty slot inside the table.
+    // Keys hash to one of `n_home` slots, at most half of which end up taken: at
+    // four in five, lookups took twice as long (Japanese segmentation's queries,
+    // mostly misses). Probing does not wrap: a run that passes the last home slot
+    // goes on into extra slots, and GROUP empty slots close the table, so a probe
+    // reading GROUP tags at a time always meets an empty slot inside the table.
     let n_home = 2 * keys.len() + 1;
     let mut tags = vec![0u8; n_home];
     let mut records = vec![0u32; n_home];
