@@ -1,8 +1,10 @@
 //! Bilingual lexicons: (language, term key) → weighted English pivot concepts.
 //!
 //! Architecture invariant: `models/` is read only here. The binary carries the
-//! lexicons that were in `models/lexicons/` when it was built (see `build.rs`);
-//! `--models DIR` reads another set from disk instead.
+//! lexicons that were in `models/lexicons/` when it was built, compiled by `build.rs`
+//! into tables that are looked up in place (`lexicon/compile.rs`): loading a bundled
+//! lexicon parses nothing. `--models DIR` reads another set from disk instead and
+//! compiles each file with the same function when its language is first seen.
 //!
 //! File format, one file per language, `models/lexicons/{lang}.tsv.gz`, sorted, UTF-8:
 //! `key<TAB>concept:weight concept:weight …` where `key` is the term key
@@ -16,10 +18,13 @@
 
 use crate::lang::{Lang, LANGS};
 use crate::Error;
-use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+
+mod compile;
 
 /// Identifies a pivot concept (an English term key) by a stable 64-bit hash, so
 /// vectors from different languages and lexicons meet without a shared vocabulary.
@@ -48,110 +53,197 @@ mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_lexicons.rs"));
 }
 
-/// One language's lexicon.
+/// One language's lexicon: a compiled table (`lexicon/compile.rs`) read in place.
+/// A bundled one borrows the bytes compiled into the binary, so loading it reads
+/// only its header and a run touches only the pages its lookups reach.
 pub struct Lexicon {
-    /// Term key → index into `senses`; an inflected form and its lemma share one.
-    entries: FxHashMap<Box<str>, u32>,
-    /// Concepts of each entry, as (index into `concept_ids`, weight).
-    senses: Vec<Box<[(u32, f32)]>>,
-    concept_names: Vec<Box<str>>,
-    concept_ids: Vec<ConceptId>,
+    bytes: Cow<'static, [u8]>,
+    n_keys: usize,
+    n_home: usize,
+    tags: Range<usize>,
+    records: Range<usize>,
+    weights: Range<usize>,
+    name_ends: Range<usize>,
+    keys: Range<usize>,
+    senses: Range<usize>,
+    names: Range<usize>,
 }
 
 impl Lexicon {
-    /// Parses the uncompressed text format; `source` names the file in errors.
+    /// Parses the uncompressed text format into a compiled table; `source` names
+    /// the file in errors.
     pub fn parse(mut reader: impl BufRead, source: &str) -> Result<Lexicon, Error> {
-        // One read and borrowed lines: a String per line would double the load time.
         let mut text = String::new();
         reader.read_to_string(&mut text).map_err(|e| Error::Io {
             path: source.into(),
             source: e,
         })?;
-        let bad = |line: usize, what: &str| Error::Parse {
+        let table = compile::compile(&text).map_err(|e| Error::Parse {
             file: source.to_string(),
-            line,
-            message: what.to_string(),
-        };
-        let mut entries = FxHashMap::with_capacity_and_hasher(text.len() / 24, Default::default());
-        let mut senses: Vec<Box<[(u32, f32)]>> = Vec::with_capacity(text.len() / 48);
-        let mut aliases: Vec<(&str, &str, usize)> = Vec::new();
-        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut concept_names: Vec<Box<str>> = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            let (key, rest) = line
-                .split_once('\t')
-                .ok_or_else(|| bad(n + 1, "expected key<TAB>concepts"))?;
-            if let Some(target) = rest.strip_prefix('=') {
-                // Resolved below: the lemma's line may come later in the file.
-                aliases.push((key, target, n + 1));
-                continue;
-            }
-            let mut concepts = Vec::new();
-            for item in rest.split(' ').filter(|s| !s.is_empty()) {
-                let (c, w) = item
-                    .rsplit_once(':')
-                    .ok_or_else(|| bad(n + 1, "expected concept:weight"))?;
-                let w: f32 = w
-                    .parse()
-                    .map_err(|_| bad(n + 1, "weight is not a number"))?;
-                let next = concept_names.len() as u32;
-                let idx = *index.entry(c).or_insert_with(|| {
-                    concept_names.push(c.into());
-                    next
-                });
-                concepts.push((idx, w));
-            }
-            entries.insert(key.into(), senses.len() as u32);
-            senses.push(concepts.into_boxed_slice());
-        }
-        for (key, target, line) in aliases {
-            let &sense = entries
-                .get(target)
-                .ok_or_else(|| bad(line, "alias to a key that has no concepts"))?;
-            entries.insert(key.into(), sense);
-        }
-        let concept_ids = concept_names.iter().map(|c| concept_id(c)).collect();
-        Ok(Lexicon {
-            entries,
-            senses,
-            concept_names,
-            concept_ids,
-        })
+            line: e.line,
+            message: e.message.to_string(),
+        })?;
+        Lexicon::from_table(Cow::Owned(table), source)
     }
 
-    fn senses(&self, key: &str) -> Option<&[(u32, f32)]> {
-        self.entries.get(key).map(|&i| &*self.senses[i as usize])
+    /// Reads the header of a compiled table and checks that its sections fill it
+    /// exactly; nothing else is read until a lookup.
+    fn from_table(bytes: Cow<'static, [u8]>, source: &str) -> Result<Lexicon, Error> {
+        let header: Option<Vec<usize>> = (0..compile::HEADER_WORDS)
+            .map(|i| read_u32(&bytes, 4 * i).map(|w| w as usize))
+            .collect();
+        let bad = || Error::Model(format!("{source}: not a compiled lexicon of this version"));
+        let Some(
+            &[magic, version, n_keys, n_home, n_slots, n_concepts, n_weights, keys_len, senses_len, names_len],
+        ) = header.as_deref()
+        else {
+            return Err(bad());
+        };
+        if magic != compile::MAGIC as usize || version != compile::VERSION as usize || n_home == 0 {
+            return Err(bad());
+        }
+        let mut at = 4 * compile::HEADER_WORDS;
+        // Saturating: a header with absurd sizes ends past the table and is refused below.
+        let mut section = |len: usize| {
+            let r = at..at.saturating_add(len);
+            at = r.end;
+            r
+        };
+        let lex = Lexicon {
+            n_keys,
+            n_home,
+            tags: section(n_slots),
+            records: section(n_slots.saturating_mul(4)),
+            weights: section(n_weights.saturating_mul(4)),
+            name_ends: section(n_concepts.saturating_mul(4)),
+            keys: section(keys_len),
+            senses: section(senses_len),
+            names: section(names_len),
+            bytes,
+        };
+        if lex.names.end != lex.bytes.len() {
+            return Err(bad());
+        }
+        Ok(lex)
+    }
+
+    /// The concepts of `key`, as (concept number, weight).
+    fn senses(&self, key: &str) -> Option<impl Iterator<Item = (usize, f32)> + '_> {
+        let tags = &self.bytes[self.tags.clone()];
+        let records = &self.bytes[self.records.clone()];
+        let keys = &self.bytes[self.keys.clone()];
+        let (mut slot, tag) = compile::slot_and_tag(key.as_bytes(), self.n_home);
+        // Eight tags a step, as bit masks with bit 7 of byte i set for slot + i: the
+        // slots holding the tag, before the first empty one (which ends the probe).
+        const ONES: u64 = u64::from_le_bytes([1; compile::GROUP]);
+        let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & (ONES << 7);
+        loop {
+            let group = read_u64(tags, slot)?;
+            // Exact for the lowest zero byte, which is all that is used; a byte
+            // flagged wrongly above a real match only costs a key comparison.
+            let empty = zero_bytes(group);
+            let before_empty = match empty {
+                0 => u64::MAX,
+                e => (e & e.wrapping_neg()) - 1,
+            };
+            let mut hits = zero_bytes(group ^ (ONES * tag as u64)) & before_empty;
+            while hits != 0 {
+                let at_slot = slot + hits.trailing_zeros() as usize / 8;
+                let record = read_u32(records, 4 * at_slot)? as usize;
+                let (len, at) = read_varint(keys, record)?;
+                let end = at.checked_add(len)?;
+                if keys.get(at..end)? == key.as_bytes() {
+                    let (sense_at, _) = read_varint(keys, end)?;
+                    return self.entry(sense_at);
+                }
+                hits &= hits - 1;
+            }
+            if empty != 0 {
+                return None;
+            }
+            slot += compile::GROUP;
+        }
+    }
+
+    /// The entry at `at` in the senses section: its count, then (concept, weight) numbers.
+    fn entry(&self, at: usize) -> Option<impl Iterator<Item = (usize, f32)> + '_> {
+        let senses = &self.bytes[self.senses.clone()];
+        let weights = &self.bytes[self.weights.clone()];
+        let (n, mut at) = read_varint(senses, at)?;
+        Some((0..n).map_while(move |_| {
+            let (concept, next) = read_varint(senses, at)?;
+            let (weight, next) = read_varint(senses, next)?;
+            at = next;
+            let bits = read_u32(weights, weight.checked_mul(4)?)?;
+            Some((concept, f32::from_bits(bits)))
+        }))
+    }
+
+    fn concept_name(&self, i: usize) -> Option<&str> {
+        let ends = &self.bytes[self.name_ends.clone()];
+        let start = match i {
+            0 => 0,
+            _ => read_u32(ends, (i - 1).checked_mul(4)?)? as usize,
+        };
+        let end = read_u32(ends, i.checked_mul(4)?)? as usize;
+        let names = &self.bytes[self.names.clone()];
+        std::str::from_utf8(names.get(start..end)?).ok()
     }
 
     /// Pivot concepts of a term key, as (concept id, weight).
     pub fn lookup(&self, key: &str) -> Option<impl Iterator<Item = (ConceptId, f32)> + '_> {
         self.senses(key)
-            .map(|cs| cs.iter().map(|&(i, w)| (self.concept_ids[i as usize], w)))
+            .map(|cs| cs.filter_map(|(i, w)| Some((concept_id(self.concept_name(i)?), w))))
     }
 
     /// Is `key` a term key of this lexicon?
     pub fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.senses(key).is_some()
     }
 
     /// Pivot concepts of a term key with their names, for `tidings analyze`.
     pub fn lookup_named(&self, key: &str) -> Vec<(&str, f32)> {
         self.senses(key)
             .map(|cs| {
-                cs.iter()
-                    .map(|&(i, w)| (&*self.concept_names[i as usize], w))
+                cs.filter_map(|(i, w)| Some((self.concept_name(i)?, w)))
                     .collect()
             })
             .unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.n_keys
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.n_keys == 0
     }
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(
+        bytes.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        bytes.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+
+/// A varint (LEB128) at `at`, and where the bytes after it start.
+fn read_varint(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
+    let mut n = 0usize;
+    for shift in (0..usize::BITS).step_by(7) {
+        let b = *bytes.get(at)?;
+        at += 1;
+        n |= ((b & 0x7f) as usize) << shift;
+        if b < 0x80 {
+            return Some((n, at));
+        }
+    }
+    None
 }
 
 /// Where lexicons come from.
@@ -246,13 +338,12 @@ impl Models {
     fn load(&self, lang: Lang) -> Result<Option<Lexicon>, Error> {
         match &self.source {
             ModelSource::Bundled => {
-                let Some((_, bytes)) = bundled::LEXICONS.iter().find(|(c, _)| *c == lang.code())
+                let Some((_, table)) = bundled::LEXICONS.iter().find(|(c, _)| *c == lang.code())
                 else {
                     return Ok(None);
                 };
-                let name = format!("<bundled>/{}.tsv.gz", lang.code());
-                Lexicon::parse(BufReader::new(flate2::read::GzDecoder::new(*bytes)), &name)
-                    .map(Some)
+                let name = format!("<bundled>/{}", lang.code());
+                Lexicon::from_table(Cow::Borrowed(*table), &name).map(Some)
             }
             ModelSource::Dir(dir) => {
                 let path = dir.join(format!("{}.tsv.gz", lang.code()));
@@ -269,6 +360,170 @@ impl Models {
                 )
                 .map(Some)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::io::Read;
+    use std::path::Path;
+
+    /// The text format's meaning, written plainly: the oracle for the compiled tables.
+    fn reference(text: &str) -> HashMap<&str, Vec<(&str, f32)>> {
+        let mut map = HashMap::new();
+        let mut aliases = Vec::new();
+        for line in text.lines() {
+            let (key, rest) = line.split_once('\t').unwrap();
+            match rest.strip_prefix('=') {
+                Some(target) => aliases.push((key, target)),
+                None => {
+                    let senses: Vec<(&str, f32)> = rest
+                        .split(' ')
+                        .filter(|s| !s.is_empty())
+                        .map(|item| {
+                            let (c, w) = item.rsplit_once(':').unwrap();
+                            (c, w.parse().unwrap())
+                        })
+                        .collect();
+                    map.insert(key, senses);
+                }
+            }
+        }
+        for (key, target) in aliases {
+            let senses = map[target].clone();
+            map.insert(key, senses);
+        }
+        map
+    }
+
+    /// Every key of `text` answers as [`reference`] says, weights to the bit, and
+    /// keys it lacks are absent.
+    fn check_same(lex: &Lexicon, text: &str, absent: &[&str]) {
+        let want = reference(text);
+        assert_eq!(lex.len(), want.len());
+        let bits = |v: Vec<(&str, f32)>| -> Vec<(String, u32)> {
+            v.into_iter()
+                .map(|(c, w)| (c.to_string(), w.to_bits()))
+                .collect()
+        };
+        for (key, senses) in &want {
+            assert!(lex.contains(key), "{key:?}");
+            assert_eq!(bits(lex.lookup_named(key)), bits(senses.clone()), "{key:?}");
+            let ids: Vec<(ConceptId, u32)> = lex
+                .lookup(key)
+                .unwrap()
+                .map(|(c, w)| (c, w.to_bits()))
+                .collect();
+            let want_ids: Vec<(ConceptId, u32)> = senses
+                .iter()
+                .map(|&(c, w)| (concept_id(c), w.to_bits()))
+                .collect();
+            assert_eq!(ids, want_ids, "{key:?}");
+        }
+        for key in absent {
+            assert!(!want.contains_key(key) && !lex.contains(key) && lex.lookup(key).is_none());
+        }
+    }
+
+    fn parse(text: &str) -> Result<Lexicon, Error> {
+        Lexicon::parse(text.as_bytes(), "test.tsv")
+    }
+
+    #[test]
+    fn compiled_tables_mean_what_the_text_says() {
+        let long_key = "k".repeat(300);
+        let long_line = format!("{long_key}\tx:1\n{}x\t={long_key}\n", "k".repeat(299));
+        // 200 concepts: numbers past 127 take two bytes.
+        let many: String = (0..200).map(|i| format!("w{i}\tc{i}:0.{i}\n")).collect();
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("empty", "", &["a", ""]),
+            ("alias", "a\tx:1 y:0.5\nb\t=a\n", &["c", "ab", ""]),
+            ("alias before its lemma", "b\t=a\na\tx:1\n", &["c"]),
+            ("later line replaces", "a\tx:1\na\ty:0.3\n", &["b"]),
+            ("alias replaces a line", "a\tx:1\nb\ty:1\nb\t=a\n", &[]),
+            ("alias of an alias", "a\tx:1\nb\t=a\nc\t=b\n", &[]),
+            ("no concepts", "a\t\nb\t  \n", &["c"]),
+            ("exact weights", "a\tx:0.1 y:1e-3 z:-0 w:0.70710677\n", &[]),
+            ("colon in a concept", "a\tx:y:0.5\n", &[]),
+            ("crlf", "a\tx:1\r\nb\t=a\r\n", &[]),
+            (
+                "utf-8",
+                "東京\ttokyo:1\n東\teast:1\nüber\tover:1\n",
+                &["京", "ube"],
+            ),
+            ("long keys", &long_line, &["k"]),
+            ("many concepts", &many, &["w200"]),
+        ];
+        for &(name, text, absent) in cases {
+            let lex = parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            check_same(&lex, text, absent);
+        }
+    }
+
+    #[test]
+    fn text_that_does_not_parse_names_the_line() {
+        let cases = [
+            ("a x:1\n", "test.tsv:1: expected key<TAB>concepts"),
+            ("a\tx:1\nb\tx\n", "test.tsv:2: expected concept:weight"),
+            ("a\tx:1\nb\tx:one\n", "test.tsv:2: weight is not a number"),
+            (
+                "a\tx:1\nb\t=z\n",
+                "test.tsv:2: alias to a key that has no concepts",
+            ),
+            // Aliases resolve in file order: an alias of a later alias finds nothing.
+            (
+                "a\tx:1\nc\t=b\nb\t=a\n",
+                "test.tsv:2: alias to a key that has no concepts",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                parse(text).err().map(|e| e.to_string()).as_deref(),
+                Some(want)
+            );
+        }
+    }
+
+    /// The bundled tables are the compiled files (so `--models models/lexicons` reads
+    /// the same bytes) and answer every key as the text does.
+    #[test]
+    fn bundled_tables_match_their_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/lexicons");
+        assert!(!bundled::LEXICONS.is_empty());
+        for (code, table) in bundled::LEXICONS {
+            let path = dir.join(format!("{code}.tsv.gz"));
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+                .read_to_string(&mut text)
+                .unwrap();
+            assert!(compile::compile(&text).unwrap() == *table, "{code}");
+            let lex = Lexicon::from_table(Cow::Borrowed(*table), code).unwrap();
+            check_same(&lex, &text, &["", "\u{0}"]);
+        }
+    }
+
+    /// A damaged table is refused or answers nonsense, but never panics.
+    #[test]
+    fn damaged_tables_never_panic() {
+        let text = "a\tx:1 y:0.5\nb\t=a\ncc\tz:1\n東京\ttokyo:1\n";
+        let good = compile::compile(text).unwrap();
+        for at in 0..good.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bytes = good.clone();
+                bytes[at] ^= flip;
+                if let Ok(lex) = Lexicon::from_table(Cow::Owned(bytes), "damaged") {
+                    for key in ["a", "b", "cc", "東京", "d", ""] {
+                        let _ = lex.lookup(key).map(|it| it.count());
+                        let _ = lex.lookup_named(key);
+                    }
+                }
+            }
+        }
+        for len in 0..good.len() {
+            assert!(Lexicon::from_table(Cow::Owned(good[..len].to_vec()), "cut").is_err());
         }
     }
 }
