@@ -388,39 +388,35 @@ impl Engine {
     }
 
     /// Reads and analyzes every document, batch by batch, and assembles the corpus.
+    /// The next batch is read while the current one is analyzed: reading is serial,
+    /// and the analysis threads would otherwise wait for it.
     ///
     /// # Errors
     /// IO errors on an input; a lexicon that fails to load.
     pub fn read_corpus(
         &self,
-        mut items: impl Iterator<Item = Result<Result<Document, Reject>>>,
+        mut items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
     ) -> Result<(Corpus, usize)> {
+        let size = self.config.analysis.batch_size;
         let mut analyzed: Vec<AnalyzedDoc> = Vec::new();
         let mut rejects = Vec::new();
         let mut n_read = 0;
-        loop {
-            let mut batch = Vec::with_capacity(self.config.analysis.batch_size);
-            for item in items.by_ref() {
-                match item? {
-                    Ok(doc) => batch.push(doc),
-                    Err(r) => rejects.push(r),
-                }
-                if batch.len() >= self.config.analysis.batch_size {
-                    break;
-                }
-            }
-            if batch.is_empty() {
-                break;
-            }
+        let mut batch = next_batch(&mut items, size, &mut rejects)?;
+        while !batch.is_empty() {
             n_read += batch.len();
-            analyzed.extend(self.analyze(batch)?);
+            let (done, next) = rayon::join(
+                || self.analyze(batch),
+                || next_batch(&mut items, size, &mut rejects),
+            );
+            analyzed.extend(done?);
+            batch = next?;
         }
         Ok((Corpus::assemble(analyzed, rejects), n_read))
     }
 
     fn cluster_stream(
         &self,
-        items: impl Iterator<Item = Result<Result<Document, Reject>>>,
+        items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>)> {
         let start = Instant::now();
@@ -573,6 +569,26 @@ pub fn cluster_documents(docs: Vec<Document>, config: &EngineConfig) -> Result<C
 /// An invalid configuration, IO errors on an input, or a lexicon that fails to load.
 pub fn cluster_inputs(inputs: Vec<Input>, config: &EngineConfig) -> Result<Clustering> {
     Engine::new(config.clone())?.cluster_inputs(inputs)
+}
+
+/// Up to `size` documents from `items`; the records that are not documents go to
+/// `rejects`. Empty when the input is exhausted.
+fn next_batch(
+    items: &mut impl Iterator<Item = Result<Result<Document, Reject>>>,
+    size: usize,
+    rejects: &mut Vec<Reject>,
+) -> Result<Vec<Document>> {
+    let mut batch = Vec::with_capacity(size);
+    for item in items.by_ref() {
+        match item? {
+            Ok(doc) => batch.push(doc),
+            Err(r) => rejects.push(r),
+        }
+        if batch.len() >= size {
+            break;
+        }
+    }
+    Ok(batch)
 }
 
 const HEADLINE_CHARS: usize = 100;
