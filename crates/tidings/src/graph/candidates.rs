@@ -7,7 +7,7 @@
 //! sparse vectors, in window order.
 
 use super::ann::{top_k, AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor, QUERY_TILE};
-use super::windows::Windows;
+use super::windows::{block_index, blocks_meet, Windows};
 use crate::vectorize::{dense_projection_of, SparseVec, DENSE_DIM};
 use ndarray::{s, Array2};
 use rayon::prelude::*;
@@ -103,11 +103,7 @@ fn hnsw_neighbors(
         .par_iter()
         .map(|(_, r)| HnswIndex::build(dense.slice(s![r.clone(), ..]), r.start, params))
         .collect();
-    let block_of: Vec<usize> = blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(b, (_, r))| std::iter::repeat(b).take(r.len()))
-        .collect();
+    let block_of = block_index(&blocks);
     (0..w.n())
         .into_par_iter()
         .map(|p| {
@@ -118,10 +114,7 @@ fn hnsw_neighbors(
             let found = blocks
                 .iter()
                 .zip(&indexes)
-                .filter(|((b, _), _)| match (mine, b) {
-                    (Some(m), Some(b)) => (m - b).abs() <= 1,
-                    _ => true,
-                })
+                .filter(|((b, _), _)| blocks_meet(mine, *b))
                 .flat_map(|(_, index)| index.search(query, k, &keep))
                 .collect();
             top_k(found, k)

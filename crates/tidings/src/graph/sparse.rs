@@ -19,7 +19,7 @@
 //! and ties go to the smaller position.
 
 use super::ann::{top_k, Neighbor};
-use super::windows::Windows;
+use super::windows::{block_index, blocks_meet, Windows};
 use crate::pivot::FeatureId;
 use crate::vectorize::SparseVec;
 use rayon::prelude::*;
@@ -69,11 +69,7 @@ pub fn sparse_neighbors(vecs: &[SparseVec], w: &Windows, k: usize) -> Vec<Vec<Ne
             map
         })
         .collect();
-    let block_of: Vec<usize> = blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(b, (_, r))| std::iter::repeat(b).take(r.len()))
-        .collect();
+    let block_of = block_index(&blocks);
     (0..n)
         .into_par_iter()
         .map_init(
@@ -83,10 +79,7 @@ pub fn sparse_neighbors(vecs: &[SparseVec], w: &Windows, k: usize) -> Vec<Vec<Ne
                 let searched = blocks
                     .iter()
                     .zip(&postings)
-                    .filter(|((b, _), _)| match (mine, b) {
-                        (Some(m), Some(b)) => (m - b).abs() <= 1,
-                        _ => true,
-                    });
+                    .filter(|((b, _), _)| blocks_meet(mine, *b));
                 for (_, index) in searched {
                     for &(f, x) in &tops[p] {
                         let Some(list) = index.get(&f) else {

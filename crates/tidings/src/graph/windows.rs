@@ -97,6 +97,24 @@ impl Windows {
     }
 }
 
+/// For each position, the index of its block in `blocks` (from [`Windows::blocks`]).
+pub(crate) fn block_index(blocks: &[(Option<i64>, Range<usize>)]) -> Vec<usize> {
+    blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(b, (_, r))| std::iter::repeat(b).take(r.len()))
+        .collect()
+}
+
+/// Whether a document of block `a` may have neighbours in block `b`: dated blocks
+/// at most one apart (they cover its window), or either one undated.
+pub(crate) fn blocks_meet(a: Option<i64>, b: Option<i64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1,
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
