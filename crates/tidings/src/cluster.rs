@@ -5,17 +5,20 @@
 //! (two conferences of the same forum a year apart). Average link merges two groups
 //! only when their documents are similar *on average*.
 //!
-//! **Graph average link.** The linkage of two groups is the sum of the graph's edge
-//! weights between them over the number of document pairs, |A|·|B|: a pair without
-//! an edge counts as 0. That is the linkage of graph-based HAC (ParHAC, TeraHAC:
-//! Dhulipala et al. 2021, 2024), and it updates in O(1) per neighbour when two groups
-//! merge: W(A∪B, C) = W(A, C) + W(B, C) (Lance–Williams). On a complete graph (the
-//! articles of a story, `story.rs`) it *is* average link over every pair. Before, the
-//! linkage was computed from cluster sum vectors, ΣA·ΣB / (|A|·|B|), after every
-//! merge for every neighbour: 31% of a 50k crawl run's time went to those dots.
+//! **Exact average link, kept by Lance–Williams totals.** The linkage of two groups
+//! is the mean weight over every pair of their documents: the edge's weight where the
+//! graph has one, else the pair's cosine. The total between two groups adds up when
+//! groups merge, W(A∪B, C) = W(A, C) + W(B, C), so it is kept along the edges; only
+//! for a neighbour of one side of a merge is the other side's part computed, once,
+//! as the dot product of the two groups' sum vectors (ΣA·ΣB = the sum of their
+//! pairs' cosines). Before, ΣA·ΣB was recomputed for every neighbour after every
+//! merge: 31% of a 50k crawl run's time. Counting a pair without an edge as 0 (the
+//! graph HAC of ParHAC and TeraHAC) would need no dot product at all, but a kNN graph
+//! with k = 24 misses most translation pairs of a large story: ntrex-dev story B³ F1
+//! fell from 0.977 to 0.875 (BENCHMARKS.md, "Crawl scale").
 //!
 //! A node may stand for several documents (copies collapsed before the graph,
-//! `dedup.rs`): it counts as that many documents, copies of each other.
+//! `graph/copies.rs`): it counts as that many documents, copies of each other.
 //!
 //! Candidate merges follow graph edges; the graph's connected components (over
 //! edges at or above the candidate floor) are independent problems, solved in parallel.
@@ -48,7 +51,7 @@ struct Group {
     members: Vec<(u32, f32)>,
     /// Documents it stands for (a node of collapsed copies counts each copy).
     size: f64,
-    /// Edge weight between its own documents.
+    /// Σ of the pair weights between its own documents (exact, like the totals).
     internal: f64,
     days: Option<(Day, Day)>,
     version: u32,
@@ -75,7 +78,7 @@ impl Group {
         }
     }
 
-    /// Mean pairwise similarity inside the group (pairs without an edge count 0).
+    /// Mean pair weight inside the group.
     fn intra(&self) -> f64 {
         let pairs = self.size * (self.size - 1.0) / 2.0;
         if pairs > 0.0 {
@@ -373,11 +376,17 @@ pub(crate) fn average_link(
             .filter(|&&n| n != keep && !gk.adj.contains_key(&n))
             .copied()
             .collect();
+        // Only the sums these dot products read: a merge with no one-sided neighbour
+        // (every merge of an article, whose graph is complete) needs none.
         for &n in only_keep.iter().chain(&only_gone) {
             agg.materialize(n);
         }
-        agg.materialize(keep);
-        agg.materialize(gone);
+        if !only_gone.is_empty() {
+            agg.materialize(keep);
+        }
+        if !only_keep.is_empty() {
+            agg.materialize(gone);
+        }
         // Each total is independent: on one big component these dots are most of the
         // stage's work, and the other thread would otherwise be idle.
         let dots = |pairs: Vec<u32>, with: u32| -> Vec<(u32, f64)> {
