@@ -27,7 +27,7 @@ use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::pivot::FeatureId;
-use crate::vectorize::{dot, SparseVec};
+use crate::vectorize::{dot, sum_equal_ids, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
@@ -239,14 +239,7 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(FeatureId, f32)> {
         })
         .collect();
     all.sort_by_key(|e| e.0);
-    all.dedup_by(|b, a| {
-        if a.0 == b.0 {
-            a.1 += b.1;
-            true
-        } else {
-            false
-        }
-    });
+    sum_equal_ids(&mut all);
     all
 }
 

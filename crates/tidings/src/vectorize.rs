@@ -47,14 +47,7 @@ impl SparseVec {
     pub fn new(mut entries: Vec<(FeatureId, f32)>) -> SparseVec {
         entries.retain(|(_, w)| w.is_finite() && *w != 0.0);
         entries.sort_unstable_by_key(|&(f, _)| f);
-        entries.dedup_by(|b, a| {
-            if a.0 == b.0 {
-                a.1 += b.1;
-                true
-            } else {
-                false
-            }
-        });
+        sum_equal_ids(&mut entries);
         let norm = entries
             .iter()
             .map(|(_, w)| (*w as f64).powi(2))
@@ -84,12 +77,25 @@ impl SparseVec {
     }
 }
 
+/// Merges the runs of equal ids of an id-sorted list into one entry with their sum.
+pub(crate) fn sum_equal_ids(entries: &mut Vec<(FeatureId, f32)>) {
+    entries.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 += b.1;
+            true
+        } else {
+            false
+        }
+    });
+}
+
 /// Dot product of two id-sorted sparse vectors.
 ///
 /// Branch-free merge: both cursors advance by comparison results and every step
-/// adds a product that is zero unless the ids match. A branching merge mispredicts
-/// on most steps (ids of two documents interleave at random); this runs about four
-/// times faster, and the sum is the same to the bit (adding +0.0 changes nothing).
+/// adds a product that is zero unless the ids match, because the ids of two
+/// documents interleave at random and a branching merge mispredicts on them. The
+/// sum is the same to the bit as the branching merge's (adding +0.0 changes
+/// nothing); its speed was not measured on its own (BENCHMARKS.md, "Crawl scale").
 pub fn dot(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> f32 {
     let (mut i, mut j, mut s) = (0, 0, 0.0f64);
     while i < a.len() && j < b.len() {
