@@ -22,7 +22,7 @@ use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
 use crate::pivot::{doc_features, DocFeatures, FeatureWeights};
-use crate::story::{build_stories, Story, VariantInput};
+use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
 use rayon::prelude::*;
@@ -100,6 +100,23 @@ impl Vectors {
     /// The date of each document.
     pub fn days(&self) -> Vec<Option<Day>> {
         self.docs.iter().map(|d| d.date).collect()
+    }
+
+    /// The language of each document.
+    pub fn langs(&self) -> Vec<Lang> {
+        self.docs.iter().map(|d| d.lang).collect()
+    }
+
+    /// What copy detection and the article stage read, with `langs` and `days`
+    /// from [`Vectors::langs`] and [`Vectors::days`].
+    pub fn copy_input<'a>(&'a self, langs: &'a [Lang], days: &'a [Option<Day>]) -> CopyInput<'a> {
+        CopyInput {
+            vecs: &self.vecs,
+            langs,
+            days,
+            exact: &self.exact,
+            sketches: &self.sketches,
+        }
     }
 }
 
@@ -270,14 +287,8 @@ impl Engine {
     pub fn graph_at_floor(&self, vectors: &Vectors, floor: f32) -> KnnGraph {
         let days = vectors.days();
         let copies = if self.config.candidates.collapse_copies {
-            let langs: Vec<Lang> = vectors.docs.iter().map(|d| d.lang).collect();
-            let input = CopyInput {
-                vecs: &vectors.vecs,
-                langs: &langs,
-                days: &days,
-                exact: &vectors.exact,
-                sketches: &vectors.sketches,
-            };
+            let langs = vectors.langs();
+            let input = vectors.copy_input(&langs, &days);
             Copies::find(&input, self.config.articles.near_duplicate_jaccard)
         } else {
             Copies::none(vectors.vecs.len())
@@ -321,15 +332,8 @@ impl Engine {
         graph: &KnnGraph,
         labels: &StoryLabels,
     ) -> Vec<Story> {
-        let langs: Vec<Lang> = vectors.docs.iter().map(|d| d.lang).collect();
-        let days = vectors.days();
-        let input = VariantInput {
-            vecs: &vectors.vecs,
-            langs: &langs,
-            exact: &vectors.exact,
-            sketches: &vectors.sketches,
-            days: &days,
-        };
+        let (langs, days) = (vectors.langs(), vectors.days());
+        let input = vectors.copy_input(&langs, &days);
         build_stories(&labels.story_of_doc, graph, &input, &self.config.articles)
     }
 
@@ -501,13 +505,7 @@ impl Clustering {
             n_rejected: rejects.len(),
             n_stories: labels.n_stories,
             n_multi: stories.iter().filter(|s| s.docs.len() > 1).count(),
-            n_copies: graph
-                .copies
-                .rep_of
-                .iter()
-                .enumerate()
-                .filter(|&(d, &r)| r != d as u32)
-                .count(),
+            n_copies: graph.copies.n_copies(),
             languages: languages.into_iter().collect(),
             ..Default::default()
         };

@@ -13,8 +13,7 @@
 
 use crate::cluster::{average_link, Linkage};
 use crate::config::ArticleConfig;
-use crate::document::Day;
-use crate::graph::{Copies, Edge, KnnGraph};
+use crate::graph::{Copies, CopyInput, Edge, KnnGraph};
 use crate::lang::Lang;
 use crate::pivot::{sketch_jaccard, FeatureId};
 use crate::vectorize::SparseVec;
@@ -51,15 +50,6 @@ pub struct Story {
     pub representative: u32,
     pub docs: Vec<u32>,
     pub articles: Vec<Article>,
-}
-
-/// What the variant analysis needs to know of each document.
-pub struct VariantInput<'a> {
-    pub vecs: &'a [SparseVec],
-    pub langs: &'a [Lang],
-    pub exact: &'a [u64],
-    pub sketches: &'a [Vec<u64>],
-    pub days: &'a [Option<Day>],
 }
 
 /// Stories of up to this many representatives are split into articles over all
@@ -99,7 +89,7 @@ fn medoid(docs: &[u32], vecs: &[SparseVec]) -> u32 {
     best.0
 }
 
-fn variant_of(d: u32, rep: u32, input: &VariantInput<'_>) -> VariantKind {
+fn variant_of(d: u32, rep: u32, input: &CopyInput<'_>) -> VariantKind {
     let (d, r) = (d as usize, rep as usize);
     if d == r {
         VariantKind::Original
@@ -114,7 +104,7 @@ fn variant_of(d: u32, rep: u32, input: &VariantInput<'_>) -> VariantKind {
 
 /// The edge between two documents of a story: 1 for copies (exact, or
 /// same-language near-duplicates), else their cosine.
-fn article_edge(a: u32, b: u32, input: &VariantInput<'_>, config: &ArticleConfig) -> Edge {
+fn article_edge(a: u32, b: u32, input: &CopyInput<'_>, config: &ArticleConfig) -> Edge {
     let (ua, ub) = (a as usize, b as usize);
     let same_lang = input.langs[ua] == input.langs[ub];
     let copy = same_lang
@@ -134,7 +124,7 @@ fn article_edge(a: u32, b: u32, input: &VariantInput<'_>, config: &ArticleConfig
 fn article_edges(
     docs: &[u32],
     graph_edges: &[Edge],
-    input: &VariantInput<'_>,
+    input: &CopyInput<'_>,
     config: &ArticleConfig,
 ) -> Vec<Edge> {
     if docs.len() <= ALL_PAIRS_MAX {
@@ -171,7 +161,7 @@ pub fn build_story(
     graph_edges: &[Edge],
     copies: &Copies,
     sizes: &[u32],
-    input: &VariantInput<'_>,
+    input: &CopyInput<'_>,
     config: &ArticleConfig,
 ) -> Story {
     let reps: Vec<u32> = docs
@@ -247,7 +237,7 @@ pub fn build_story(
 pub fn build_stories(
     story_of_doc: &[u32],
     graph: &KnnGraph,
-    input: &VariantInput<'_>,
+    input: &CopyInput<'_>,
     config: &ArticleConfig,
 ) -> Vec<Story> {
     let n_stories = story_of_doc.iter().max().map_or(0, |&m| m as usize + 1);
@@ -308,7 +298,7 @@ mod tests {
         let exact: Vec<u64> = (0..n).map(|i| if i < 900 { 7 } else { 8 }).collect();
         let sketches = vec![Vec::new(); n];
         let days = vec![None; n];
-        let input = VariantInput {
+        let input = CopyInput {
             vecs: &vecs,
             langs: &langs,
             exact: &exact,

@@ -38,7 +38,8 @@ pub struct Copies {
     pub rep_of: Vec<u32>,
 }
 
-/// What copy detection reads of each document.
+/// What copy detection, and the article stage after it (`story.rs`), read of each
+/// document.
 pub struct CopyInput<'a> {
     pub vecs: &'a [SparseVec],
     pub langs: &'a [Lang],
@@ -147,9 +148,13 @@ impl Copies {
         sizes
     }
 
-    /// Whether any document is a copy of another.
-    pub fn any(&self) -> bool {
-        self.rep_of.iter().enumerate().any(|(d, &r)| r != d as u32)
+    /// How many documents are a copy of another (not their group's representative).
+    pub fn n_copies(&self) -> usize {
+        self.rep_of
+            .iter()
+            .enumerate()
+            .filter(|&(d, &r)| r != d as u32)
+            .count()
     }
 }
 
@@ -190,7 +195,7 @@ mod tests {
         assert_eq!(c.rep_of, vec![0, 0, 0, 3, 4, 5]);
         assert_eq!(c.sizes(), vec![3, 0, 0, 1, 1, 1]);
         assert_eq!(c.reps(), vec![0, 3, 4, 5]);
-        assert!(c.any());
+        assert_eq!(c.n_copies(), 2);
         assert!(!Copies::find(&input, 1.01)
             .rep_of
             .iter()
