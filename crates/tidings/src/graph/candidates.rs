@@ -3,8 +3,9 @@
 //!
 //! One trait, [`CandidateGenerator`], with an implementation per method: exact
 //! search by tiled matrix products ([`ExactCandidates`]) and HNSW, one index per
-//! block of days ([`HnswCandidates`]). Both work on the dense projection of the
-//! sparse vectors, in window order.
+//! block of days ([`HnswCandidates`]), both on the dense projection of the sparse
+//! vectors, and an inverted index over each document's strongest features
+//! ([`SparseCandidates`], `sparse.rs`). All work in window order.
 
 use super::ann::{top_k, AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor, QUERY_TILE};
 use super::windows::{block_index, blocks_meet, Windows};

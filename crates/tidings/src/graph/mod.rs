@@ -1,5 +1,7 @@
 //! The kNN graph: each document's `k` most similar documents within its date
-//! window, found in the dense projection and re-scored exactly with the sparse vectors.
+//! window, found by a candidate generator and re-scored exactly with the sparse
+//! vectors. Its nodes are the representatives of the copy groups (`copies.rs`):
+//! exact copies and near-duplicates are collapsed before anything is indexed.
 //!
 //! **Date windows.** Documents dated more than `max_days` apart never share a story
 //! (`cluster.rs`), so a dated document is compared only with documents dated within
@@ -20,6 +22,7 @@
 //!   the undated documents. A dated document searches its block and the blocks on
 //!   either side, which cover its window, and the undated one; an undated document
 //!   searches every block. Neighbours outside the window are filtered inside the search.
+//! - Sparse: an inverted index per block of days, read the same way (`sparse.rs`).
 //!
 //! Without `max_days` every document is "undated": one window, one index.
 
