@@ -471,6 +471,98 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
     x
 }
 
+/// Groups of at most this many nodes are strays that [`attach_strays`] may move.
+const STRAY_MAX_NODES: usize = 3;
+/// A stray joins the group its edges point to only if that group takes at least
+/// this many times the edge weight of any other group.
+const STRAY_DOMINANCE: f64 = 2.0;
+
+/// Moves small groups into the group their edges point to: the ranking signal that
+/// average link misses. A document with little cross-lingual evidence (a language
+/// with no lexicon, read through names and numbers) has its nearest neighbours in
+/// its own story, yet its mean cosine to a story of a hundred translations stays
+/// under the threshold, so it would stay alone.
+///
+/// A group of at most [`STRAY_MAX_NODES`] nodes moves to the larger group its
+/// outside edges weigh most towards, if some edge to it reaches `min_weight`, that
+/// group takes at least [`STRAY_DOMINANCE`] times the weight of any other, and the
+/// date span allows it. Every decision reads the groups as average link left them,
+/// so the result does not depend on the order of the strays.
+fn attach_strays(
+    groups: Vec<Vec<u32>>,
+    edges: &[Edge],
+    days: &[Option<Day>],
+    min_weight: f32,
+    max_days: Option<i32>,
+) -> Vec<Vec<u32>> {
+    let n = days.len();
+    let mut group_of = vec![u32::MAX; n];
+    for (g, members) in groups.iter().enumerate() {
+        for &d in members {
+            group_of[d as usize] = g as u32;
+        }
+    }
+    let span = |g: &[u32]| {
+        g.iter()
+            .filter_map(|&d| days[d as usize])
+            .fold(None, |acc, d| merge_days(acc, Some((d, d))))
+    };
+    // Outside edges of the strays: (stray group, other group, weight).
+    let is_stray = |g: u32| groups[g as usize].len() <= STRAY_MAX_NODES;
+    let mut votes: FxHashMap<u32, FxHashMap<u32, (f64, f32)>> = FxHashMap::default();
+    for e in edges {
+        let (ga, gb) = (group_of[e.a as usize], group_of[e.b as usize]);
+        if ga == gb || ga == u32::MAX || gb == u32::MAX {
+            continue;
+        }
+        for (from, to) in [(ga, gb), (gb, ga)] {
+            if is_stray(from) && groups[to as usize].len() > groups[from as usize].len() {
+                let v = votes
+                    .entry(from)
+                    .or_default()
+                    .entry(to)
+                    .or_insert((0.0, 0.0));
+                v.0 += f64::from(e.sim);
+                v.1 = v.1.max(e.sim);
+            }
+        }
+    }
+    let mut moves: Vec<(u32, u32)> = votes
+        .into_iter()
+        .filter_map(|(from, to)| {
+            let mut to: Vec<(u32, (f64, f32))> = to.into_iter().collect();
+            to.sort_unstable_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+            let (best, (total, max)) = to[0];
+            let second = to.get(1).map_or(0.0, |x| x.1 .0);
+            let ok = max >= min_weight
+                && total >= STRAY_DOMINANCE * second
+                && span_ok(
+                    span(&groups[from as usize]),
+                    span(&groups[best as usize]),
+                    max_days,
+                );
+            ok.then_some((from, best))
+        })
+        .collect();
+    // A stray whose target is itself moving follows it; strays only move into
+    // larger groups, so the chains end.
+    moves.sort_unstable();
+    let target: FxHashMap<u32, u32> = moves.iter().copied().collect();
+    let mut groups = groups;
+    for &(from, mut to) in &moves {
+        while let Some(&next) = target.get(&to) {
+            to = next;
+        }
+        let members = std::mem::take(&mut groups[from as usize]);
+        groups[to as usize].extend(members);
+    }
+    groups.retain(|g| !g.is_empty());
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups
+}
+
 /// Cuts the graph into stories. Returns one label per document; labels number the
 /// stories in the order of their smallest document index. A copy goes to its
 /// representative's story (a representative is the smallest index of its group, so
@@ -531,6 +623,9 @@ pub fn cluster_stories(
         })
         .collect();
     let mut groups: Vec<Vec<u32>> = results.into_iter().flat_map(|(_, g)| g).collect();
+    if stories.attach > 0.0 {
+        groups = attach_strays(groups, &graph.edges, days, stories.attach, max_days);
+    }
     groups.sort_unstable_by_key(|g| g[0]);
     for (label, g) in groups.iter().enumerate() {
         for &d in g {
@@ -546,6 +641,49 @@ pub fn cluster_stories(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn edge(a: u32, b: u32, sim: f32) -> Edge {
+        Edge { a, b, sim }
+    }
+
+    /// A stray joins the story its edges point to, and only when one edge is strong
+    /// enough, that story dominates and the dates allow it.
+    #[test]
+    fn strays_join_the_story_their_neighbours_are_in() {
+        // Group 0: nodes 0-4; group 1: nodes 5-9; node 10 a stray.
+        let groups = || vec![vec![0, 1, 2, 3, 4], vec![5, 6, 7, 8, 9], vec![10]];
+        let undated = vec![None; 11];
+        let into_0 = [edge(0, 10, 0.12), edge(1, 10, 0.09), edge(2, 10, 0.07)];
+        let mut edges = into_0.to_vec();
+        edges.push(edge(5, 10, 0.05));
+        let got = attach_strays(groups(), &edges, &undated, 0.08, None);
+        assert_eq!(got, vec![vec![0, 1, 2, 3, 4, 10], vec![5, 6, 7, 8, 9]]);
+        // No edge reaches the minimum weight.
+        assert_eq!(
+            attach_strays(groups(), &edges, &undated, 0.2, None),
+            groups()
+        );
+        // Group 1 weighs more than half as much as group 0: no clear winner.
+        edges.extend([edge(6, 10, 0.1), edge(7, 10, 0.08)]);
+        assert_eq!(
+            attach_strays(groups(), &edges, &undated, 0.08, None),
+            groups()
+        );
+        // Dated too far apart.
+        let mut days: Vec<Option<Day>> = vec![Some(Day(0)); 11];
+        days[10] = Some(Day(30));
+        assert_eq!(
+            attach_strays(groups(), &into_0, &days, 0.08, Some(7)),
+            groups()
+        );
+        // A stray never takes a larger group into itself, and two strays of one
+        // size do not join each other.
+        let pair = vec![vec![0], vec![1]];
+        assert_eq!(
+            attach_strays(pair.clone(), &[edge(0, 1, 0.5)], &undated[..2], 0.08, None),
+            pair
+        );
+    }
 
     /// Average link by its definition: at every step, every pair of groups some edge
     /// joins, their mean pair weight over every pair of documents (the edge's weight,

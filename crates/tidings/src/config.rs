@@ -59,6 +59,11 @@ pub struct StoryConfig {
     /// similar to each other as the looser one is inside (see `cluster::cohesive`); 0
     /// disables the check.
     pub cohesion: f32,
+    /// A group of up to three documents that average link left apart joins the
+    /// larger story its kNN edges point to, if one of those edges reaches this
+    /// cosine and that story takes twice the edge weight of any other (see
+    /// `cluster::attach_strays`); 0 disables it.
+    pub attach: f32,
 }
 
 /// How a story is split into articles.
@@ -88,8 +93,9 @@ impl Default for EngineConfig {
                 hnsw: HnswParams::default(),
             },
             stories: StoryConfig {
-                threshold: 0.05,
+                threshold: 0.055,
                 cohesion: 0.4,
+                attach: 0.08,
             },
             articles: ArticleConfig {
                 threshold: 0.12,

@@ -335,18 +335,20 @@ impl Models {
             .clone()
     }
 
+    /// `lang`'s lexicon: the one of its profile's `lexicon` language (its own, or a
+    /// close language's it borrows).
     fn load(&self, lang: Lang) -> Result<Option<Lexicon>, Error> {
+        let code = lang.profile().lexicon;
         match &self.source {
             ModelSource::Bundled => {
-                let Some((_, table)) = bundled::LEXICONS.iter().find(|(c, _)| *c == lang.code())
-                else {
+                let Some((_, table)) = bundled::LEXICONS.iter().find(|(c, _)| *c == code) else {
                     return Ok(None);
                 };
-                let name = format!("<bundled>/{}", lang.code());
+                let name = format!("<bundled>/{code}");
                 Lexicon::from_table(Cow::Borrowed(*table), &name).map(Some)
             }
             ModelSource::Dir(dir) => {
-                let path = dir.join(format!("{}.tsv.gz", lang.code()));
+                let path = dir.join(format!("{code}.tsv.gz"));
                 if !path.is_file() {
                     return Ok(None);
                 }

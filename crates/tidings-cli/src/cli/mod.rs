@@ -98,6 +98,9 @@ pub struct EngineArgs {
     /// Average-link cut for stories (mean pairwise cosine).
     #[arg(long, default_value_t = EngineConfig::default().stories.threshold)]
     pub threshold: f32,
+    /// A group of up to three documents left apart joins the larger story its nearest neighbours lie in, if one of them is at least this similar and that story outweighs any other twice (0 = never).
+    #[arg(long, default_value_t = EngineConfig::default().stories.attach)]
+    pub attach: f32,
     /// Average-link cut for articles inside a story.
     #[arg(long, default_value_t = EngineConfig::default().articles.threshold)]
     pub article_threshold: f32,
@@ -107,7 +110,7 @@ pub struct EngineArgs {
     /// Neighbours per document in the kNN graph.
     #[arg(long, default_value_t = EngineConfig::default().candidates.k)]
     pub k: usize,
-    /// Candidate index (auto: brute force while no date window holds more than 10,000 documents, the sparse inverted index above; hnsw on request).
+    /// Candidate index (auto: the sparse inverted index over each document's strongest features; exact: brute force over the dense projection; hnsw on request).
     #[arg(long, value_enum, default_value_t = IndexArg::from(EngineConfig::default().candidates.index))]
     pub index: IndexArg,
     #[command(flatten)]
@@ -122,6 +125,7 @@ impl EngineArgs {
             ..EngineConfig::default()
         };
         c.stories.threshold = self.threshold;
+        c.stories.attach = self.attach;
         c.articles.threshold = self.article_threshold;
         c.candidates.max_days = (self.max_days > 0).then_some(self.max_days);
         c.candidates.k = self.k;

@@ -363,6 +363,24 @@ mod tests {
         ("msk", &["Moscow", "موسكو", "Μόσχα", "मॉस्को"]),
         ("ldn", &["London", "Лондон", "لندن", "Λονδίνο", "लंदन"]),
         ("jnsn", &["Джонсон", "جونسون", "Τζόνσον", "जॉनसन"]),
+        // Through any_ascii: Ethiopic, Gujarati, Tamil, Sinhala, Kannada, Telugu,
+        // Malayalam, Tibetan, Thaana, Hangul.
+        (
+            "ldn",
+            &[
+                "ለንደን",
+                "લંડન",
+                "லண்டன்",
+                "ලන්ඩන්",
+                "ಲಂಡನ್",
+                "లండన్",
+                "ലണ്ടൻ",
+                "ལོན་ཌོན",
+                "런던",
+            ],
+        ),
+        ("brn", &["ዋረን", "વોરન", "ވޯރަން"]),
+        ("trb", &["ትራምፕ", "ટ્રમ્પ", "ട്രംപ്", "ತ್ರಂಪ್"]),
         ("adns", &["Antonis", "Αντώνης"]),
         ("lbrb", &["ﻟﺎﻓﺮﻭﻑ"]), // Arabic presentation forms
     ];

@@ -12,7 +12,6 @@ use super::windows::{block_index, blocks_meet, Windows};
 use crate::vectorize::{dense_projection_of, SparseVec, DENSE_DIM};
 use ndarray::{s, Array2};
 use rayon::prelude::*;
-use std::ops::Range;
 
 /// Finds, for every position of the window order, up to `k` candidate neighbours
 /// among the positions its window allows ([`Windows::compatible`]), best first.
@@ -24,8 +23,8 @@ pub trait CandidateGenerator: Sync {
     fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>>;
 }
 
-/// Brute force by tiled matrix products: the oracle, and the faster choice while a
-/// window holds up to [`super::AUTO_EXACT_MAX`] documents.
+/// Brute force by tiled matrix products over the dense projection: the oracle the
+/// approximate indexes are tested against, on request.
 pub struct ExactCandidates;
 
 /// An inverted index over each document's strongest features, candidates
@@ -121,13 +120,4 @@ fn hnsw_neighbors(
             top_k(found, k)
         })
         .collect()
-}
-
-/// The largest number of documents one document's window holds.
-pub fn largest_window(w: &Windows) -> usize {
-    w.tiles(QUERY_TILE)
-        .iter()
-        .map(|t| w.candidates(t).iter().map(Range::len).sum::<usize>())
-        .max()
-        .unwrap_or(0)
 }

@@ -87,37 +87,25 @@ pub enum IndexKind {
     Exact,
     /// An inverted index over each document's strongest features.
     Sparse,
-    /// Exact while no document's window holds more than [`AUTO_EXACT_MAX`]
-    /// documents, sparse above.
+    /// The index we recommend: today the sparse one, at every size.
     Auto,
 }
 
-/// Up to this many documents in a window, `Auto` uses brute force by tiled matrix
-/// products, above it the sparse inverted index ([`SparseCandidates`]).
+/// The candidate generator `config.index` asks for. `Auto` is
+/// the sparse index at every size.
 ///
-/// Brute force grows with the square of the window: on the crawl yardstick its
-/// neighbour search took 2.2 s for 15k documents and 11 s for 35k, the sparse index
-/// 0.54 s and 4.7 s. The two graphs differ: the sparse index finds each document's
-/// best neighbours by partial cosine over its strongest features, brute force by
-/// the dense projection. On the dev sets (all below this size) the sparse graph
-/// scores story B³ F1 ntrex-dev 0.984 (brute force 0.977), wmt21-dev 0.857 (0.861),
-/// ntrex-dev-all 0.442 (0.456): mixed, so small windows keep brute force.
-/// BENCHMARKS.md, "Candidates".
-pub const AUTO_EXACT_MAX: usize = 10_000;
-
-/// The candidate generator `config.index` asks for over these windows: `Auto` is
-/// exact while no window holds more than [`AUTO_EXACT_MAX`] documents, sparse above.
-pub fn candidate_generator(
-    config: &CandidateConfig,
-    windows: &Windows,
-) -> Box<dyn CandidateGenerator> {
+/// Brute force over the dense projection grows with the square of a window (on the
+/// crawl yardstick 2.2 s for 15k documents and 11 s for 35k, the sparse index 0.54 s
+/// and 4.7 s), and it also finds worse neighbours: the 128-dimension signed-hash
+/// projection adds noise as large as a weak same-story cosine, and a document in a
+/// language with no lexicon (read through names and numbers, cosines 0.05–0.15 to
+/// its own story) loses its true neighbours in it. With the languages of issue 11,
+/// the sparse graph scores story B³ F1 ntrex-dev-all 0.797 against 0.751 by brute
+/// force, ntrex-dev 0.984 against 0.977 (BENCHMARKS.md, "Candidates").
+pub fn candidate_generator(config: &CandidateConfig) -> Box<dyn CandidateGenerator> {
     match config.index {
         IndexKind::Exact => Box::new(ExactCandidates),
-        IndexKind::Sparse => Box::new(SparseCandidates),
-        IndexKind::Auto if candidates::largest_window(windows) <= AUTO_EXACT_MAX => {
-            Box::new(ExactCandidates)
-        }
-        IndexKind::Auto => Box::new(SparseCandidates),
+        IndexKind::Sparse | IndexKind::Auto => Box::new(SparseCandidates),
         IndexKind::Hnsw => Box::new(HnswCandidates {
             params: config.hnsw,
         }),
@@ -142,7 +130,7 @@ pub fn build_knn_graph(
         "one representative per vector"
     );
     let w = Windows::of_nodes(&copies.reps(), days, config.max_days);
-    let generator = candidate_generator(config, &w);
+    let generator = candidate_generator(config);
     let mut graph = knn_graph_from(vecs, &w, generator.as_ref(), config.k, floor);
     graph.copies = copies;
     graph

@@ -12,7 +12,9 @@
 //! same arithmetic, so ties and rounding come out the same; the oracle test below
 //! compares the two on every corpus at hand and on random text.
 
+use super::franc_data as franc;
 use super::whatlang_data as data;
+use super::Lang;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 use std::sync::LazyLock;
@@ -142,19 +144,20 @@ impl Alphabets {
     }
 }
 
-/// The allowed languages' trigram profiles of one script, inverted.
-struct Profiles {
-    /// The allowed languages with a profile, in whatlang's order, and each profile's length.
-    langs: Vec<(Wl, u32)>,
+/// Trigram profiles of one script, inverted; `T` names a profile's language
+/// (whatlang's, or ours for the extended detector).
+struct Profiles<T> {
+    /// The languages with a profile, in the order given, and each profile's length.
+    langs: Vec<(T, u32)>,
     /// Trigram → (index into `langs`, rank in that profile).
     index: FxHashMap<u64, Vec<(u16, u16)>>,
 }
 
-impl Profiles {
-    fn new(profiles: &[(Wl, &str)], allowed: &[Wl]) -> Profiles {
+impl<T: Copy> Profiles<T> {
+    fn new<'a>(profiles: impl IntoIterator<Item = (T, &'a str)>) -> Profiles<T> {
         let mut langs = Vec::new();
         let mut index: FxHashMap<u64, Vec<(u16, u16)>> = FxHashMap::default();
-        for &(lang, trigrams) in profiles.iter().filter(|(l, _)| allowed.contains(l)) {
+        for (lang, trigrams) in profiles {
             let chars: Vec<char> = trigrams.chars().collect();
             let slot = langs.len() as u16;
             for (rank, t) in chars.chunks_exact(3).enumerate() {
@@ -170,7 +173,7 @@ impl Profiles {
 
     /// whatlang's `calculate_scores_in_profiles`: (scores sorted best first, the
     /// number of distinct trigrams ranked).
-    fn scores(&self, lower: &str) -> (Vec<(Wl, f64)>, usize) {
+    fn scores(&self, lower: &str) -> (Vec<(T, f64)>, usize) {
         let ranked = ranked_trigrams(lower);
         let count = ranked.len() as u32;
         // A profile's distance is the sum over its trigrams of |text rank - profile
@@ -185,7 +188,7 @@ impl Profiles {
                 }
             }
         }
-        let mut distances: Vec<(Wl, u32)> = self
+        let mut distances: Vec<(T, u32)> = self
             .langs
             .iter()
             .zip(&saved)
@@ -241,30 +244,40 @@ fn ranked_trigrams(lower: &str) -> Vec<u64> {
         .collect()
 }
 
+/// whatlang's profiles of the allowed languages, in whatlang's order.
+fn whatlang_profiles(profiles: &[(Wl, &'static str)], allowed: &[Wl]) -> Profiles<Wl> {
+    Profiles::new(
+        profiles
+            .iter()
+            .copied()
+            .filter(|(l, _)| allowed.contains(l)),
+    )
+}
+
 /// One script shared by several languages.
 struct ScriptModel {
     /// Alphabet scores; `None` where whatlang gives every allowed language 1.0.
     alphabets: Option<Alphabets>,
     /// The languages of a script without alphabet scores, allowed ones only.
     fixed: Vec<Wl>,
-    profiles: Profiles,
+    profiles: Profiles<Wl>,
 }
 
 impl ScriptModel {
     fn with_alphabets(
         alphabets: &[(Wl, &str)],
         script_langs: &[Wl],
-        profiles: &[(Wl, &str)],
+        profiles: &[(Wl, &'static str)],
         allowed: &[Wl],
     ) -> ScriptModel {
         ScriptModel {
             alphabets: Some(Alphabets::new(alphabets, script_langs, allowed)),
             fixed: Vec::new(),
-            profiles: Profiles::new(profiles, allowed),
+            profiles: whatlang_profiles(profiles, allowed),
         }
     }
 
-    fn fixed(langs: &[Wl], profiles: &[(Wl, &str)], allowed: &[Wl]) -> ScriptModel {
+    fn fixed(langs: &[Wl], profiles: &[(Wl, &'static str)], allowed: &[Wl]) -> ScriptModel {
         ScriptModel {
             alphabets: None,
             fixed: langs
@@ -272,7 +285,7 @@ impl ScriptModel {
                 .copied()
                 .filter(|l| allowed.contains(l))
                 .collect(),
-            profiles: Profiles::new(profiles, allowed),
+            profiles: whatlang_profiles(profiles, allowed),
         }
     }
 
@@ -389,6 +402,183 @@ impl Detector {
 /// The detector for our allow-list, built on first use.
 pub(super) static DETECTOR: LazyLock<Detector> =
     LazyLock::new(|| Detector::new(super::LANGS.iter().filter_map(|p| p.whatlang).collect()));
+
+/// The scripts the extended detector tells apart before asking anyone: those with
+/// languages whatlang does not know (Thaana, Lao and Tibetan it does not read at all).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Route {
+    Latin,
+    Cyrillic,
+    Arabic,
+    Ethiopic,
+    Tibetan,
+    Thaana,
+    Lao,
+    /// Any other script: whatlang's answer stands.
+    Other,
+}
+
+const ROUTES: [Route; 8] = [
+    Route::Latin,
+    Route::Cyrillic,
+    Route::Arabic,
+    Route::Ethiopic,
+    Route::Tibetan,
+    Route::Thaana,
+    Route::Lao,
+    Route::Other,
+];
+
+fn route_of(c: char) -> Option<Route> {
+    Some(match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF => {
+            Route::Latin
+        }
+        0x0400..=0x052F => Route::Cyrillic,
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            Route::Arabic
+        }
+        0x1200..=0x139F | 0x2D80..=0x2DDF => Route::Ethiopic,
+        0x0F00..=0x0FFF => Route::Tibetan,
+        0x0780..=0x07BF => Route::Thaana,
+        0x0E80..=0x0EFF => Route::Lao,
+        _ if c.is_alphabetic() => Route::Other,
+        _ => return None,
+    })
+}
+
+/// The route with the most letters in `text`; `None` without letters.
+fn dominant_route(text: &str) -> Option<Route> {
+    let mut counts = [0usize; ROUTES.len()];
+    for r in text.chars().filter_map(route_of) {
+        counts[r as usize] += 1;
+    }
+    let (best, &n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, n)| (*n, Reverse(i)))?;
+    (n > 0).then(|| ROUTES[best])
+}
+
+/// One script's profiles for the extended detector: whatlang's for the languages it
+/// knows, franc's for those it does not.
+struct Group {
+    profiles: Profiles<Lang>,
+    /// Per profile: a language whatlang does not know.
+    extra: Vec<bool>,
+}
+
+impl Group {
+    fn new(whatlang: &[(Wl, &'static str)], franc: &[(&str, &'static str)]) -> Group {
+        let mut list: Vec<(Lang, &str, bool)> = whatlang
+            .iter()
+            .filter_map(|&(wl, t)| Some((Lang::from_whatlang(wl)?, t, false)))
+            .collect();
+        list.extend(
+            franc
+                .iter()
+                .filter_map(|&(code, t)| Some((Lang::from_code(code)?, t, true))),
+        );
+        Group {
+            extra: list.iter().map(|x| x.2).collect(),
+            profiles: Profiles::new(list.iter().map(|&(l, t, _)| (l, t))),
+        }
+    }
+
+    /// The best profile if it is one of a language whatlang does not know, with
+    /// whatlang's confidence rule over the runner-up.
+    fn best_extra(&self, text: &str) -> Option<(Lang, f64)> {
+        let (scores, count) = self.profiles.scores(&text.to_lowercase());
+        let (lang, first) = *scores.first()?;
+        let slot = self.profiles.langs.iter().position(|&(l, _)| l == lang)?;
+        if !self.extra[slot] {
+            return None;
+        }
+        let second = scores.get(1).map_or(0.0, |x| x.1);
+        Some((lang, confidence(first, second, count)))
+    }
+}
+
+/// Amharic or Tigrinya, by the letters that tell them apart: Tigrinya writes an
+/// initial a as ኣ and has ሕ often, Amharic writes አ and has the plural ending ች.
+/// franc's profiles (from one text each) read most Amharic news as Tigrinya.
+fn ethiopic_lang(text: &str) -> &'static str {
+    let (mut amh, mut tir) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            'አ' | 'ች' => amh += 1,
+            'ኣ' | 'ሕ' => tir += 1,
+            _ => {}
+        }
+    }
+    if tir > amh {
+        "tir"
+    } else {
+        "amh"
+    }
+}
+
+/// whatlang's answer, widened to the languages it does not know: Thaana and Lao by
+/// their script alone; Amharic and Tigrinya by their letters; Tibetan and Dzongkha
+/// by franc's profiles; in Latin, Cyrillic and Arabic script franc's profiles of
+/// the other languages compete with whatlang's profiles of its own, and win only
+/// where their trigram distance is the smallest. Elsewhere whatlang's answer
+/// stands, as it did.
+pub(super) struct Extended {
+    latin: Group,
+    cyrillic: Group,
+    arabic: Group,
+    tibetan: Group,
+}
+
+impl Extended {
+    fn new(allowed: &[Wl]) -> Extended {
+        let own = |profiles: &[(Wl, &'static str)]| -> Vec<(Wl, &'static str)> {
+            profiles
+                .iter()
+                .copied()
+                .filter(|(l, _)| allowed.contains(l))
+                .collect()
+        };
+        Extended {
+            latin: Group::new(&own(data::LATIN), franc::LATIN),
+            cyrillic: Group::new(&own(data::CYRILLIC), franc::CYRILLIC),
+            arabic: Group::new(&own(data::ARABIC), franc::ARABIC),
+            tibetan: Group::new(&[], franc::TIBETAN),
+        }
+    }
+
+    /// The language of `text` and the confidence of the answer.
+    pub(super) fn detect(&self, text: &str) -> Option<(Lang, f64)> {
+        let single = |code| Lang::from_code(code).map(|l| (l, 1.0));
+        let whatlang = || {
+            DETECTOR
+                .detect(text)
+                .and_then(|(wl, c)| Some((Lang::from_whatlang(wl)?, c)))
+        };
+        let group = match dominant_route(text)? {
+            Route::Thaana => return single("div"),
+            Route::Lao => return single("lao"),
+            Route::Ethiopic => return single(ethiopic_lang(text)),
+            Route::Tibetan => return self.tibetan.best_extra(text),
+            Route::Latin => &self.latin,
+            Route::Cyrillic => &self.cyrillic,
+            Route::Arabic => &self.arabic,
+            Route::Other => return whatlang(),
+        };
+        group.best_extra(text).or_else(whatlang)
+    }
+}
+
+/// The extended detector, built on first use.
+pub(super) static EXTENDED: LazyLock<Extended> = LazyLock::new(|| {
+    Extended::new(
+        &super::LANGS
+            .iter()
+            .filter_map(|p| p.whatlang)
+            .collect::<Vec<_>>(),
+    )
+});
 
 #[cfg(test)]
 mod tests {

@@ -58,6 +58,10 @@ pub struct LangProfile {
     /// frequent words no lexicon reaches in news text; content words are not here.
     pub extra_stopwords: &'static [&'static str],
     pub lexicon_fallback: LexiconFallback,
+    /// Whose lexicon the language reads: its own code, or that of a close language
+    /// whose dictionary serves it (Bosnian reads Croatian's, Dari reads Persian's). A
+    /// borrowing row takes the lender's stemming too, so its keys are the lexicon's.
+    pub lexicon: &'static str,
 }
 
 impl LangProfile {
@@ -87,7 +91,13 @@ impl LangProfile {
                 suffixes: &[],
                 strip_letters,
             },
+            lexicon: code,
         }
+    }
+
+    const fn lexicon_of(mut self, code: &'static str) -> Self {
+        self.lexicon = code;
+        self
     }
 
     const fn dotless_i(mut self) -> Self {
@@ -338,6 +348,83 @@ pub static LANGS: &[LangProfile] = &[
     P::new("afr", "af", Some(Wl::Afr), Latin, Truncate),
     // Not in whatlang: told apart by its letters þ and ð (see `detect_lang`).
     P::new("isl", "is", None, Latin, Truncate),
+    // NTREX's other languages: most with no lexicon, detected by whatlang or by the
+    // franc profiles of `franc_data.rs`, their words weighed against their own
+    // language's documents. The scripts without a transliterator of our own reach name
+    // keys through any_ascii.
+    P::new("bos", "bs", None, Latin, Truncate).lexicon_of("hrv"),
+    P::new("cym", "cy", Some(Wl::Cym), Latin, Truncate),
+    P::new("eus", "eu", None, Latin, Truncate),
+    P::new("ewe", "ee", None, Latin, Stemming::None),
+    P::new("fao", "fo", None, Latin, Truncate).lexicon_of("isl"),
+    P::new("fij", "fj", None, Latin, Stemming::None),
+    P::new("fil", "tl", Some(Wl::Tgl), Latin, Stemming::None),
+    P::new("fuc", "ff", None, Latin, Stemming::None),
+    P::new("gle", "ga", None, Latin, Truncate),
+    P::new("glg", "gl", None, Latin, Snowball(Algorithm::Portuguese)).lexicon_of("por"),
+    P::new("hau", "ha", None, Latin, Stemming::None),
+    P::new("hmn", "", None, Latin, Stemming::None),
+    P::new("ibo", "ig", None, Latin, Stemming::None),
+    P::new("kin", "rw", None, Latin, Stemming::None),
+    P::new("kmr", "ku", None, Latin, Truncate),
+    P::new("ltz", "lb", None, Latin, Truncate),
+    P::new("mlg", "mg", None, Latin, Stemming::None),
+    P::new("mlt", "mt", None, Latin, Truncate),
+    P::new("mri", "mi", None, Latin, Stemming::None),
+    P::new("msa", "ms", None, Latin, Truncate).lexicon_of("ind"),
+    P::new("nde", "nd", None, Latin, Stemming::None),
+    P::new("nno", "nn", None, Latin, Snowball(Algorithm::Norwegian)).lexicon_of("nob"),
+    P::new("nso", "", None, Latin, Stemming::None),
+    P::new("nya", "ny", None, Latin, Stemming::None),
+    P::new("orm", "om", None, Latin, Truncate),
+    P::new("smo", "sm", None, Latin, Stemming::None),
+    P::new("sna", "sn", Some(Wl::Sna), Latin, Stemming::None),
+    P::new("som", "so", None, Latin, Truncate),
+    P::new("sqi", "sq", None, Latin, Truncate),
+    P::new("ssw", "ss", None, Latin, Stemming::None),
+    P::new("swa", "sw", None, Latin, Stemming::None),
+    P::new("tah", "ty", None, Latin, Stemming::None),
+    P::new("ton", "to", None, Latin, Stemming::None),
+    P::new("tsn", "tn", None, Latin, Stemming::None),
+    P::new("tuk", "tk", Some(Wl::Tuk), Latin, Truncate),
+    P::new("uzb", "uz", Some(Wl::Uzb), Latin, Truncate),
+    P::new("ven", "ve", None, Latin, Stemming::None),
+    P::new("wol", "wo", None, Latin, Stemming::None),
+    P::new("xho", "xh", None, Latin, Stemming::None),
+    P::new("yor", "yo", None, Latin, Stemming::None),
+    P::new("zul", "zu", Some(Wl::Zul), Latin, Stemming::None),
+    P::new("bak", "ba", None, Cyrillic, Truncate),
+    P::new("kaz", "kk", None, Cyrillic, Truncate),
+    P::new("kir", "ky", None, Cyrillic, Truncate),
+    P::new("mkd", "mk", Some(Wl::Mkd), Cyrillic, Truncate).lexicon_of("bul"),
+    P::new("mon", "mn", None, Cyrillic, Truncate),
+    P::new("tat", "tt", None, Cyrillic, Truncate),
+    P::new("tgk", "tg", None, Cyrillic, Truncate),
+    P::new("ckb", "", None, Arabic, Stemming::None),
+    P::new("pus", "ps", None, Arabic, Stemming::None),
+    P::new("snd", "sd", None, Arabic, Stemming::None),
+    P::new("uig", "ug", None, Arabic, Stemming::None),
+    P::new("prs", "", None, Arabic, Stemming::None).lexicon_of("pes"),
+    // Hassaniya and Tashelhit in Arabic script: no profile tells them from Arabic, so
+    // they are only ever declared.
+    P::new("mey", "", None, Arabic, Snowball(Algorithm::Arabic)).lexicon_of("ara"),
+    P::new("shi", "", None, Arabic, Stemming::None),
+    P::new("nep", "ne", Some(Wl::Nep), Devanagari, HindiLight),
+    P::new("amh", "am", Some(Wl::Amh), Other, Stemming::None),
+    P::new("tir", "ti", None, Other, Stemming::None),
+    P::new("guj", "gu", Some(Wl::Guj), Other, Stemming::None),
+    P::new("pan", "pa", Some(Wl::Pan), Other, Stemming::None),
+    P::new("kan", "kn", Some(Wl::Kan), Other, Stemming::None),
+    P::new("tel", "te", Some(Wl::Tel), Other, Stemming::None),
+    P::new("mal", "ml", Some(Wl::Mal), Other, Stemming::None),
+    P::new("sin", "si", Some(Wl::Sin), Other, Stemming::None),
+    P::new("mya", "my", Some(Wl::Mya), Other, Stemming::None),
+    P::new("khm", "km", Some(Wl::Khm), Other, Stemming::None),
+    P::new("lao", "lo", None, Other, Stemming::None),
+    P::new("bod", "bo", None, Other, Stemming::None),
+    P::new("dzo", "dz", None, Other, Stemming::None),
+    P::new("div", "dv", None, Other, Stemming::None),
+    P::new("yue", "", None, Han, Stemming::None).lexicon_of("cmn"),
 ];
 
 /// Turkish endings after an apostrophe. un "flour" and in "den" are rare in news and
@@ -480,7 +567,22 @@ mod tests {
             assert!(codes.insert(p.code), "{} twice", p.code);
             assert_eq!(p.code.len(), 3, "{}", p.code);
             if let Some(wl) = p.whatlang {
-                assert_eq!(wl.code(), p.code);
+                assert_eq!(Lang::from_code(wl.code()).map(|l| l.code()), Some(p.code));
+            }
+            let lender = Lang::from_code(p.lexicon).expect("a lexicon of a language we have");
+            if lender.code() != p.code {
+                assert_eq!(
+                    lender.profile().lexicon,
+                    lender.code(),
+                    "{}: borrowed twice",
+                    p.code
+                );
+                assert_eq!(
+                    lender.profile().stemming,
+                    p.stemming,
+                    "{}: the lender's stemming",
+                    p.code
+                );
             }
             // Truncation is for alphabets with inflection at the end of the word.
             if p.stemming == Stemming::Truncate {

@@ -150,6 +150,10 @@ pub fn transliterate_into(word: &str, out: &mut String) {
                 georgian(c, out);
                 next
             }
+            _ if is_anusvara(c) => {
+                anusvara(char_at(word, next), out);
+                next
+            }
             _ => {
                 other(c, out);
                 next
@@ -198,8 +202,60 @@ fn other(c: char, out: &mut String) {
                 out.push(c);
             }
         }
+        _ if is_any_ascii_script(cp) => any_ascii_into(c, out),
         _ => out.push(c),
     }
+}
+
+/// Scripts without a transliterator of our own whose characters any_ascii romanizes
+/// one by one: Thaana, the Indic scripts from Bengali to Sinhala, Thai, Lao, Tibetan,
+/// Myanmar, Ethiopic, Khmer and Hangul. Read character by character an abugida keeps
+/// its inherent vowels (ગ → "g", ક → "k" but વોરન → "vorn"), which name keys drop
+/// anyway: what they need is the consonants. Han and Kana are left alone: their
+/// romanization (pinyin, kana readings) does not spell foreign names the Latin way.
+fn is_any_ascii_script(cp: u32) -> bool {
+    matches!(cp,
+        0x0780..=0x07BF // Thaana
+        | 0x0980..=0x0DFF // Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala
+        | 0x0E00..=0x0FFF // Thai, Lao, Tibetan
+        | 0x1000..=0x109F // Myanmar
+        | 0x1100..=0x11FF // Hangul Jamo
+        | 0x1200..=0x139F // Ethiopic
+        | 0x1780..=0x17FF // Khmer
+        | 0x2D80..=0x2DDF // Ethiopic Extended
+        | 0x3130..=0x318F // Hangul Compatibility Jamo
+        | 0xAC00..=0xD7AF // Hangul syllables
+    )
+}
+
+/// The anusvara of the Indic scripts after Devanagari (ં, ಂ, ం …), at the same
+/// place in each block.
+fn is_anusvara(c: char) -> bool {
+    matches!(c as u32, 0x0980..=0x0DFF) && (c as u32) & 0x7F == 0x02
+}
+
+/// An anusvara is the nasal of the stop after it: "m" before a labial (Trump,
+/// ട്രംപ്), else "n" (London, લંડન), where any_ascii always writes "m".
+fn anusvara(next: Option<char>, out: &mut String) {
+    let mut after = String::new();
+    if let Some(n) = next {
+        any_ascii_into(n, &mut after);
+    }
+    out.push(if after.starts_with(['p', 'b', 'm']) {
+        'm'
+    } else {
+        'n'
+    });
+}
+
+/// any_ascii's romanization of `c`, lowercased, letters and digits only.
+fn any_ascii_into(c: char, out: &mut String) {
+    out.extend(
+        any_ascii::any_ascii_char(c)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|a| a.to_ascii_lowercase()),
+    );
 }
 
 /// Context-free mapping of one character (used for decomposition pieces).
@@ -349,8 +405,9 @@ mod tests {
                 ("co\u{ad}op", "coop".to_string()), // soft hyphen
                 ("g20", "g20".to_string()),
                 ("東京2020", "東京2020".to_string()),
-                ("กรุงเทพ", "กรุงเทพ".to_string()),
-                ("서울", "서울".to_string()),
+                // any_ascii, one character at a time.
+                ("กรุงเทพ", "krungethph".to_string()),
+                ("서울", "seoul".to_string()),
                 ("๒๕๖๗", "2567".to_string()), // Thai digits
                 ("×", "×".to_string()),
             ],
