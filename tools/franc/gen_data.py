@@ -16,7 +16,7 @@ import re, sys
 EXTRA = {
     'LATIN': [('bos', 'bos'), ('eus', 'eus'), ('ewe', 'ewe'), ('fao', 'fao'), ('fij', 'fij'),
               ('fuc', 'fuv'), ('gle', 'gle'), ('glg', 'glg'), ('hau', 'hau'), ('hmn', 'hnj'),
-              ('ibo', 'ibo'), ('kin', 'kin'), ('ltz', 'ltz'), ('mlg', 'plt'), ('mlt', 'mlt'),
+              ('ibo', 'ibo'), ('isl', 'isl'), ('kin', 'kin'), ('ltz', 'ltz'), ('mlg', 'plt'), ('mlt', 'mlt'),
               ('mri', 'mri'), ('msa', 'zlm'), ('nno', 'nno'), ('nso', 'nso'), ('nya', 'nya'),
               ('orm', 'gaz'), ('smo', 'smo'), ('som', 'som'), ('sqi', 'als'), ('ssw', 'ssw'),
               ('swa', 'swh'), ('tah', 'tah'), ('ton', 'ton'), ('tsn', 'tsn'), ('ven', 'ven'),
