@@ -59,10 +59,10 @@ pub struct StoryConfig {
     /// similar to each other as the looser one is inside (see `cluster::cohesive`); 0
     /// disables the check.
     pub cohesion: f32,
-    /// A group of up to three documents that average link left apart joins the
-    /// larger story its kNN edges point to, if one of those edges reaches this
-    /// cosine and that story takes twice the edge weight of any other (see
-    /// `cluster::attach_strays`); 0 disables it.
+    /// A group that average link left apart (up to three documents, or a twelfth
+    /// of the story's size) joins the larger story its kNN edges point to, if one
+    /// of those edges reaches this cosine and that story takes twice the edge weight
+    /// of any other (see `cluster::attach_strays`); 0 disables it.
     pub attach: f32,
 }
 

@@ -98,7 +98,7 @@ pub struct EngineArgs {
     /// Average-link cut for stories (mean pairwise cosine).
     #[arg(long, default_value_t = EngineConfig::default().stories.threshold)]
     pub threshold: f32,
-    /// A group of up to three documents left apart joins the larger story its nearest neighbours lie in, if one of them is at least this similar and that story outweighs any other twice (0 = never).
+    /// A small group left apart (up to three documents, or a twelfth of the story's size) joins the larger story its nearest neighbours lie in, if one of them is at least this similar and that story outweighs any other twice (0 = never).
     #[arg(long, default_value_t = EngineConfig::default().stories.attach)]
     pub attach: f32,
     /// Average-link cut for articles inside a story.
