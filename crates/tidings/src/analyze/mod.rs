@@ -27,8 +27,9 @@ pub enum TokenKind {
     Word,
     /// ASCII digits after folding other scripts' digits; thousands groups joined (`1,000` → `1000`).
     Number,
-    /// A run of Han/Kana/Hangul/Thai characters: scripts written without spaces, emitted
-    /// as overlapping character bigrams because we have no word segmenter for them.
+    /// A run of Han/Kana/Thai characters: scripts written without spaces, cut into the
+    /// lexicon's words where it has them, else into character bigrams. (Korean writes
+    /// spaces between its words: Hangul is a `Word`.)
     Ideo,
 }
 
@@ -91,7 +92,7 @@ fn class_of(c: char) -> Class {
         Class::Latin
     } else if c.is_alphanumeric() || is_mark(c) {
         match script::char_script(c) {
-            Some(Script::Han | Script::Kana | Script::Hangul | Script::Thai) => Class::Ideo,
+            Some(Script::Han | Script::Kana | Script::Thai) => Class::Ideo,
             Some(Script::Latin) => Class::Latin,
             _ => Class::Other,
         }

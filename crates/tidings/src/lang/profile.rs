@@ -58,6 +58,10 @@ pub struct LangProfile {
     /// frequent words no lexicon reaches in news text; content words are not here.
     pub extra_stopwords: &'static [&'static str],
     pub lexicon_fallback: LexiconFallback,
+    /// Particles written joined to the end of a word (Korean 는, 의, 에서): cut off,
+    /// longest first, before a word is stemmed, looked up or keyed as a name, if what
+    /// is left has at least two letters.
+    pub particles: &'static [&'static str],
     /// Whose lexicon the language reads: its own code, or that of a close language
     /// whose dictionary serves it (Bosnian reads Croatian's, Dari reads Persian's). A
     /// borrowing row takes the lender's stemming too, so its keys are the lexicon's.
@@ -92,7 +96,13 @@ impl LangProfile {
                 strip_letters,
             },
             lexicon: code,
+            particles: &[],
         }
+    }
+
+    const fn particles(mut self, particles: &'static [&'static str]) -> Self {
+        self.particles = particles;
+        self
     }
 
     const fn lexicon_of(mut self, code: &'static str) -> Self {
@@ -341,7 +351,7 @@ pub static LANGS: &[LangProfile] = &[
     ),
     P::new("cmn", "zh", Some(Wl::Cmn), Han, Stemming::None),
     P::new("jpn", "ja", Some(Wl::Jpn), Kana, Stemming::None),
-    P::new("kor", "ko", Some(Wl::Kor), Hangul, Stemming::None),
+    P::new("kor", "ko", Some(Wl::Kor), Hangul, Stemming::None).particles(KOR_PARTICLES),
     P::new("tha", "th", Some(Wl::Tha), Thai, Stemming::None),
     P::new("kat", "ka", Some(Wl::Kat), Georgian, Stemming::None),
     P::new("hye", "hy", Some(Wl::Hye), Armenian, Stemming::None),
@@ -490,6 +500,44 @@ const TUR_SUFFIXES: &[&str] = &[
     "ü",
     "a",
     "e",
+];
+
+/// Korean case and topic particles and the common endings that follow nouns, longest
+/// first: 트럼프는, 트럼프의, 미국에서 are 트럼프 and 미국.
+const KOR_PARTICLES: &[&str] = &[
+    "에서는",
+    "에서도",
+    "에게서",
+    "으로는",
+    "으로도",
+    "이라고",
+    "에서",
+    "에게",
+    "으로",
+    "까지",
+    "부터",
+    "처럼",
+    "보다",
+    "이나",
+    "라고",
+    "하고",
+    "과의",
+    "와의",
+    "에는",
+    "에도",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "와",
+    "과",
+    "도",
+    "만",
+    "로",
 ];
 
 const ARA_EXTRA_STOPWORDS: &[&str] = &[

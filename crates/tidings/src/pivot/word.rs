@@ -94,6 +94,19 @@ fn lookup_with_fallbacks(
     None
 }
 
+/// Cuts the longest of `lang`'s particles off the end of `term`, if at least two
+/// letters are left.
+fn strip_particle(lang: Lang, term: &mut String) {
+    for p in lang.profile().particles {
+        if let Some(base) = term.strip_suffix(p) {
+            if base.chars().count() >= 2 {
+                term.truncate(base.len());
+                return;
+            }
+        }
+    }
+}
+
 /// The name key of a normalized term, as text (see [`name_key`]).
 pub fn term_name_key(term: &str) -> Option<String> {
     name_key(&transliterate(term))
@@ -103,6 +116,7 @@ pub fn term_name_key(term: &str) -> Option<String> {
 pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     let mut buf = String::new();
     normalize_word(word, lang, &mut buf);
+    strip_particle(lang, &mut buf);
     let term: Box<str> = buf.as_str().into();
     let is_caseless_script = analyze::is_caseless(word);
     if (buf.chars().count() < 2 && !analyze::is_ideographic(&buf))

@@ -150,6 +150,10 @@ pub fn transliterate_into(word: &str, out: &mut String) {
                 georgian(c, out);
                 next
             }
+            0xAC00..=0xD7A3 => {
+                hangul_syllable(prev_char(word, i, |_| false), c, out);
+                next
+            }
             _ if is_anusvara(c) => {
                 anusvara(char_at(word, next), out);
                 next
@@ -246,6 +250,29 @@ fn anusvara(next: Option<char>, out: &mut String) {
     } else {
         'n'
     });
+}
+
+/// A Hangul syllable by any_ascii, except that an initial ㄹ after a syllable that
+/// does not end in ㄹ is "r": Korean writes a foreign r as one ㄹ (트럼프 Trump,
+/// 워렌 Warren, 파리 Paris) and an l between vowels as two (댈러스 Dallas, 힐러리
+/// Hillary); a word-initial ㄹ stays "l" (런던 London).
+fn hangul_syllable(prev: Option<char>, c: char, out: &mut String) {
+    const FINALS: u32 = 28;
+    const SYLLABLES_PER_INITIAL: u32 = 21 * FINALS;
+    const RIEUL_INITIAL: u32 = 5;
+    const RIEUL_FINAL: u32 = 8;
+    let index = |c: char| (c as u32).wrapping_sub(0xAC00);
+    let start = out.len();
+    any_ascii_into(c, out);
+    let after_open_syllable = prev
+        .filter(|p| matches!(*p as u32, 0xAC00..=0xD7A3))
+        .is_some_and(|p| index(p) % FINALS != RIEUL_FINAL);
+    if index(c) / SYLLABLES_PER_INITIAL == RIEUL_INITIAL
+        && after_open_syllable
+        && out[start..].starts_with('l')
+    {
+        out.replace_range(start..start + 1, "r");
+    }
 }
 
 /// any_ascii's romanization of `c`, lowercased, letters and digits only.
