@@ -85,16 +85,16 @@ impl Interner {
 }
 
 /// A tab-separated table with a header, columns located by name.
-struct Tsv<'a> {
+pub(crate) struct Tsv<'a> {
     source: &'a str,
     /// `(1-based line number, fields)` for every non-blank data line.
-    rows: Vec<(usize, Vec<&'a str>)>,
+    pub(crate) rows: Vec<(usize, Vec<&'a str>)>,
     header: Vec<&'a str>,
     header_line: usize,
 }
 
 impl<'a> Tsv<'a> {
-    fn parse(text: &'a str, source: &'a str) -> Result<Tsv<'a>> {
+    pub(crate) fn parse(text: &'a str, source: &'a str) -> Result<Tsv<'a>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text
             .lines()
@@ -135,7 +135,7 @@ impl<'a> Tsv<'a> {
         })
     }
 
-    fn column(&self, name: &'static str) -> Result<usize> {
+    pub(crate) fn column(&self, name: &'static str) -> Result<usize> {
         self.optional_column(name)
             .ok_or_else(|| EvalError::MissingColumn {
                 file: self.source.to_owned(),
@@ -150,7 +150,7 @@ impl<'a> Tsv<'a> {
     }
 
     /// Field `col` (named `name` for errors) of a row; errors when empty.
-    fn field(
+    pub(crate) fn field(
         &self,
         line: usize,
         fields: &[&'a str],
@@ -168,7 +168,7 @@ impl<'a> Tsv<'a> {
     }
 }
 
-fn read_to_string(path: &Path) -> Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| EvalError::Io {
         path: path.to_owned(),
         source,

@@ -21,9 +21,13 @@
 //! ARI and NMI follow scikit-learn: 1.0 for identical partitions (including
 //! n = 0, n = 1, both a single cluster, both all singletons).
 //!
+//! Beside the scores: [`hard_negatives`] counts must-split pairs put in one story,
+//! [`language_identification`] tabulates detected against gold languages.
+//!
 //! [`evaluate`] aligns a prediction with the gold labels by id and builds an
 //! [`EvalReport`] (serializable; [`EvalReport::to_table`] renders it for people).
 
+mod checks;
 mod io;
 mod metrics;
 pub mod plot;
@@ -32,6 +36,10 @@ mod table;
 #[cfg(test)]
 mod testutil;
 
+pub use checks::{
+    hard_negatives, language_identification, language_identification_table, HardNegatives,
+    LangIdRow, MustSplit,
+};
 pub use io::{Assignments, EvalError, GoldLabels, Result};
 pub use metrics::{
     adjusted_rand_index, b_cubed, nmi, pair_recall_by_lang, pairwise, LangPairRecall, PairRecall,

@@ -34,6 +34,14 @@ pub struct EvalArgs {
     /// Story thresholds of the sweep, comma-separated (implies --sweep).
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     sweep_thresholds: Vec<f32>,
+    /// Pairs of documents that must never share a story (TSV `id_a id_b`): report
+    /// how many the clustering merged.
+    #[arg(long, value_name = "FILE")]
+    must_split: Option<PathBuf>,
+    /// When clustering INPUTS: also report language identification per gold
+    /// language (the gold `lang` column against the detected language).
+    #[arg(long, conflicts_with = "assignments")]
+    lang_report: bool,
     /// Draw the sweep as an SVG plot into this file (implies --sweep).
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
@@ -83,12 +91,16 @@ fn corpus_name(inputs: &[PathBuf]) -> String {
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
-    use tidings_eval::{evaluate, score_sweep, Assignments, GoldLabels};
+    use tidings_eval::{
+        evaluate, hard_negatives, language_identification, language_identification_table,
+        score_sweep, Assignments, GoldLabels, MustSplit,
+    };
     let sweep = args.sweep_thresholds()?;
     let gold = GoldLabels::read(&args.gold)?;
     let mut headlines: std::collections::HashMap<String, String> = Default::default();
     let mut ids: Vec<String> = Vec::new();
     let mut points = Vec::new();
+    let mut detected: std::collections::HashMap<String, String> = Default::default();
     let pred = match &args.assignments {
         Some(p) => Assignments::read(p)?,
         None => {
@@ -106,6 +118,13 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 eprintln!("tidings: sweep of {} thresholds", sweep_points.len());
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();
                 points = sweep_points;
+            }
+            if args.lang_report {
+                detected = result
+                    .docs
+                    .iter()
+                    .map(|d| (d.id.clone(), d.lang.code().to_string()))
+                    .collect();
             }
             headlines = result
                 .docs
@@ -144,13 +163,43 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         std::fs::write(path, sweep_svg(&corpus, &report.sweep))
             .with_context(|| format!("writing {}", path.display()))?;
     }
+    let hard = match &args.must_split {
+        Some(path) => Some(hard_negatives(&MustSplit::read(path)?, &pred)),
+        None => None,
+    };
+    // The gold file's codes as the engine writes them (`fas` is `pes`).
+    let canonical = |code: &str| {
+        tidings::lang::Lang::from_code(code).map_or_else(|| code.to_string(), |l| l.code().into())
+    };
+    let langid = language_identification(&gold, &detected, canonical);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let mut value = serde_json::to_value(&report)?;
+        if let Some(h) = &hard {
+            value["hard_negatives"] = serde_json::to_value(h)?;
+        }
+        if args.lang_report {
+            value["language_identification"] = serde_json::to_value(&langid)?;
+        }
+        println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print!(
             "{}",
             report.to_table_with(|id| headlines.get(id).map(|h| h.chars().take(60).collect()))
         );
+        if let Some(h) = &hard {
+            println!(
+                "\nmust-split pairs merged: {} of {} ({} with both documents clustered)",
+                h.merged.len(),
+                h.pairs,
+                h.scored
+            );
+            for (a, b) in &h.merged {
+                println!("  {a} {b}");
+            }
+        }
+        if args.lang_report {
+            print!("\n{}", language_identification_table(&langid));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
