@@ -173,8 +173,7 @@ impl<T: Copy> Profiles<T> {
 
     /// whatlang's `calculate_scores_in_profiles`: (scores sorted best first, the
     /// number of distinct trigrams ranked).
-    fn scores(&self, lower: &str) -> (Vec<(T, f64)>, usize) {
-        let ranked = ranked_trigrams(lower);
+    fn scores(&self, ranked: &[u64]) -> (Vec<(T, f64)>, usize) {
         let count = ranked.len() as u32;
         // A profile's distance is the sum over its trigrams of |text rank - profile
         // rank|, or MAX_TRIGRAM_DISTANCE where the text lacks it: the full distance less
@@ -292,11 +291,19 @@ impl ScriptModel {
     /// whatlang's `combined::detect`: the best language and its confidence.
     fn detect(&self, text: &str) -> Option<(Wl, f64)> {
         let lower = text.to_lowercase();
+        self.detect_ranked(&lower, &ranked_trigrams(&lower)).0
+    }
+
+    /// [`ScriptModel::detect`] on the lowercased text and its ranked trigrams;
+    /// also the best trigram score of the script's profiles (which the extended
+    /// detector compares with franc's profiles).
+    fn detect_ranked(&self, lower: &str, ranked: &[u64]) -> (Option<(Wl, f64)>, f64) {
         let (alphabet, alphabet_count) = match &self.alphabets {
-            Some(a) => a.scores(&lower),
+            Some(a) => a.scores(lower),
             None => (self.fixed.iter().map(|&l| (l, 1.0)).collect(), 1),
         };
-        let (trigram, trigram_count) = self.profiles.scores(&lower);
+        let (trigram, trigram_count) = self.profiles.scores(ranked);
+        let best_trigram = trigram.first().map_or(0.0, |x| x.1);
         let mut all: Vec<Wl> = alphabet.iter().map(|x| x.0).collect();
         for &(l, _) in &trigram {
             if !all.contains(&l) {
@@ -319,12 +326,14 @@ impl ScriptModel {
             .collect();
         scores.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Less));
         let mut it = scores.into_iter();
-        let (lang, first) = it.next()?;
+        let Some((lang, first)) = it.next() else {
+            return (None, best_trigram);
+        };
         let confidence = match it.next() {
             Some((_, second)) => confidence(first, second, trigram_count),
             None => 1.0,
         };
-        Some((lang, confidence))
+        (Some((lang, confidence)), best_trigram)
     }
 }
 
@@ -377,6 +386,16 @@ impl Detector {
             devanagari: ScriptModel::fixed(&[Wl::Hin, Wl::Mar, Wl::Nep], data::DEVANAGARI, a),
             hebrew: ScriptModel::fixed(&[Wl::Heb, Wl::Yid], data::HEBREW, a),
             whatlang: whatlang::Detector::with_allowlist(allowed),
+        }
+    }
+
+    /// The model of a script shared by several languages.
+    fn model(&self, script: Route) -> Option<&ScriptModel> {
+        match script {
+            Route::Latin => Some(&self.latin),
+            Route::Cyrillic => Some(&self.cyrillic),
+            Route::Arabic => Some(&self.arabic),
+            _ => None,
         }
     }
 
@@ -460,41 +479,32 @@ fn dominant_route(text: &str) -> Option<Route> {
     (n > 0).then(|| ROUTES[best])
 }
 
-/// One script's profiles for the extended detector: whatlang's for the languages it
-/// knows, franc's for those it does not.
-struct Group {
+/// franc's profiles of one script's languages that whatlang does not know.
+struct Extras {
     profiles: Profiles<Lang>,
-    /// Per profile: a language whatlang does not know.
-    extra: Vec<bool>,
 }
 
-impl Group {
-    fn new(whatlang: &[(Wl, &'static str)], franc: &[(&str, &'static str)]) -> Group {
-        let mut list: Vec<(Lang, &str, bool)> = whatlang
-            .iter()
-            .filter_map(|&(wl, t)| Some((Lang::from_whatlang(wl)?, t, false)))
-            .collect();
-        list.extend(
-            franc
-                .iter()
-                .filter_map(|&(code, t)| Some((Lang::from_code(code)?, t, true))),
-        );
-        Group {
-            extra: list.iter().map(|x| x.2).collect(),
-            profiles: Profiles::new(list.iter().map(|&(l, t, _)| (l, t))),
+impl Extras {
+    fn new(franc: &[(&str, &'static str)]) -> Extras {
+        Extras {
+            profiles: Profiles::new(
+                franc
+                    .iter()
+                    .filter_map(|&(code, t)| Some((Lang::from_code(code)?, t))),
+            ),
         }
     }
 
-    /// The best profile if it is one of a language whatlang does not know, with
-    /// whatlang's confidence rule over the runner-up.
-    fn best_extra(&self, text: &str) -> Option<(Lang, f64)> {
-        let (scores, count) = self.profiles.scores(&text.to_lowercase());
+    /// The best of these profiles, if its trigram score beats `rival` (the best of
+    /// whatlang's profiles of the script, 0 without them), with whatlang's
+    /// confidence rule over the runner-up of both sets.
+    fn best(&self, ranked: &[u64], rival: f64) -> Option<(Lang, f64)> {
+        let (scores, count) = self.profiles.scores(ranked);
         let (lang, first) = *scores.first()?;
-        let slot = self.profiles.langs.iter().position(|&(l, _)| l == lang)?;
-        if !self.extra[slot] {
+        if first <= rival {
             return None;
         }
-        let second = scores.get(1).map_or(0.0, |x| x.1);
+        let second = scores.get(1).map_or(0.0, |x| x.1).max(rival);
         Some((lang, confidence(first, second, count)))
     }
 }
@@ -525,60 +535,63 @@ fn ethiopic_lang(text: &str) -> &'static str {
 /// where their trigram distance is the smallest. Elsewhere whatlang's answer
 /// stands, as it did.
 pub(super) struct Extended {
-    latin: Group,
-    cyrillic: Group,
-    arabic: Group,
-    tibetan: Group,
+    latin: Extras,
+    cyrillic: Extras,
+    arabic: Extras,
+    tibetan: Extras,
 }
 
 impl Extended {
-    fn new(allowed: &[Wl]) -> Extended {
-        let own = |profiles: &[(Wl, &'static str)]| -> Vec<(Wl, &'static str)> {
-            profiles
-                .iter()
-                .copied()
-                .filter(|(l, _)| allowed.contains(l))
-                .collect()
-        };
+    fn new() -> Extended {
         Extended {
-            latin: Group::new(&own(data::LATIN), franc::LATIN),
-            cyrillic: Group::new(&own(data::CYRILLIC), franc::CYRILLIC),
-            arabic: Group::new(&own(data::ARABIC), franc::ARABIC),
-            tibetan: Group::new(&[], franc::TIBETAN),
+            latin: Extras::new(franc::LATIN),
+            cyrillic: Extras::new(franc::CYRILLIC),
+            arabic: Extras::new(franc::ARABIC),
+            tibetan: Extras::new(franc::TIBETAN),
         }
     }
 
-    /// The language of `text` and the confidence of the answer.
+    /// The language of `text` and the confidence of the answer. The text is
+    /// lowercased and its trigrams ranked once, for whatlang's profiles and franc's.
     pub(super) fn detect(&self, text: &str) -> Option<(Lang, f64)> {
         let single = |code| Lang::from_code(code).map(|l| (l, 1.0));
-        let whatlang = || {
-            DETECTOR
-                .detect(text)
-                .and_then(|(wl, c)| Some((Lang::from_whatlang(wl)?, c)))
+        let from_whatlang = |answer: Option<(Wl, f64)>| {
+            answer.and_then(|(wl, c)| Some((Lang::from_whatlang(wl)?, c)))
         };
-        let group = match dominant_route(text)? {
+        let route = dominant_route(text)?;
+        let extras = match route {
             Route::Thaana => return single("div"),
             Route::Lao => return single("lao"),
             Route::Ethiopic => return single(ethiopic_lang(text)),
-            Route::Tibetan => return self.tibetan.best_extra(text),
+            Route::Tibetan => &self.tibetan,
             Route::Latin => &self.latin,
             Route::Cyrillic => &self.cyrillic,
             Route::Arabic => &self.arabic,
-            Route::Other => return whatlang(),
+            Route::Other => return from_whatlang(DETECTOR.detect(text)),
         };
-        group.best_extra(text).or_else(whatlang)
+        let lower = text.to_lowercase();
+        let ranked = ranked_trigrams(&lower);
+        // whatlang's answer on the same text, from the model of the script it
+        // reads (the route's, unless the text mixes scripts).
+        let script = whatlang::detect_script(text);
+        let own = match (script, DETECTOR.model(route)) {
+            (Some(Script::Latin), Some(m)) if route == Route::Latin => Some(m),
+            (Some(Script::Cyrillic), Some(m)) if route == Route::Cyrillic => Some(m),
+            (Some(Script::Arabic), Some(m)) if route == Route::Arabic => Some(m),
+            _ => None,
+        };
+        let (answer, rival) = match own {
+            Some(model) => model.detect_ranked(&lower, &ranked),
+            None => (DETECTOR.detect(text), 0.0),
+        };
+        extras
+            .best(&ranked, rival)
+            .or_else(|| from_whatlang(answer))
     }
 }
 
 /// The extended detector, built on first use.
-pub(super) static EXTENDED: LazyLock<Extended> = LazyLock::new(|| {
-    Extended::new(
-        &super::LANGS
-            .iter()
-            .filter_map(|p| p.whatlang)
-            .collect::<Vec<_>>(),
-    )
-});
+pub(super) static EXTENDED: LazyLock<Extended> = LazyLock::new(Extended::new);
 
 #[cfg(test)]
 mod tests {
