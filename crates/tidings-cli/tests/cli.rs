@@ -114,6 +114,32 @@ fn the_sample_clusters_and_scores() {
     assert!(f1 >= 0.9, "story B-cubed F1 on the bundled sample: {f1}");
 }
 
+/// The team's hard-negative set: three stories of one week about the same people
+/// and places (a prime minister's gas deal in Doha, her party's defeat in Zagreb, an
+/// airline order announced in Doha by the same minister), each told by independent
+/// write-ups in several languages. Every story must come out whole and alone.
+#[test]
+fn same_people_different_events_stay_apart() {
+    let input = crate::repo().join("data/same-people.jsonl");
+    let gold = crate::repo().join("data/same-people.gold.tsv");
+    let out = tidings(&[
+        "eval",
+        "--json",
+        "--gold",
+        gold.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let story = &report["story"];
+    assert_eq!(story["n_pred_clusters"], 3, "{story}");
+    assert_eq!(story["b_cubed"]["f1"].as_f64(), Some(1.0), "{story}");
+}
+
 /// The numbers of the line of `text` whose first field is `first`, after `skip` fields.
 fn fields<'a>(text: &'a str, first: &str, skip: usize) -> Vec<&'a str> {
     let line = text

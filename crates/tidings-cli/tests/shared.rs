@@ -1,7 +1,7 @@
 //! Acceptance on the shared data: the seeds, and quality floors on ntrex-dev.
 
 use std::collections::HashMap;
-use tidings_eval::{evaluate, Assignments, GoldLabels};
+use tidings_eval::{evaluate, hard_negatives, Assignments, GoldLabels, MustSplit};
 
 fn cluster_to_assignments(input: &std::path::Path, name: &str) -> Assignments {
     let path = std::env::temp_dir().join(format!("tidings-{}-{name}.tsv", std::process::id()));
@@ -64,10 +64,12 @@ fn ntrex_dev_quality_floor() {
     ) else {
         return;
     };
-    let report = evaluate(
-        &GoldLabels::read(&gold).unwrap(),
-        &cluster_to_assignments(&input, "ntrex"),
-    );
+    let pred = cluster_to_assignments(&input, "ntrex");
+    let report = evaluate(&GoldLabels::read(&gold).unwrap(), &pred);
+    if let Some(must) = crate::shared("data/ntrex-dev.must-split.tsv") {
+        let hard = hard_negatives(&MustSplit::read(&must).unwrap(), &pred);
+        assert!(hard.scored > 0 && hard.merged.is_empty(), "{hard:?}");
+    }
     eprintln!(
         "ntrex-dev: story B3 F1 {:.3}, pairwise P {:.3}, cross-lingual recall {:.3}",
         report.story.b_cubed.f1,
@@ -89,3 +91,31 @@ fn ntrex_dev_quality_floor() {
 
 const FLOOR_PRECISION: f64 = 0.95;
 const FLOOR_B3_F1: f64 = 0.95;
+
+/// Every NTREX language (issue 11): floors a little under BENCHMARKS.md's 0.859
+/// story B³ F1 and 0.935 pairwise precision, over the issue's aim of 0.80 and 0.90.
+#[test]
+fn ntrex_dev_all_quality_floor() {
+    let (Some(input), Some(gold)) = (
+        crate::shared("data/ntrex-dev-all.jsonl"),
+        crate::shared("data/ntrex-dev-all.gold.tsv"),
+    ) else {
+        return;
+    };
+    let pred = cluster_to_assignments(&input, "ntrex-all");
+    let report = evaluate(&GoldLabels::read(&gold).unwrap(), &pred);
+    eprintln!(
+        "ntrex-dev-all: story B3 F1 {:.3}, pairwise P {:.3}",
+        report.story.b_cubed.f1, report.story.pairwise.precision
+    );
+    assert!(
+        report.story.pairwise.precision >= 0.90,
+        "pairwise precision {}",
+        report.story.pairwise.precision
+    );
+    assert!(
+        report.story.b_cubed.f1 >= 0.83,
+        "story B-cubed F1 {}",
+        report.story.b_cubed.f1
+    );
+}
