@@ -213,7 +213,7 @@ mod tests {
 
     /// Languages whose paths differ: the pivot, Snowball, truncation, Turkish
     /// fallbacks, Arabic folding, Greek, the Hindi stemmer, Han/Kana segmentation,
-    /// Hangul and Thai bigrams, Hebrew without a stemmer, undetermined.
+    /// Korean particles, Thai segmented by ICU4X, Hebrew without a stemmer, undetermined.
     const LANGS: &[&str] = &[
         "und", "eng", "tur", "ara", "deu", "rus", "ell", "pol", "hin", "mar", "heb", "pes", "cmn",
         "jpn", "kor", "tha", "isl",

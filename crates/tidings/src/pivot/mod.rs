@@ -6,8 +6,8 @@
 //! - **names**: phonetic keys of names ([`crate::analyze::name_key`]), so that
 //!   Lavrov, Лавров and لافروف meet whatever the lexicons hold.
 //! - **numbers**: digit strings (years, counts, dates) are the same in every language.
-//! - **local**: character bigrams of scripts we cannot segment (Han, Kana, Hangul,
-//!   Thai), which match only documents in the same language.
+//! - **local**: character bigrams of Han and Kana text the lexicon has no word for,
+//!   which match only documents in the same language.
 //!
 //! Each distinct surface word is analyzed once per thread (a bounded cache), so
 //! the cost of stemming and lookups is paid per vocabulary item, not per token.
