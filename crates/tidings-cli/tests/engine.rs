@@ -137,7 +137,7 @@ fn a_sweep_cuts_each_threshold_as_a_plain_run_would() {
         c.stories.threshold = threshold;
         c
     };
-    let thresholds = vec![0.02, 0.05, 0.1];
+    let thresholds = vec![0.02, 0.05, 0.3];
     let engine = Engine::new(Config::default()).unwrap();
     let (swept, points) = engine
         .cluster_inputs_with_sweep(sample(), &thresholds)

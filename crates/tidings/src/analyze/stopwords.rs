@@ -53,6 +53,7 @@ mod tests {
             ("tur", "su", false),   // "water", deliberately not an ending
             ("aze", "də", true),
             ("und", "the", false),
+            ("ara", "الذي", true),
         ];
         for (lang, word, want) in cases {
             let lang = Lang::from_code(lang).unwrap_or(Lang::UND);

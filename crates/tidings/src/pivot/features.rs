@@ -142,6 +142,9 @@ pub fn doc_features(
                             if let Some(n) = info.name {
                                 *tf.entry(n).or_default() += weights.name;
                             }
+                            if let Some(n) = info.alt_name {
+                                *tf.entry(n).or_default() += weights.name;
+                            }
                         }
                     }
                     (info.term_hash, None, 0.0)
