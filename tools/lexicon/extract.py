@@ -23,6 +23,7 @@ Sources (see models/SOURCES.md):
              reach the concepts of their dictionary form
 """
 import argparse
+import subprocess
 import glob
 import gzip
 import io
@@ -43,7 +44,7 @@ CLDR = "/usr/share/unicode/cldr/common"
 PYPI = "target/lexicon-src/pypi"
 
 # FreeDict language codes -> ISO 639-3 as the `whatlang` crate writes them.
-FD2ISO = {"nor": "nob"}
+FD2ISO = {"nor": "nob", "kur": "kmr", "swh": "swa"}
 # CLDR locale -> ISO 639-3 (whatlang's codes; zh -> cmn, nb -> nob, fa -> pes).
 CLDR2ISO = {
     "en": "eng", "tr": "tur", "ar": "ara", "de": "deu", "fr": "fra", "es": "spa",
@@ -58,9 +59,32 @@ CLDR2ISO = {
     "vi": "vie", "id": "ind", "jv": "jav", "fil": "tgl", "ja": "jpn", "ko": "kor",
     "zh": "cmn", "af": "afr", "zu": "zul", "sn": "sna", "ak": "aka", "am": "amh",
     "ca": "cat", "eo": "epo",
+    # NTREX languages that had no lexicon before the Apertium/FreeDict/annotation sources
+    "is": "isl", "gl": "glg", "eu": "eus", "cy": "cym", "ga": "gle", "sw": "swa",
+    "ms": "msa", "nn": "nno", "bs": "bos", "ku": "kmr", "ckb": "ckb", "sq": "sqi",
+    "lb": "ltz", "fo": "fao", "mt": "mlt", "mi": "mri", "kk": "kaz", "ky": "kir",
+    "mn": "mon", "tg": "tgk", "tt": "tat", "ps": "pus", "sd": "snd", "ug": "uig",
+    "lo": "lao", "ti": "tir", "so": "som", "ha": "hau", "ig": "ibo", "rw": "kin",
+    "xh": "xho", "yo": "yor", "to": "ton", "wo": "wol",
 }
 # Pivot languages tried (in this order) for X -> P -> eng paths.
 PIVOTS = ["deu", "fra", "pol", "ita", "nld", "swe", "spa", "por", "fin", "ell", "tur"]
+# Close languages used as pivots only for the languages named here.
+EXTRA_PIVOTS = {"nno": ["nob"], "msa": ["ind"]}
+# A language with a close, richer neighbour also reads the neighbour's combined
+# lexicon (identical spellings: Nynorsk/Bokmal, Bosnian/Croatian, Malay/Indonesian,
+# Galician/Portuguese), scaled down, under the tag same-P.
+BORROW = {"nno": ("nob", 0.7), "bos": ("hrv", 0.7), "msa": ("ind", 0.7), "glg": ("por", 0.5)}
+# Languages that read a neighbour's lexicon in the engine (`.lexicon_of` in
+# crates/tidings/src/lang/profile.rs): no raw files, names or lemma lists of their own.
+# Faroese reads Icelandic's (its own, CLDR only, reached 0.24 of content words, Icelandic's
+# 0.57); Macedonian Bulgarian's (its own from apertium-mkd-eng/-bul reached 0.84 of
+# content words against 0.38 but story B3 F1 on ntrex-dev-all fell 0.869 -> 0.866).
+ENGINE_BORROWS = {"fao", "mkd", "prs", "mey", "yue"}
+# NTREX languages that had no lexicon of their own: they read CLDR emoji annotations.
+ANNOTATION_LANGS = """isl glg eus cym gle swa msa nno bos kmr ckb sqi ltz mlt mri kaz kir
+    mon tgk tat pus snd uig lao tir som hau ibo kin xho yor ton wol amh guj kan tel mal
+    sin mya khm nep pan tuk uzb zul sna tgl""".split()
 # Invert eng->X only when X->eng has fewer headwords than this.
 THIN = 20000
 # eng-deu is the Ding data reversed (already read directly as `ding`).
@@ -95,6 +119,9 @@ SCRIPTS = {
     "tam": ("TAMIL",), "tel": ("TELUGU",), "kan": ("KANNADA",), "mal": ("MALAYALAM",),
     "sin": ("SINHALA",), "tha": ("THAI",), "mya": ("MYANMAR",), "khm": ("KHMER",),
     "kor": ("HANGUL",), "kat": ("GEORGIAN",), "hye": ("ARMENIAN",), "amh": ("ETHIOPIC",),
+    "tir": ("ETHIOPIC",), "lao": ("LAO",), "kaz": ("CYRILLIC",), "kir": ("CYRILLIC",),
+    "mon": ("CYRILLIC",), "tgk": ("CYRILLIC",), "tat": ("CYRILLIC",), "bak": ("CYRILLIC",),
+    "ckb": ("ARABIC",), "pus": ("ARABIC",), "snd": ("ARABIC",), "uig": ("ARABIC",),
 }
 
 
@@ -578,6 +605,222 @@ def load_mwn(lex, en, log):
 
 
 # ----------------------------------------------------------------------------
+# Apertium (Debian apertium-X-Y): compiled bilingual transducers printed by lt-print
+
+APERTIUM = "/usr/share/apertium"
+# (package, transducer, source lang, target lang): X->eng read directly, X->P used as
+# a pivot through P's lexicon (P = nob, ind, bul, spa, por, swe).
+APERTIUM_BIDIX = [
+    ("apertium-isl-eng", "isl-eng", "isl", "eng"),
+    ("apertium-isl-swe", "isl-swe", "isl", "swe"),
+    ("apertium-en-gl", "gl-en", "glg", "eng"),
+    ("apertium-es-gl", "gl-es", "glg", "spa"),
+    ("apertium-pt-gl", "gl-pt", "glg", "por"),
+    ("apertium-eu-en", "eu-en", "eus", "eng"),
+    ("apertium-eu-es", "eu-es", "eus", "spa"),
+    ("apertium-hbs-eng", "hbs-eng", "bos", "eng"),
+    ("apertium-nno-nob", "nno-nob", "nno", "nob"),
+    ("apertium-ind-zlm", "zlm-ind", "msa", "ind"),
+]
+# Tags whose entries are not content words a lexicon needs (punctuation, names that
+# are written the same in both languages are dropped separately).
+APERTIUM_SKIP_TAGS = {"<sent>", "<lpar>", "<rpar>", "<lquot>", "<rquot>", "<cm>", "<guio>",
+                      "<apos>", "<percent>", "<sep>", "<url>", "<email>"}
+
+
+def lt_print_sections(path):
+    """lt-print's ATT text of a compiled lttoolbox transducer -> list of sections,
+    each a dict state -> [(next, input, output)] (ε as ""), wildcard arcs removed."""
+    text = subprocess.run(["lt-print", path], check=True, capture_output=True).stdout.decode("utf-8")
+    secs = [[]]
+    for line in text.split("\n"):
+        if line == "--":
+            secs.append([])
+        elif line:
+            secs[-1].append(line)
+    out = []
+    for sec in secs:
+        arcs = defaultdict(list)
+        finals = set()
+        for line in sec:
+            f = line.split("\t")
+            if len(f) < 4:
+                if f[0].strip().isdigit():
+                    finals.add(int(f[0]))
+                continue
+            i = "" if f[2] == "ε" else (" " if f[2] == "@_SPACE_@" else f[2])
+            o = "" if f[3] == "ε" else (" " if f[3] == "@_SPACE_@" else f[3])
+            if i[:1].isdigit() or o[:1].isdigit():
+                continue
+            arcs[int(f[0])].append((int(f[1]), i, o))
+        # Many parallel identity arcs from one state to one state are a wildcard (any
+        # letter, any digit, Roman numerals): walking them multiplies paths without
+        # adding entries.
+        for a in sorted(arcs):
+            cnt = defaultdict(int)
+            for b, i, o in arcs[a]:
+                if i == o:
+                    cnt[b] += 1
+            if cnt and max(cnt.values()) >= 6:
+                arcs[a] = [x for x in arcs[a] if cnt[x[0]] < 6 or x[1] != x[2]]
+        out.append((arcs, finals))
+    return out
+
+
+def is_tag(sym):
+    return len(sym) > 2 and sym[0] == "<" and sym[-1] == ">"
+
+
+def apertium_bidix(path):
+    """Set of (source lemma, target lemma, first source tag): every path of the
+    bilingual transducer walked until both sides have written their first tag.
+    Cycles are not followed."""
+    pairs = set()
+    for arcs, _ in lt_print_sections(path):
+        stack = [(0, "", "", None, None, frozenset())]
+        while stack:
+            st, ins, outs, itag, otag, seen = stack.pop()
+            for b, i, o in arcs.get(st, ()):
+                if b in seen:
+                    continue
+                ni, no, nit, nt = ins, outs, itag, otag
+                if i:
+                    if is_tag(i):
+                        nit = nit or i
+                    elif nit is None:
+                        ni += i
+                if o:
+                    if is_tag(o):
+                        nt = nt or o
+                    elif nt is None:
+                        no += o
+                if nit is not None and nt is not None:
+                    pairs.add((ni, no, nit))
+                    continue
+                stack.append((b, ni, no, nit, nt, seen | {st}))
+    return pairs
+
+
+# Morphological analysers (form -> lemma<tags>) walked for lemma lists where simplemma
+# has none (Basque) or fewer forms (Icelandic). A walk stops after this many steps:
+# the Basque analyser's paths run to millions; the cut is deterministic (same order).
+APERTIUM_MORF = [("apertium-isl-eng", "isl-eng", "isl", 10_000_000),
+                 ("apertium-eu-en", "eu-en", "eus", 8_000_000)]
+
+
+def apertium_lemmas(path, lang, limit):
+    """Set of (form, lemma) of an analyser: every path from the start to a final
+    state that has written a tag, without cycles, up to `limit` steps."""
+    pairs = set()
+    steps = 0
+    for arcs, finals in lt_print_sections(path):
+        stack = [(0, "", "", False, frozenset())]
+        while stack and steps < limit:
+            st, form, lem, tagged, seen = stack.pop()
+            steps += 1
+            if tagged and st in finals:
+                f, l = lower(form, lang), lower(lem, lang)
+                if f != l and " " not in f + l and "\t" not in f + l and f and l:
+                    pairs.add((f, l))
+            for b, i, o in arcs.get(st, ()):
+                if b in seen:
+                    continue
+                nf = form if is_tag(i) else form + i
+                nl, nt = lem, tagged
+                if o:
+                    if is_tag(o):
+                        nt = True
+                    elif not nt:
+                        nl = lem + o
+                stack.append((b, nf, nl, nt, seen | {st}))
+    return pairs
+
+
+def load_apertium(src, tgt, name, pkg, log):
+    """-> src word -> {tgt word: weight}. A lemma with n translations (one per
+    bidix entry) gives each min(1, 2/n)^0.5; the order inside a compiled transducer
+    carries no preference."""
+    path = os.path.join(APERTIUM, pkg, name + ".autobil.bin")
+    if not os.path.exists(path):
+        log(f"apertium: {path} missing, skipped")
+        return {}
+    raw = defaultdict(set)
+    for a, b, tag in sorted(apertium_bidix(path)):
+        if tag in APERTIUM_SKIP_TAGS:
+            continue
+        a, b = a.replace("#", "").strip(), b.replace("#", "").strip()
+        if not a or not b or a == b and tag == "<np>":
+            continue
+        fa = clean_piece(a, src)
+        fb = clean_piece(b, tgt)
+        if fa and fb:
+            raw[fa].add(fb)
+    out = {}
+    for f in sorted(raw):
+        spec = min(1.0, 2.0 / len(raw[f])) ** 0.5
+        out[f] = {t: spec for t in sorted(raw[f])}
+    log(f"apertium {name}: {len(out)} {src} headwords, {sum(len(v) for v in out.values())} pairs")
+    return out
+
+
+# ----------------------------------------------------------------------------
+# CLDR emoji annotations: keywords of one emoji in a language and in English
+
+# Languages whose annotations are read (NTREX languages without a dictionary of
+# their own in the other sources). Noisy: a word meets every English keyword of the
+# emoji, so weights are association scores, capped low.
+ANNOTATION_WEIGHT = 0.5
+ANNOTATION_MIN_SCORE = 0.35
+
+
+def load_annotations(lex, en, langs, log):
+    adir = os.path.join(CLDR, "annotations")
+
+    def read(loc, lang):
+        out = defaultdict(set)
+        p = os.path.join(adir, loc + ".xml")
+        if not os.path.exists(p):
+            return out
+        for a in ET.parse(p).getroot().iter("annotation"):
+            cp, text = a.get("cp"), a.text
+            if not cp or not good_val(text):
+                continue
+            for kw in text.split("|"):
+                for tok in re.split(r"[\s\-‐]+", strip_brackets(kw)):
+                    c = clean_piece(tok, lang)
+                    if c and (lang != "eng" or en.ok(c)):
+                        out[cp].add(c)
+        return out
+
+    eng = read("en", "eng")
+    ecount = defaultdict(int)
+    for cp in eng:
+        for e in eng[cp]:
+            ecount[e] += 1
+    for loc, lang in sorted((l, i) for l, i in CLDR2ISO.items() if i in langs):
+        fx = read(loc, lang)
+        fcount = defaultdict(int)
+        co = defaultdict(lambda: defaultdict(int))
+        for cp in sorted(fx):
+            if cp not in eng:
+                continue
+            for f in fx[cp]:
+                fcount[f] += 1
+                for e in eng[cp]:
+                    co[f][e] += 1
+        n = 0
+        for f in sorted(co):
+            scored = sorted(((c / (fcount[f] * ecount[e]) ** 0.5, e) for e, c in co[f].items()
+                             if c >= 1), key=lambda x: (-x[0], x[1]))
+            for sc, e in scored[:3]:
+                if sc < ANNOTATION_MIN_SCORE:
+                    break
+                lex.add(lang, f, e, "cldr-annot", ANNOTATION_WEIGHT * sc)
+                n += 1
+        log(f"cldr annotations: {loc}->{lang} {len(co)} words, {n} pairs")
+
+
+# ----------------------------------------------------------------------------
 # CLDR
 
 def cldr_locales():
@@ -730,9 +973,12 @@ def script_lang(s):
 # simplemma's languages that tidings has a lexicon for; its codes are CLDR's (ISO 639-1)
 # but for Serbo-Croatian, Latin and Tagalog.
 SIMPLEMMA_LANGS = """ar bg ca cs da de el eo es et fa fi fr hbs he hi hu hy id it ka la lt
-                     lv mk ml nb nl pl pt ro ru sk sl sv tl tr uk""".split()
+                     lv mk ml nb nl pl pt ro ru sk sl sv tl tr uk
+                     cy ga gl is lb ms nn sq sw""".split()
 SIMPLEMMA2ISO = {c: {"hbs": "hrv", "la": "lat", "tl": "tgl"}.get(c) or CLDR2ISO[c]
                  for c in SIMPLEMMA_LANGS}
+# One list serving a second language: Serbo-Croatian's for Bosnian too.
+SIMPLEMMA_ALSO = {"hbs": ["bos"]}
 
 
 def simplemma_stream(data):
@@ -787,15 +1033,31 @@ def write_lemmas(out_dir, log):
         return
     z = zipfile.ZipFile(path)
     os.makedirs(os.path.join(out_dir, "lemmas"), exist_ok=True)
+    lists = {}
     for code, lang in sorted(SIMPLEMMA2ISO.items()):
         table = simplemma_stream(lzma.decompress(
             z.read(f"simplemma/strategies/dictionaries/data/{code}.plzma")))
         rows = sorted(f"{f}\t{l}\n" for f, l in table.items()
                       if f != l and "\t" not in f + l and "\n" not in f + l)
+        for out_lang in [lang] + SIMPLEMMA_ALSO.get(code, []):
+            lists[out_lang] = rows
+            log(f"simplemma {code} -> {out_lang}: {len(table)} forms, {len(rows)} differ from their lemma")
+    for pkg, name, lang, limit in APERTIUM_MORF:
+        path = os.path.join(APERTIUM, pkg, name + ".automorf.bin")
+        if not os.path.exists(path):
+            log(f"apertium {name}: analyser missing, skipped")
+            continue
+        pairs = apertium_lemmas(path, lang, limit)
+        have = {r.split("\t", 1)[0] for r in lists.get(lang, [])}
+        extra = sorted(f"{f}\t{l}\n" for f, l in pairs if f not in have)
+        lists[lang] = sorted(lists.get(lang, []) + extra)
+        log(f"apertium {name} analyser: {len(pairs)} form/lemma pairs, {len(extra)} rows added to {lang}")
+    for lang in sorted(lists):
+        if lang in ENGINE_BORROWS:
+            continue
         with open(os.path.join(out_dir, "lemmas", lang + ".tsv"), "w",
                   encoding="utf-8", newline="\n") as fo:
-            fo.writelines(rows)
-        log(f"simplemma {code} -> {lang}: {len(table)} forms, {len(rows)} differ from their lemma")
+            fo.writelines(lists[lang])
 
 
 GEONAMES_MIN_POPULATION = 100_000
@@ -904,21 +1166,35 @@ def main():
     load_mwn(lex, en, log)
     load_cedict(lex, en, log)
     load_cldr(lex, en, names, log)
+    load_annotations(lex, en, set(ANNOTATION_LANGS), log)
+    ap_pivot = defaultdict(dict)  # (lang, P) -> src -> {P word: weight}
+    for pkg, name, src, tgt in APERTIUM_BIDIX:
+        t = load_apertium(src, tgt, name, pkg, log)
+        if tgt == "eng":
+            add_direct(lex, src, t, "ap-" + name, en, scale=0.85)
+        else:
+            for f, d in t.items():
+                for q, w in d.items():
+                    ap_pivot[(src, tgt)].setdefault(f, {})[q] = w
 
     # --- phase 2: pivots X -> P -> eng
     base = {}
-    for p in PIVOTS:
+    for p in PIVOTS + sorted({q for qs in EXTRA_PIVOTS.values() for q in qs}):
         comb = lex.combined(p)
         base[p] = {f: [(e, w) for e, w, _ in items[:4] if w >= 0.15] for f, items in comb.items()}
-    all_langs = sorted(set(langs) | set(lex.ev) | {a for a, b in pairs} | {b for a, b in pairs})
+    all_langs = sorted(set(langs) | set(lex.ev) | {a for a, b in pairs} | {b for a, b in pairs}
+                       | {a for a, b in ap_pivot})
     pivot_ev = []
     for lang in all_langs:
         if lang == "eng":
             continue
-        for p in PIVOTS:
+        for p in PIVOTS + EXTRA_PIVOTS.get(lang, []):
             if p == lang:
                 continue
             xp = defaultdict(dict)
+            for f, d in ap_pivot.get((lang, p), {}).items():
+                for q, w in d.items():
+                    xp[f][q] = max(xp[f].get(q, 0.0), 0.9 * w)
             if (lang, p) in pairs:
                 for f, d in table((lang, p)).items():
                     for q, w in d.items():
@@ -943,11 +1219,29 @@ def main():
     for lang, f, e, tag, w in pivot_ev:
         lex.add(lang, f, e, tag, w)
 
-    # --- write
+    # --- phase 3: a close neighbour's lexicon, same spelling
+    borrowed = []
+    for lang, (p, scale) in sorted(BORROW.items()):
+        comb = lex.combined(p)
+        n = 0
+        for f in sorted(comb):
+            if not script_ok(f, lang):
+                continue
+            for e, w, _ in comb[f][:4]:
+                if w >= 0.15:
+                    borrowed.append((lang, f, e, "same-" + p, scale * w))
+                    n += 1
+        log(f"{lang}: {n} pairs from {p}'s lexicon")
+    for lang, f, e, tag, w in borrowed:
+        lex.add(lang, f, e, tag, w)
+
+    # --- write (stale files of an earlier run would be read by build-lexicons)
     os.makedirs(args.out, exist_ok=True)
+    for old in glob.glob(os.path.join(args.out, "*.tsv")) + glob.glob(os.path.join(args.out, "lemmas", "*.tsv")):
+        os.remove(old)
     stats = []
     for lang in sorted(lex.ev):
-        if lang == "eng":
+        if lang == "eng" or lang in ENGINE_BORROWS:
             continue
         comb = lex.combined(lang)
         lines = []
@@ -963,7 +1257,8 @@ def main():
         with open(path, "w", encoding="utf-8", newline="\n") as fo:
             fo.writelines(lines)
         stats.append((lang, heads, len(lines), os.path.getsize(path)))
-    nl = sorted("\t".join(r) + "\n" for r in names if all("\t" not in x and "\n" not in x for x in r))
+    nl = sorted("\t".join(r) + "\n" for r in names
+                if r[0] not in ENGINE_BORROWS and all("\t" not in x and "\n" not in x for x in r))
     with open(os.path.join(args.out, "names.tsv"), "w", encoding="utf-8", newline="\n") as fo:
         fo.writelines(nl)
     log(f"names.tsv: {len(nl)} rows")

@@ -24,7 +24,19 @@ pol-rus pol-spa pol-swe pol-tur por-deu por-eng por-fra por-spa slk-eng slv-eng 
 spa-por srp-eng swe-bul swe-deu swe-ell swe-eng swe-fin swe-fra swe-ita swe-jpn swe-lat swe-nld 
 swe-nor swe-pol swe-por swe-rus swe-spa swe-tur tur-deu tur-eng
 "
-DEB_PKGS="dict-de-en wordnet-base unicode-cldr-core"
+# FreeDict pairs for languages that had no lexicon: Welsh, Kurmanji (FreeDict "kur"),
+# Swahili ("swh"), Irish, Icelandic, and the pivot Nynorsk->Bokmal.
+# (FreeDict ckb-kmr writes Sorani in Latin letters, news writes it in Arabic script:
+# not used.)
+FREEDICT_PAIRS="$FREEDICT_PAIRS
+cym-eng eng-cym kur-eng kur-deu deu-kur kur-tur swh-eng eng-swh swh-pol gle-eng eng-gle
+isl-eng nno-nob
+"
+# Apertium bilingual transducers (compiled; printed with lt-print from lttoolbox).
+APERTIUM_PKGS="apertium-isl-eng apertium-isl-swe apertium-en-gl apertium-es-gl apertium-pt-gl
+apertium-eu-en apertium-eu-es apertium-hbs-eng apertium-nno-nob
+apertium-ind-zlm"
+DEB_PKGS="dict-de-en wordnet-base unicode-cldr-core lttoolbox-dev $APERTIUM_PKGS"
 for p in $FREEDICT_PAIRS; do DEB_PKGS="$DEB_PKGS dict-freedict-$p"; done
 
 missing=""

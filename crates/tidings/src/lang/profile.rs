@@ -376,7 +376,7 @@ pub static LANGS: &[LangProfile] = &[
     // franc profiles of `franc_data.rs`, their words weighed against their own
     // language's documents. The scripts without a transliterator of our own reach name
     // keys through any_ascii.
-    P::new("bos", "bs", None, Latin, Truncate).lexicon_of("hrv"),
+    P::new("bos", "bs", None, Latin, Truncate),
     P::new("cym", "cy", Some(Wl::Cym), Latin, Truncate),
     P::new("eus", "eu", None, Latin, Truncate),
     P::new("ewe", "ee", None, Latin, Stemming::None),
@@ -385,7 +385,7 @@ pub static LANGS: &[LangProfile] = &[
     P::new("fil", "tl", Some(Wl::Tgl), Latin, Stemming::None),
     P::new("fuc", "ff", None, Latin, Stemming::None),
     P::new("gle", "ga", None, Latin, Truncate),
-    P::new("glg", "gl", None, Latin, Snowball(Algorithm::Portuguese)).lexicon_of("por"),
+    P::new("glg", "gl", None, Latin, Snowball(Algorithm::Portuguese)),
     P::new("hau", "ha", None, Latin, Stemming::None),
     P::new("hmn", "", None, Latin, Stemming::None),
     P::new("ibo", "ig", None, Latin, Stemming::None),
@@ -395,9 +395,9 @@ pub static LANGS: &[LangProfile] = &[
     P::new("mlg", "mg", None, Latin, Stemming::None),
     P::new("mlt", "mt", None, Latin, Truncate),
     P::new("mri", "mi", None, Latin, Stemming::None),
-    P::new("msa", "ms", None, Latin, Truncate).lexicon_of("ind"),
+    P::new("msa", "ms", None, Latin, Truncate),
     P::new("nde", "nd", None, Latin, Stemming::None),
-    P::new("nno", "nn", None, Latin, Snowball(Algorithm::Norwegian)).lexicon_of("nob"),
+    P::new("nno", "nn", None, Latin, Snowball(Algorithm::Norwegian)),
     P::new("nso", "", None, Latin, Stemming::None),
     P::new("nya", "ny", None, Latin, Stemming::None),
     P::new("orm", "om", None, Latin, Truncate),
