@@ -67,7 +67,7 @@ pub struct LangProfile {
     /// key (بوتين is Putin, but ولافروف is "and Lavrov").
     pub name_prefixes: &'static [&'static str],
     /// Whose lexicon the language reads: its own code, or that of a close language
-    /// whose dictionary serves it (Bosnian reads Croatian's, Dari reads Persian's). A
+    /// whose dictionary serves it (Faroese reads Icelandic's, Dari reads Persian's). A
     /// borrowing row takes the lender's stemming too, so its keys are the lexicon's.
     pub lexicon: &'static str,
 }
@@ -372,10 +372,11 @@ pub static LANGS: &[LangProfile] = &[
     P::new("afr", "af", Some(Wl::Afr), Latin, Truncate),
     // Not in whatlang: told apart by its letters þ and ð (see `detect_lang`).
     P::new("isl", "is", None, Latin, Truncate),
-    // NTREX's other languages: most with no lexicon, detected by whatlang or by the
-    // franc profiles of `franc_data.rs`, their words weighed against their own
-    // language's documents. The scripts without a transliterator of our own reach name
-    // keys through any_ascii.
+    // NTREX's other languages, detected by whatlang or by the franc profiles of
+    // `franc_data.rs`, their words weighed against their own language's documents.
+    // Their lexicons come from Apertium, FreeDict and CLDR (models/SOURCES.md), thin
+    // for most (CLDR's emoji annotations and names); a few have none. The scripts
+    // without a transliterator of our own reach name keys through any_ascii.
     P::new("bos", "bs", None, Latin, Truncate),
     P::new("cym", "cy", Some(Wl::Cym), Latin, Truncate),
     P::new("eus", "eu", None, Latin, Truncate),
