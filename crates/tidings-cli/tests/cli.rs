@@ -93,35 +93,10 @@ fn a_missing_input_is_a_clear_error_not_a_panic() {
     );
 }
 
-#[test]
-fn the_sample_clusters_and_scores() {
-    let sample = crate::repo().join("data/sample.jsonl");
-    let gold = crate::repo().join("data/sample.gold.tsv");
-    let out = tidings(&[
-        "eval",
-        "--json",
-        "--gold",
-        gold.to_str().unwrap(),
-        sample.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f1 = report["story"]["b_cubed"]["f1"].as_f64().unwrap();
-    assert!(f1 >= 0.9, "story B-cubed F1 on the bundled sample: {f1}");
-}
-
-/// The team's hard-negative set: three stories of one week about the same people
-/// and places (a prime minister's gas deal in Doha, her party's defeat in Zagreb, an
-/// airline order announced in Doha by the same minister), each told by independent
-/// write-ups in several languages. Every story must come out whole and alone.
-#[test]
-fn same_people_different_events_stay_apart() {
-    let input = crate::repo().join("data/same-people.jsonl");
-    let gold = crate::repo().join("data/same-people.gold.tsv");
+/// `tidings eval --json` of a bundled corpus `data/NAME.jsonl` against its gold labels.
+fn eval_bundled(name: &str) -> serde_json::Value {
+    let input = crate::repo().join(format!("data/{name}.jsonl"));
+    let gold = crate::repo().join(format!("data/{name}.gold.tsv"));
     let out = tidings(&[
         "eval",
         "--json",
@@ -134,7 +109,23 @@ fn same_people_different_events_stay_apart() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_sample_clusters_and_scores() {
+    let report = eval_bundled("sample");
+    let f1 = report["story"]["b_cubed"]["f1"].as_f64().unwrap();
+    assert!(f1 >= 0.9, "story B-cubed F1 on the bundled sample: {f1}");
+}
+
+/// The team's hard-negative set: three stories of one week about the same people
+/// and places (a prime minister's gas deal in Doha, her party's defeat in Zagreb, an
+/// airline order announced in Doha by the same minister), each told by independent
+/// write-ups in several languages. Every story must come out whole and alone.
+#[test]
+fn same_people_different_events_stay_apart() {
+    let report = eval_bundled("same-people");
     let story = &report["story"];
     assert_eq!(story["n_pred_clusters"], 3, "{story}");
     assert_eq!(story["b_cubed"]["f1"].as_f64(), Some(1.0), "{story}");
