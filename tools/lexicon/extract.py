@@ -23,6 +23,7 @@ Sources (see models/SOURCES.md):
              reach the concepts of their dictionary form
 """
 import argparse
+import functools
 import subprocess
 import glob
 import gzip
@@ -70,7 +71,7 @@ CLDR2ISO = {
 # Pivot languages tried (in this order) for X -> P -> eng paths.
 PIVOTS = ["deu", "fra", "pol", "ita", "nld", "swe", "spa", "por", "fin", "ell", "tur"]
 # Close languages used as pivots only for the languages named here.
-EXTRA_PIVOTS = {"nno": ["nob"], "msa": ["ind"]}
+EXTRA_PIVOTS = {"nno": ["nob"], "msa": ["ind"], "ukr": ["rus"], "bel": ["rus"], "urd": ["hin"]}
 # A language with a close, richer neighbour also reads the neighbour's combined
 # lexicon (identical spellings: Nynorsk/Bokmal, Bosnian/Croatian, Malay/Indonesian,
 # Galician/Portuguese), scaled down, under the tag same-P.
@@ -621,7 +622,45 @@ APERTIUM_BIDIX = [
     ("apertium-hbs-eng", "hbs-eng", "bos", "eng"),
     ("apertium-nno-nob", "nno-nob", "nno", "nob"),
     ("apertium-ind-zlm", "zlm-ind", "msa", "ind"),
+    # thin lexicons enriched: Romanian via Spanish, Catalan direct and via
+    # spa/fra (cat-por and cat-ita
+    # walk into wildcard paths: junk), Ukrainian and Belarusian via Russian, Urdu via Hindi,
+    # Serbian from Serbo-Croatian (Latin, transliterated to Cyrillic).
+    ("apertium-es-ro", "ro-es", "ron", "spa"),
+    ("apertium-eng-cat", "cat-eng", "cat", "eng"),
+    ("apertium-spa-cat", "cat-spa", "cat", "spa"),
+    ("apertium-fra-cat", "cat-fra", "cat", "fra"),
+    ("apertium-rus-ukr", "ukr-rus", "ukr", "rus"),
+    ("apertium-bel-rus", "bel-rus", "bel", "rus"),
+    ("apertium-urd-hin", "urd-hin", "urd", "hin"),
+    ("apertium-hbs-eng", "hbs-eng", "srp", "eng"),
 ]
+# Source words rewritten before use: (transducer, source lang) -> function (None drops).
+# Serbian news is Cyrillic; hbs-eng writes Latin (Gaj's alphabet maps one-to-one, the
+# digraphs lj nj dž are read as one letter; words with q w x y are dropped).
+LAT2CYR = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгхијклмнопрсштувзж"))
+
+
+def sr_lat2cyr(w):
+    out, i, w = [], 0, w.lower()
+    while i < len(w):
+        two = w[i:i + 2]
+        if two in ("lj", "nj", "dž"):
+            out.append({"lj": "љ", "nj": "њ", "dž": "џ"}[two])
+            i += 2
+            continue
+        c = w[i]
+        if c in LAT2CYR:
+            out.append(LAT2CYR[c])
+        elif c in " -'":
+            out.append(c)
+        else:
+            return None
+        i += 1
+    return "".join(out)
+
+
+APERTIUM_SRC_MAP = {("hbs-eng", "srp"): sr_lat2cyr}
 # Tags whose entries are not content words a lexicon needs (punctuation, names that
 # are written the same in both languages are dropped separately).
 APERTIUM_SKIP_TAGS = {"<sent>", "<lpar>", "<rpar>", "<lquot>", "<rquot>", "<cm>", "<guio>",
@@ -671,6 +710,7 @@ def is_tag(sym):
     return len(sym) > 2 and sym[0] == "<" and sym[-1] == ">"
 
 
+@functools.lru_cache(maxsize=None)
 def apertium_bidix(path):
     """Set of (source lemma, target lemma, first source tag): every path of the
     bilingual transducer walked until both sides have written their first tag.
@@ -745,12 +785,17 @@ def load_apertium(src, tgt, name, pkg, log):
         log(f"apertium: {path} missing, skipped")
         return {}
     raw = defaultdict(set)
+    fmap = APERTIUM_SRC_MAP.get((name, src))
     for a, b, tag in sorted(apertium_bidix(path)):
         if tag in APERTIUM_SKIP_TAGS:
             continue
         a, b = a.replace("#", "").strip(), b.replace("#", "").strip()
         if not a or not b or a == b and tag == "<np>":
             continue
+        if fmap is not None:
+            a = fmap(a)
+            if not a:
+                continue
         fa = clean_piece(a, src)
         fb = clean_piece(b, tgt)
         if fa and fb:

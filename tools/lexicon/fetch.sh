@@ -35,7 +35,8 @@ isl-eng nno-nob
 # Apertium bilingual transducers (compiled; printed with lt-print from lttoolbox).
 APERTIUM_PKGS="apertium-isl-eng apertium-isl-swe apertium-en-gl apertium-es-gl apertium-pt-gl
 apertium-eu-en apertium-eu-es apertium-hbs-eng apertium-nno-nob
-apertium-ind-zlm"
+apertium-ind-zlm apertium-es-ro apertium-eng-cat apertium-spa-cat apertium-fra-cat
+apertium-rus-ukr apertium-bel-rus apertium-urd-hin"
 DEB_PKGS="dict-de-en wordnet-base unicode-cldr-core lttoolbox-dev $APERTIUM_PKGS"
 for p in $FREEDICT_PAIRS; do DEB_PKGS="$DEB_PKGS dict-freedict-$p"; done
 
