@@ -389,32 +389,33 @@ impl Detector {
         }
     }
 
-    /// The model of a script shared by several languages.
-    fn model(&self, script: Route) -> Option<&ScriptModel> {
+    /// Our model of a script shared by several languages; `None` for the scripts
+    /// whatlang itself reads.
+    fn model_of(&self, script: Script) -> Option<&ScriptModel> {
         match script {
-            Route::Latin => Some(&self.latin),
-            Route::Cyrillic => Some(&self.cyrillic),
-            Route::Arabic => Some(&self.arabic),
+            Script::Latin => Some(&self.latin),
+            Script::Cyrillic => Some(&self.cyrillic),
+            Script::Arabic => Some(&self.arabic),
+            Script::Devanagari => Some(&self.devanagari),
+            Script::Hebrew => Some(&self.hebrew),
             _ => None,
         }
     }
 
     /// What `whatlang::Detector::detect` answers: the language and its confidence.
     pub(super) fn detect(&self, text: &str) -> Option<(Wl, f64)> {
-        let model = match whatlang::detect_script(text)? {
-            Script::Latin => &self.latin,
-            Script::Cyrillic => &self.cyrillic,
-            Script::Arabic => &self.arabic,
-            Script::Devanagari => &self.devanagari,
-            Script::Hebrew => &self.hebrew,
-            _ => {
-                return self
-                    .whatlang
-                    .detect(text)
-                    .map(|i| (i.lang(), i.confidence()))
-            }
-        };
-        model.detect(text)
+        self.detect_in(whatlang::detect_script(text)?, text)
+    }
+
+    /// [`Detector::detect`] for a text whatlang reads as `script`.
+    fn detect_in(&self, script: Script, text: &str) -> Option<(Wl, f64)> {
+        match self.model_of(script) {
+            Some(model) => model.detect(text),
+            None => self
+                .whatlang
+                .detect(text)
+                .map(|i| (i.lang(), i.confidence())),
+        }
     }
 }
 
@@ -571,18 +572,24 @@ impl Extended {
         };
         let lower = text.to_lowercase();
         let ranked = ranked_trigrams(&lower);
-        // whatlang's answer on the same text, from the model of the script it
-        // reads (the route's, unless the text mixes scripts).
-        let script = whatlang::detect_script(text);
-        let own = match (script, DETECTOR.model(route)) {
-            (Some(Script::Latin), Some(m)) if route == Route::Latin => Some(m),
-            (Some(Script::Cyrillic), Some(m)) if route == Route::Cyrillic => Some(m),
-            (Some(Script::Arabic), Some(m)) if route == Route::Arabic => Some(m),
-            _ => None,
+        // whatlang's answer on the same text. Where whatlang reads the route's own
+        // script, its model scores the trigrams ranked here and its best profile is
+        // franc's rival; a text that mixes scripts has none.
+        let same_script = |s: Script| {
+            matches!(
+                (s, route),
+                (Script::Latin, Route::Latin)
+                    | (Script::Cyrillic, Route::Cyrillic)
+                    | (Script::Arabic, Route::Arabic)
+            )
         };
-        let (answer, rival) = match own {
-            Some(model) => model.detect_ranked(&lower, &ranked),
-            None => (DETECTOR.detect(text), 0.0),
+        let (answer, rival) = match whatlang::detect_script(text) {
+            Some(s) if same_script(s) => match DETECTOR.model_of(s) {
+                Some(model) => model.detect_ranked(&lower, &ranked),
+                None => (DETECTOR.detect_in(s, text), 0.0),
+            },
+            Some(s) => (DETECTOR.detect_in(s, text), 0.0),
+            None => (None, 0.0),
         };
         extras
             .best(&ranked, rival)
