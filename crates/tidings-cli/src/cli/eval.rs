@@ -171,14 +171,16 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let canonical = |code: &str| {
         tidings::lang::Lang::from_code(code).map_or_else(|| code.to_string(), |l| l.code().into())
     };
-    let langid = language_identification(&gold, &detected, canonical);
+    let langid = args
+        .lang_report
+        .then(|| language_identification(&gold, &detected, canonical));
     if args.json {
         let mut value = serde_json::to_value(&report)?;
         if let Some(h) = &hard {
             value["hard_negatives"] = serde_json::to_value(h)?;
         }
-        if args.lang_report {
-            value["language_identification"] = serde_json::to_value(&langid)?;
+        if let Some(rows) = &langid {
+            value["language_identification"] = serde_json::to_value(rows)?;
         }
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
@@ -197,8 +199,8 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 println!("  {a} {b}");
             }
         }
-        if args.lang_report {
-            print!("\n{}", language_identification_table(&langid));
+        if let Some(rows) = &langid {
+            print!("\n{}", language_identification_table(rows));
         }
     }
     Ok(ExitCode::SUCCESS)

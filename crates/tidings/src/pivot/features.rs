@@ -139,10 +139,7 @@ pub fn doc_features(
                             *tf.entry(c).or_default() += w;
                         }
                         if tok.may_be_name() {
-                            if let Some(n) = info.name {
-                                *tf.entry(n).or_default() += weights.name;
-                            }
-                            if let Some(n) = info.alt_name {
+                            for n in info.name.into_iter().chain(info.alt_name) {
                                 *tf.entry(n).or_default() += weights.name;
                             }
                         }

@@ -241,15 +241,15 @@ fn is_anusvara(c: char) -> bool {
 /// An anusvara is the nasal of the stop after it: "m" before a labial (Trump,
 /// ട്രംപ്), else "n" (London, લંડન), where any_ascii always writes "m".
 fn anusvara(next: Option<char>, out: &mut String) {
-    let mut after = String::new();
-    if let Some(n) = next {
-        any_ascii_into(n, &mut after);
-    }
-    out.push(if after.starts_with(['p', 'b', 'm']) {
-        'm'
-    } else {
-        'n'
+    // The first letter of the next character's romanization, as `any_ascii_into`
+    // would write it, without building that string.
+    let first = next.and_then(|n| {
+        any_ascii::any_ascii_char(n)
+            .chars()
+            .find(char::is_ascii_alphanumeric)
     });
+    let labial = first.is_some_and(|c| matches!(c.to_ascii_lowercase(), 'p' | 'b' | 'm'));
+    out.push(if labial { 'm' } else { 'n' });
 }
 
 /// A Hangul syllable by any_ascii, except that an initial ㄹ after a syllable that
