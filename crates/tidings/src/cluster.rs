@@ -357,18 +357,16 @@ pub(crate) fn average_link(
         // of one side only has no edge to the other: that total is computed once,
         // from the sum vectors.
         let (gk, gg) = (&agg.groups[keep as usize], &agg.groups[gone as usize]);
-        let only_keep: Vec<u32> = gk
-            .adj
-            .keys()
-            .filter(|&&n| n != gone && !gg.adj.contains_key(&n))
-            .copied()
-            .collect();
-        let only_gone: Vec<u32> = gg
-            .adj
-            .keys()
-            .filter(|&&n| n != keep && !gk.adj.contains_key(&n))
-            .copied()
-            .collect();
+        // The neighbours of `a` that are neither `b` nor `b`'s neighbours.
+        let one_sided = |a: &Group, b: &Group, b_id: u32| -> Vec<u32> {
+            a.adj
+                .keys()
+                .filter(|&&n| n != b_id && !b.adj.contains_key(&n))
+                .copied()
+                .collect()
+        };
+        let only_keep = one_sided(gk, gg, gone);
+        let only_gone = one_sided(gg, gk, keep);
         // Only the sums these dot products read: a merge with no one-sided neighbour
         // (every merge of an article, whose graph is complete) needs none.
         for &n in only_keep.iter().chain(&only_gone) {
@@ -772,13 +770,7 @@ mod tests {
 
     #[test]
     fn average_link_is_average_link_by_definition() {
-        let mut state = 7u64;
-        let mut rnd = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rnd = crate::test_rng::xorshift(7);
         let mut informative = 0;
         for case in 0..40 {
             let n = 6 + (rnd() % 30) as usize;

@@ -47,6 +47,20 @@ pub mod pivot;
 pub mod story;
 pub mod vectorize;
 
+/// A small deterministic generator for the randomized unit tests.
+#[cfg(test)]
+mod test_rng {
+    /// Marsaglia's xorshift64 from a non-zero `seed`.
+    pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+}
+
 use std::path::PathBuf;
 
 /// Errors of the library. Per-document trouble is not an error: it is counted and

@@ -341,13 +341,7 @@ mod tests {
         assert_eq!(medoid(&[3], &vecs), 3);
         // Random groups: the same choice as comparing every pair (ties are exact here
         // only up to rounding, so groups with a near-tie are skipped).
-        let mut state = 42u64;
-        let mut rnd = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rnd = crate::test_rng::xorshift(42);
         let vecs: Vec<SparseVec> = (0..200)
             .map(|_| {
                 SparseVec::new(
