@@ -8,11 +8,11 @@
 //! **Exact average link, kept by Lance–Williams totals.** The linkage of two groups
 //! is the mean weight over every pair of their documents: the edge's weight where the
 //! graph has one, else the pair's cosine. The total between two groups adds up when
-//! groups merge, W(A∪B, C) = W(A, C) + W(B, C), so it is kept along the edges; only
-//! for a neighbour of one side of a merge is the other side's part computed, once,
-//! as the dot product of the two groups' sum vectors (ΣA·ΣB = the sum of their
-//! pairs' cosines). Before, ΣA·ΣB was recomputed for every neighbour after every
-//! merge: 31% of a 50k crawl run's time. Counting a pair without an edge as 0 (the
+//! groups merge, W(A∪B, C) = W(A, C) + W(B, C), so it is kept along the edges; for
+//! a neighbour of one side of a merge the other side's part is the dot product of
+//! the two groups' sum vectors (ΣA·ΣB = the sum of their pairs' cosines). On the
+//! stories' kNN graph that part is only bounded at the merge, and computed when the
+//! bound comes out on top of the heap ([`Link`]); most bounds never do. Counting a pair without an edge as 0 (the
 //! graph HAC of ParHAC and TeraHAC) would need no dot product at all, but a kNN graph
 //! with k = 24 misses most translation pairs of a large story: ntrex-dev story B³ F1
 //! fell from 0.977 to 0.875 (BENCHMARKS.md, "Crawl scale").
@@ -42,6 +42,63 @@ pub(crate) struct Linkage {
     pub max_days: Option<i32>,
     /// See [`cohesive`]; 0 disables the check.
     pub cohesion: f32,
+    /// The edges are a kNN graph's, weighted by their cosines: the totals of pairs
+    /// without an edge are bounded and computed only when the bound could win (see
+    /// [`Link`]). Otherwise (the article cut, whose edges carry other weights) every
+    /// total is computed at the merge that needs it.
+    pub knn: bool,
+}
+
+/// The total between two groups that some edge joins: `known`, a sum of pair
+/// weights, plus at most `unknown` for the pairs of documents not yet counted.
+///
+/// On a kNN graph, when A merges with B and a neighbour C of A has no edge to B,
+/// ΣB·ΣC is not computed at the merge: no pair of B × C has an edge, so each pair's
+/// cosine is at most the similarity of either document's strongest edge (its
+/// nearest neighbour; [`Group::bound`]), and `unknown` grows by the sum of those
+/// bounds. The heap orders pairs by the upper bound (known + unknown) / (|A|·|C|); a
+/// pair whose bound comes out on top is computed exactly (ΣA·ΣC, the sum over all
+/// its pairs) and put back. A pair merges only when its exact linkage is on top, at
+/// or above every other pair's bound, so the merges are those of exact average
+/// link, as long as the candidate generator found every document's nearest
+/// neighbour (a bound from the k-th neighbour would be tighter, but the sparse index
+/// ranks candidates by partial scores, and that bound failed often enough to move
+/// documents on ntrex-dev). On the 50k crawl yardstick one big component made 1.3M
+/// dot products of group sums at merge time; with bounds, 0.45M.
+#[derive(Clone, Copy)]
+struct Link {
+    known: f64,
+    unknown: f64,
+    /// The linkage (or bound) of the pair's candidate in the heap, or
+    /// [`NOT_QUEUED`]. Only that candidate counts: others for the pair are stale.
+    /// A pair is queued again only when its linkage rises above it; one that falls
+    /// is queued again when its old candidate comes out on top. A big group that
+    /// takes in one small group after another would otherwise queue its every
+    /// neighbour at every merge: on the 50k crawl yardstick the heap held a million
+    /// candidates on average.
+    queued: f64,
+}
+
+impl Link {
+    const NONE: Link = Link {
+        known: 0.0,
+        unknown: 0.0,
+        queued: NOT_QUEUED,
+    };
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link::NONE
+    }
+}
+
+impl std::ops::AddAssign for Link {
+    /// The totals add up; the candidate stays the one of the pair added to.
+    fn add_assign(&mut self, o: Link) {
+        self.known += o.known;
+        self.unknown += o.unknown;
+    }
 }
 
 /// A group during the agglomeration. Weights are sums of cosines over document
@@ -54,11 +111,13 @@ struct Group {
     /// Σ of the pair weights between its own documents (exact, like the totals).
     internal: f64,
     days: Option<(Day, Day)>,
-    version: u32,
+    /// Σ size(d)·u(d) over its members, where u(d) bounds the cosine of `d` and any
+    /// document no edge joins it to (its strongest edge's similarity).
+    bound: f64,
     alive: bool,
-    /// Neighbour group → Σ of the pair weights between the two, for the groups some
-    /// edge joins to this one.
-    adj: FxHashMap<u32, f64>,
+    /// Neighbour group → the total between the two, for the groups some edge joins
+    /// to this one.
+    adj: FxHashMap<u32, Link>,
     /// Σ size(d)·v_d over the members, id-sorted, once needed (see
     /// [`Agglomeration::sum_ref`]).
     sum: Option<Vec<(FeatureId, f32)>>,
@@ -71,7 +130,7 @@ impl Group {
             size: 0.0,
             internal: 0.0,
             days: None,
-            version: 0,
+            bound: 0.0,
             alive: false,
             adj: FxHashMap::default(),
             sum: None,
@@ -91,11 +150,10 @@ impl Group {
 
 #[derive(PartialEq)]
 struct Candidate {
+    /// The pair's linkage, or a bound on it, when it was queued.
     sim: f64,
     a: u32,
     b: u32,
-    va: u32,
-    vb: u32,
 }
 
 impl Eq for Candidate {}
@@ -291,7 +349,7 @@ pub(crate) fn average_link(
         .enumerate()
         .map(|(i, &d)| (d, i as u32))
         .collect();
-    let groups: Vec<Group> = members
+    let mut groups: Vec<Group> = members
         .iter()
         .map(|&d| {
             let n = size(d).max(1);
@@ -302,16 +360,15 @@ pub(crate) fn average_link(
                 // Copies of one another: every pair counts 1.
                 internal: s * (s - 1.0) / 2.0,
                 days: days[d as usize].map(|x| (x, x)),
-                version: 0,
+                // Without an edge no bound is known; a cosine is at most 1.
+                bound: s,
                 alive: true,
                 adj: FxHashMap::default(),
                 sum: None,
             }
         })
         .collect();
-    let mut agg = Agglomeration { groups, vecs };
-    let threshold = f64::from(config.threshold);
-    let mut heap = BinaryHeap::new();
+    let mut strongest = vec![0.0f32; members.len()];
     for e in edges {
         let (Some(&a), Some(&b)) = (local.get(&e.a), local.get(&e.b)) else {
             continue;
@@ -319,115 +376,84 @@ pub(crate) fn average_link(
         if a == b {
             continue;
         }
-        let groups = &mut agg.groups;
         let w = groups[a as usize].size * groups[b as usize].size * f64::from(e.sim);
-        groups[a as usize].adj.insert(b, w);
-        groups[b as usize].adj.insert(a, w);
+        let link = Link {
+            known: w,
+            unknown: 0.0,
+            queued: NOT_QUEUED,
+        };
+        groups[a as usize].adj.insert(b, link);
+        groups[b as usize].adj.insert(a, link);
+        strongest[a as usize] = strongest[a as usize].max(e.sim);
+        strongest[b as usize] = strongest[b as usize].max(e.sim);
     }
-    for (a, g) in agg.groups.iter().enumerate() {
-        for (&b, &w) in g.adj.iter().filter(|&(&b, _)| b > a as u32) {
-            let sim = w / (g.size * agg.groups[b as usize].size);
-            if sim >= threshold {
-                heap.push(Candidate {
-                    sim,
-                    a: a as u32,
-                    b,
-                    va: 0,
-                    vb: 0,
-                });
+    if config.knn {
+        for (g, &s) in groups.iter_mut().zip(&strongest) {
+            if !g.adj.is_empty() {
+                g.bound = g.size * f64::from(s);
             }
+        }
+    }
+    drop(strongest);
+    let mut agg = Agglomeration { groups, vecs };
+    let threshold = f64::from(config.threshold);
+    let mut heap = BinaryHeap::new();
+    for a in 0..agg.groups.len() as u32 {
+        let neighbours: Vec<u32> = agg.groups[a as usize]
+            .adj
+            .keys()
+            .copied()
+            .filter(|&b| b > a)
+            .collect();
+        for b in neighbours {
+            agg.requeue(&mut heap, a, b, threshold);
         }
     }
     while let Some(c) = heap.pop() {
+        match agg.check(&c) {
+            Popped::Stale => continue,
+            Popped::Lowered => {
+                agg.set_queued(c.a, c.b, NOT_QUEUED);
+                agg.requeue(&mut heap, c.a, c.b, threshold);
+                continue;
+            }
+            Popped::Bound => {
+                // The bounds on top are computed together: one dot product each,
+                // in parallel, then put back exact.
+                let mut batch = vec![(c.a, c.b)];
+                while batch.len() < EXACT_BATCH {
+                    let Some(t) = heap.peek() else { break };
+                    match agg.check(t) {
+                        Popped::Stale => {}
+                        Popped::Lowered => {
+                            let t = heap.pop().expect("peeked");
+                            agg.set_queued(t.a, t.b, NOT_QUEUED);
+                            agg.requeue(&mut heap, t.a, t.b, threshold);
+                            continue;
+                        }
+                        Popped::Bound => batch.push((t.a, t.b)),
+                        Popped::Exact => break,
+                    }
+                    heap.pop();
+                }
+                agg.compute_exact(&batch);
+                for &(a, b) in &batch {
+                    agg.set_queued(a, b, NOT_QUEUED);
+                    agg.requeue(&mut heap, a, b, threshold);
+                }
+                continue;
+            }
+            Popped::Exact => agg.set_queued(c.a, c.b, NOT_QUEUED),
+        }
         let (ga, gb) = (&agg.groups[c.a as usize], &agg.groups[c.b as usize]);
-        if !ga.alive || !gb.alive || ga.version != c.va || gb.version != c.vb {
-            continue;
-        }
         if !span_ok(ga.days, gb.days, config.max_days) || !cohesive(ga, gb, c.sim, config) {
+            // Put back once either group changes: the merge requeues its links.
             continue;
         }
-        // The group with more neighbours survives: renaming the other's neighbours
-        // costs one map update each.
-        let (keep, gone) = if gb.adj.len() > ga.adj.len() {
-            (c.b, c.a)
-        } else {
-            (c.a, c.b)
-        };
-        // Lance–Williams: W(keep ∪ gone, n) = W(keep, n) + W(gone, n). A neighbour
-        // of one side only has no edge to the other: that total is computed once,
-        // from the sum vectors.
-        let (gk, gg) = (&agg.groups[keep as usize], &agg.groups[gone as usize]);
-        // The neighbours of `a` that are neither `b` nor `b`'s neighbours.
-        let one_sided = |a: &Group, b: &Group, b_id: u32| -> Vec<u32> {
-            a.adj
-                .keys()
-                .filter(|&&n| n != b_id && !b.adj.contains_key(&n))
-                .copied()
-                .collect()
-        };
-        let only_keep = one_sided(gk, gg, gone);
-        let only_gone = one_sided(gg, gk, keep);
-        // Only the sums these dot products read: a merge with no one-sided neighbour
-        // (every merge of an article, whose graph is complete) needs none.
-        for &n in only_keep.iter().chain(&only_gone) {
-            agg.materialize(n);
-        }
-        if !only_gone.is_empty() {
-            agg.materialize(keep);
-        }
-        if !only_keep.is_empty() {
-            agg.materialize(gone);
-        }
-        // Each total is independent: on one big component these dots are most of the
-        // stage's work, and the other thread would otherwise be idle.
-        let dots = |pairs: Vec<u32>, with: u32| -> Vec<(u32, f64)> {
-            let totals = |n: u32| (n, agg.total(with, n));
-            if pairs.len() >= PARALLEL_DOTS {
-                pairs.into_par_iter().map(totals).collect()
-            } else {
-                pairs.into_iter().map(totals).collect()
-            }
-        };
-        let add_keep = dots(only_keep, gone);
-        let add_gone = dots(only_gone, keep);
-        let groups = &mut agg.groups;
-        let mut g = std::mem::replace(&mut groups[gone as usize], Group::dead());
-        let between = g.adj.remove(&keep).unwrap_or(0.0);
-        // Hash-map order is deterministic (FxHash has no random seed), and each
-        // total below is a sum of two terms, so the result does not depend on it.
-        for (n, w) in g.adj.drain() {
-            let other = &mut groups[n as usize].adj;
-            other.remove(&gone);
-            *other.entry(keep).or_default() += w;
-            *groups[keep as usize].adj.entry(n).or_default() += w;
-        }
-        for (n, w) in add_keep.into_iter().chain(add_gone) {
-            *groups[n as usize].adj.get_mut(&keep).expect("symmetric") += w;
-            *groups[keep as usize].adj.get_mut(&n).expect("symmetric") += w;
-        }
-        let k = &mut groups[keep as usize];
-        k.adj.remove(&gone);
-        k.sum = merge_sums(k.sum.take(), &k.members, g.sum.take(), &g.members, vecs);
-        if g.members.len() > k.members.len() {
-            std::mem::swap(&mut g.members, &mut k.members);
-        }
-        k.members.extend(g.members);
-        k.internal += g.internal + between;
-        k.size += g.size;
-        k.days = merge_days(k.days, g.days);
-        k.version += 1;
-        let k = &groups[keep as usize];
-        for (&n, &w) in &k.adj {
-            let gn = &groups[n as usize];
-            let sim = w / (k.size * gn.size);
-            if sim >= threshold {
-                let (a, b, va, vb) = if keep < n {
-                    (keep, n, k.version, gn.version)
-                } else {
-                    (n, keep, gn.version, k.version)
-                };
-                heap.push(Candidate { sim, a, b, va, vb });
-            }
+        let keep = agg.merge(c.a, c.b, config);
+        let neighbours: Vec<u32> = agg.groups[keep as usize].adj.keys().copied().collect();
+        for n in neighbours {
+            agg.requeue(&mut heap, keep, n, threshold);
         }
     }
     let mut out: Vec<Vec<u32>> = agg
@@ -442,6 +468,216 @@ pub(crate) fn average_link(
         .collect();
     out.sort_unstable_by_key(|g| g[0]);
     out
+}
+
+/// What a candidate popped from the heap is now.
+enum Popped {
+    /// A group is gone, or the pair was queued again since.
+    Stale,
+    /// The pair's (bound on its) linkage fell since it was queued: queue it again.
+    Lowered,
+    /// On top by its bound: compute it exactly.
+    Bound,
+    /// On top by its exact linkage: merge.
+    Exact,
+}
+
+/// Bounds on top of the heap computed exactly together, in parallel (see [`Link`]).
+const EXACT_BATCH: usize = 64;
+
+/// [`Link::queued`] of a pair with no candidate in the heap.
+const NOT_QUEUED: f64 = f64::NEG_INFINITY;
+
+impl Agglomeration<'_> {
+    fn link(&self, a: u32, b: u32) -> Option<&Link> {
+        self.groups[a as usize].adj.get(&b)
+    }
+
+    /// The pair's linkage, or its upper bound while part of its total is unknown.
+    fn linkage(&self, a: u32, b: u32, link: &Link) -> f64 {
+        let (ga, gb) = (&self.groups[a as usize], &self.groups[b as usize]);
+        (link.known + link.unknown) / (ga.size * gb.size)
+    }
+
+    fn check(&self, c: &Candidate) -> Popped {
+        let Some(link) = self.link(c.a, c.b) else {
+            return Popped::Stale;
+        };
+        if link.queued != c.sim || !self.groups[c.a as usize].alive {
+            return Popped::Stale;
+        }
+        if self.linkage(c.a, c.b, link) < c.sim {
+            Popped::Lowered
+        } else if link.unknown > 0.0 {
+            Popped::Bound
+        } else {
+            Popped::Exact
+        }
+    }
+
+    fn set_queued(&mut self, a: u32, b: u32, queued: f64) {
+        for (x, y) in [(a, b), (b, a)] {
+            self.groups[x as usize]
+                .adj
+                .get_mut(&y)
+                .expect("symmetric")
+                .queued = queued;
+        }
+    }
+
+    /// Queues the pair if its (bound on its) linkage reaches the threshold and is
+    /// above the candidate it has in the heap: a candidate queued higher stays, and
+    /// is found lowered when it comes out on top.
+    fn requeue(&mut self, heap: &mut BinaryHeap<Candidate>, a: u32, b: u32, threshold: f64) {
+        let link = self.link(a, b).expect("symmetric");
+        let sim = self.linkage(a, b, link);
+        if sim >= threshold && sim > link.queued {
+            self.set_queued(a, b, sim);
+            heap.push(Candidate {
+                sim,
+                a: a.min(b),
+                b: a.max(b),
+            });
+        }
+    }
+
+    /// Replaces the bounds of `pairs` by their exact totals, ΣA·ΣB.
+    fn compute_exact(&mut self, pairs: &[(u32, u32)]) {
+        for &(a, b) in pairs {
+            self.materialize(a);
+            self.materialize(b);
+        }
+        let totals: Vec<f64> = if pairs.len() >= PARALLEL_DOTS {
+            pairs.par_iter().map(|&(a, b)| self.total(a, b)).collect()
+        } else {
+            pairs.iter().map(|&(a, b)| self.total(a, b)).collect()
+        };
+        for (&(a, b), known) in pairs.iter().zip(totals) {
+            for (x, y) in [(a, b), (b, a)] {
+                let link = self.groups[x as usize].adj.get_mut(&y).expect("symmetric");
+                link.known = known;
+                link.unknown = 0.0;
+            }
+        }
+    }
+
+    /// Merges two groups; returns the one that survives.
+    fn merge(&mut self, a: u32, b: u32, config: &Linkage) -> u32 {
+        // The group with more neighbours survives: renaming the other's neighbours
+        // costs one map update each.
+        let (ga, gb) = (&self.groups[a as usize], &self.groups[b as usize]);
+        let (keep, gone) = if gb.adj.len() > ga.adj.len() {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        // Lance–Williams: W(keep ∪ gone, n) = W(keep, n) + W(gone, n). A neighbour
+        // of one side only has no edge to the other: that part is bounded (kNN
+        // graph) or computed now from the sum vectors.
+        let (gk, gg) = (&self.groups[keep as usize], &self.groups[gone as usize]);
+        // The neighbours of `a` that are neither `b` nor `b`'s neighbours.
+        let one_sided = |a: &Group, b: &Group, b_id: u32| -> Vec<u32> {
+            a.adj
+                .keys()
+                .filter(|&&n| n != b_id && !b.adj.contains_key(&n))
+                .copied()
+                .collect()
+        };
+        let only_keep = one_sided(gk, gg, gone);
+        let only_gone = one_sided(gg, gk, keep);
+        let missing: Vec<(u32, Link)> = if config.knn {
+            let bounded = |n: u32, with: &Group| {
+                let gn = &self.groups[n as usize];
+                // Σ over B × C of min(u(d), u(e)) is at most either side's Σ u
+                // times the other side's size.
+                let unknown = (gn.size * with.bound).min(with.size * gn.bound);
+                (
+                    n,
+                    Link {
+                        known: 0.0,
+                        unknown,
+                        queued: NOT_QUEUED,
+                    },
+                )
+            };
+            only_keep
+                .iter()
+                .map(|&n| bounded(n, gg))
+                .chain(only_gone.iter().map(|&n| bounded(n, gk)))
+                .collect()
+        } else {
+            // Only the sums these dot products read: a merge with no one-sided
+            // neighbour (every merge of an article whose graph is complete) needs none.
+            for &n in only_keep.iter().chain(&only_gone) {
+                self.materialize(n);
+            }
+            if !only_gone.is_empty() {
+                self.materialize(keep);
+            }
+            if !only_keep.is_empty() {
+                self.materialize(gone);
+            }
+            // Each total is independent: on one big component these dots are most of
+            // the stage's work, and the other thread would otherwise be idle.
+            let agg = &*self;
+            let dots = |pairs: &[u32], with: u32| -> Vec<(u32, Link)> {
+                let totals = |&n: &u32| {
+                    let known = agg.total(with, n);
+                    (
+                        n,
+                        Link {
+                            known,
+                            unknown: 0.0,
+                            queued: NOT_QUEUED,
+                        },
+                    )
+                };
+                if pairs.len() >= PARALLEL_DOTS {
+                    pairs.par_iter().map(totals).collect()
+                } else {
+                    pairs.iter().map(totals).collect()
+                }
+            };
+            let mut m = dots(&only_keep, gone);
+            m.extend(dots(&only_gone, keep));
+            m
+        };
+        let groups = &mut self.groups;
+        let mut g = std::mem::replace(&mut groups[gone as usize], Group::dead());
+        let between = g.adj.remove(&keep).unwrap_or_default();
+        // Hash-map order is deterministic (FxHash has no random seed), and each
+        // total below is a sum of two terms, so the result does not depend on it.
+        // A sum keeps the candidate the keeping side's pair has in the heap.
+        for (n, w) in g.adj.drain() {
+            let other = &mut groups[n as usize].adj;
+            other.remove(&gone);
+            *other.entry(keep).or_insert(Link::NONE) += w;
+            *groups[keep as usize].adj.entry(n).or_insert(Link::NONE) += w;
+        }
+        for (n, w) in missing {
+            *groups[n as usize].adj.get_mut(&keep).expect("symmetric") += w;
+            *groups[keep as usize].adj.get_mut(&n).expect("symmetric") += w;
+        }
+        let k = &mut groups[keep as usize];
+        k.adj.remove(&gone);
+        k.sum = merge_sums(
+            k.sum.take(),
+            &k.members,
+            g.sum.take(),
+            &g.members,
+            self.vecs,
+        );
+        if g.members.len() > k.members.len() {
+            std::mem::swap(&mut g.members, &mut k.members);
+        }
+        k.members.extend(g.members);
+        debug_assert_eq!(between.unknown, 0.0, "a merge reads an exact linkage");
+        k.internal += g.internal + between.known;
+        k.size += g.size;
+        k.days = merge_days(k.days, g.days);
+        k.bound += g.bound;
+        keep
+    }
 }
 
 /// The sum of two merging groups: kept once either side has one (a group that
@@ -585,6 +821,7 @@ pub fn cluster_stories(
         threshold: stories.threshold,
         cohesion: stories.cohesion,
         max_days,
+        knn: true,
     };
     let n = graph.n_docs;
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -805,16 +1042,22 @@ mod tests {
             }
             edges.sort_by_key(|e| (e.a, e.b));
             edges.dedup_by_key(|e| (e.a, e.b));
-            let config = Linkage {
-                threshold: 0.15,
-                max_days: None,
-                cohesion: 0.4,
-            };
             let members: Vec<u32> = (0..n as u32).collect();
             let days = vec![None; n];
-            let got = average_link(&members, &edges, &vecs, |_| 1, &days, &config);
-            let want = average_link_by_definition(n, &edges, &vecs, &config);
-            assert_eq!(got, want, "case {case}");
+            // Totals computed at each merge, and bounded until they could win (the
+            // edges are each document's 3 best: a kNN graph).
+            let mut got = Vec::new();
+            for knn in [false, true] {
+                let config = Linkage {
+                    threshold: 0.15,
+                    max_days: None,
+                    cohesion: 0.4,
+                    knn,
+                };
+                got = average_link(&members, &edges, &vecs, |_| 1, &days, &config);
+                let want = average_link_by_definition(n, &edges, &vecs, &config);
+                assert_eq!(got, want, "case {case}, bounded {knn}");
+            }
             // Some merges happened, and some pairs the graph joins stayed apart.
             if got.iter().any(|g| g.len() > 2) && got.len() > 2 {
                 informative += 1;
@@ -843,6 +1086,7 @@ mod tests {
             threshold: 0.3,
             max_days: None,
             cohesion: 0.0,
+            knn: false,
         };
         let days = vec![None; 5];
         let collapsed = average_link(

@@ -177,6 +177,7 @@ pub fn build_story(
             threshold: config.threshold,
             max_days: None,
             cohesion: 0.0,
+            knn: false,
         };
         average_link(
             &reps,
