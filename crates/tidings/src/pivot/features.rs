@@ -3,7 +3,7 @@
 //! near-duplicates.
 
 use super::sketch::SketchBuilder;
-use super::{cached_word, segment_ideo, FeatureId, Match};
+use super::{segment_ideo, with_words, FeatureId, Match, Words};
 use crate::analyze::{self, tokenize, Token, TokenKind};
 use crate::lang::Lang;
 use crate::lexicon::{stable_hash, stable_hash_parts, Models};
@@ -58,6 +58,18 @@ pub fn doc_features(
     models: &Models,
     weights: &FeatureWeights,
 ) -> DocFeatures {
+    with_words(lang, models, |words| {
+        features_with(text, lang, models, weights, words)
+    })
+}
+
+fn features_with(
+    text: &str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+    words: &mut Words<'_>,
+) -> DocFeatures {
     let mut tf: FxHashMap<FeatureId, f32> = FxHashMap::default();
     let mut seen_lines: FxHashSet<u64> = FxHashSet::default();
     let mut out = DocFeatures {
@@ -94,7 +106,7 @@ pub fn doc_features(
                     segment_ideo(tok.text, lang, models, |start, end, matched| {
                         out.n_words += 1;
                         if matched {
-                            let info = cached_word(lang, &tok.text[start..end], models);
+                            let info = words.get(&tok.text[start..end]);
                             if info.stop {
                                 return;
                             }
@@ -125,7 +137,7 @@ pub fn doc_features(
                     (stable_hash(tok.text.as_bytes()), None, 0.0)
                 }
                 TokenKind::Word => {
-                    let info = cached_word(lang, tok.text, models);
+                    let info = words.get(tok.text);
                     out.n_words += 1;
                     if !info.stop {
                         out.n_content += 1;
