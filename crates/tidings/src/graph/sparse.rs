@@ -11,9 +11,9 @@
 //! the HNSW indexes: a dated document reads its block and the blocks on either side
 //! (which cover its window) and the undated block; an undated one reads every block.
 //!
-//! A feature held by more than [`MAX_POSTING_SHARE`] of a block's documents (a
-//! concept every story mentions) is too common to tell stories apart and is not
-//! indexed there: its posting list would cost its length squared.
+//! A feature's posting list keeps at most [`POSTING_CAP`] documents, those it
+//! weighs most in: a concept every story mentions would otherwise cost its list's
+//! length squared, and the work per document would grow with the window.
 //!
 //! Deterministic: features are visited in id order and postings in position order,
 //! and ties go to the smaller position.
@@ -28,10 +28,14 @@ use rustc_hash::FxHashMap;
 /// Features per document in the index and in its query.
 pub const TOP_FEATURES: usize = 48;
 
-/// A posting list longer than this share of its block's documents is dropped (but
-/// never one of at most [`MIN_POSTING_CAP`] documents).
-pub const MAX_POSTING_SHARE: f64 = 0.02;
-const MIN_POSTING_CAP: usize = 1000;
+/// A feature's posting list keeps at most this many documents: those it weighs
+/// most in. Work per query is then at most [`TOP_FEATURES`] times this, whatever the
+/// window's size. The cap was once 2% of the block (and a longer list dropped):
+/// per-query work grew with the window, and the index took 3.5 s at 50k crawl
+/// documents but about 30 s at 200k (one window each). Dropping a long list also
+/// cut a big story's own names out of the index, where truncating keeps the
+/// documents those names matter most to, and the rest still reach them.
+pub const POSTING_CAP: usize = 1000;
 
 /// A document's strongest features, by weight (ties to the smaller id), in id order.
 fn top_features(v: &SparseVec, n: usize) -> Vec<(FeatureId, f32)> {
@@ -64,8 +68,16 @@ pub fn sparse_neighbors(vecs: &[SparseVec], w: &Windows, k: usize) -> Vec<Vec<Ne
                     map.entry(f).or_default().push((p as u32, x));
                 }
             }
-            let cap = ((range.len() as f64 * MAX_POSTING_SHARE) as usize).max(MIN_POSTING_CAP);
-            map.retain(|_, list| list.len() <= cap);
+            for list in map.values_mut() {
+                if list.len() > POSTING_CAP {
+                    // The documents the feature weighs most in, ties to the earlier.
+                    list.select_nth_unstable_by(POSTING_CAP, |a, b| {
+                        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                    });
+                    list.truncate(POSTING_CAP);
+                    list.sort_unstable_by_key(|e| e.0);
+                }
+            }
             map
         })
         .collect();
