@@ -196,8 +196,8 @@ fn planted_vectors(n: usize) -> (Vec<SparseVec>, u64) {
     };
     let mut vecs = Vec::new();
     for i in 0..n {
-        let base: Vec<(u64, f32)> = (0..40)
-            .map(|_| (rnd() % 5000, 1.0 + (rnd() % 3) as f32))
+        let base: Vec<(u32, f32)> = (0..40)
+            .map(|_| ((rnd() % 5000) as u32, 1.0 + (rnd() % 3) as f32))
             .collect();
         vecs.push(SparseVec::new(base.clone()));
         if i % 4 == 0 {
@@ -387,8 +387,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn similarities_are_finite_and_in_range(a in proptest::collection::vec((0u64..50, -5.0f32..5.0), 0..30),
-                                             b in proptest::collection::vec((0u64..50, -5.0f32..5.0), 0..30)) {
+    fn similarities_are_finite_and_in_range(a in proptest::collection::vec((0u32..50, -5.0f32..5.0), 0..30),
+                                             b in proptest::collection::vec((0u32..50, -5.0f32..5.0), 0..30)) {
         let (a, b) = (SparseVec::new(a), SparseVec::new(b));
         let s = a.cosine(&b);
         prop_assert!(s.is_finite() && (0.0..=1.0).contains(&s));

@@ -26,8 +26,7 @@
 use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
-use crate::pivot::FeatureId;
-use crate::vectorize::{dot, sum_equal_ids, SparseVec};
+use crate::vectorize::{dot, sum_equal_ids, Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
@@ -120,7 +119,7 @@ struct Group {
     adj: FxHashMap<u32, Link>,
     /// Σ size(d)·v_d over the members, id-sorted, once needed (see
     /// [`Agglomeration::sum_ref`]).
-    sum: Option<Vec<(FeatureId, f32)>>,
+    sum: Option<Vec<(Dim, f32)>>,
 }
 
 impl Group {
@@ -208,7 +207,7 @@ fn merge_days(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> Option<(Day, Day)
 /// Sparse dot product of two id-sorted vectors of very different lengths: each
 /// entry of the short one is found in the long one by galloping (exponential then
 /// binary search from the last position), O(short · log(long / short)).
-fn gallop_dot(short: &[(FeatureId, f32)], long: &[(FeatureId, f32)]) -> f64 {
+fn gallop_dot(short: &[(Dim, f32)], long: &[(Dim, f32)]) -> f64 {
     let (mut s, mut lo) = (0.0f64, 0usize);
     for &(f, w) in short {
         let mut step = 1;
@@ -232,7 +231,7 @@ fn gallop_dot(short: &[(FeatureId, f32)], long: &[(FeatureId, f32)]) -> f64 {
 
 /// Dot product of two id-sorted sparse vectors: a branch-free merge when their
 /// lengths are alike, galloping when one is [`GALLOP_RATIO`] times the other.
-fn sum_dot(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> f64 {
+fn sum_dot(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> f64 {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.len() * GALLOP_RATIO < long.len() {
         gallop_dot(short, long)
@@ -263,7 +262,7 @@ impl Agglomeration<'_> {
 
     /// A group's sum, Σ size(d)·v_d over its members, and a factor: a lone
     /// document's own vector times its size, or the materialized sum times 1.
-    fn sum_ref(&self, g: u32) -> (&[(FeatureId, f32)], f64) {
+    fn sum_ref(&self, g: u32) -> (&[(Dim, f32)], f64) {
         let group = &self.groups[g as usize];
         match &group.sum {
             Some(m) => (m, 1.0),
@@ -286,8 +285,8 @@ impl Agglomeration<'_> {
 const PARALLEL_DOTS: usize = 8;
 
 /// Σ size(d)·v_d over `members`, id-sorted.
-fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(FeatureId, f32)> {
-    let mut all: Vec<(FeatureId, f32)> = members
+fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
+    let mut all: Vec<(Dim, f32)> = members
         .iter()
         .flat_map(|&(d, n)| {
             vecs[d as usize]
@@ -302,7 +301,7 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(FeatureId, f32)> {
 }
 
 /// The entrywise sum of two id-sorted sparse vectors.
-fn add_sorted(a: &[(FeatureId, f32)], b: &[(FeatureId, f32)]) -> Vec<(FeatureId, f32)> {
+fn add_sorted(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> Vec<(Dim, f32)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -683,12 +682,12 @@ impl Agglomeration<'_> {
 /// The sum of two merging groups: kept once either side has one (a group that
 /// needed a dot product will likely need more), else left to be built when needed.
 fn merge_sums(
-    a: Option<Vec<(FeatureId, f32)>>,
+    a: Option<Vec<(Dim, f32)>>,
     a_members: &[(u32, f32)],
-    b: Option<Vec<(FeatureId, f32)>>,
+    b: Option<Vec<(Dim, f32)>>,
     b_members: &[(u32, f32)],
     vecs: &[SparseVec],
-) -> Option<Vec<(FeatureId, f32)>> {
+) -> Option<Vec<(Dim, f32)>> {
     match (a, b) {
         (None, None) => None,
         (Some(x), None) => Some(add_sorted(&x, &sum_of(b_members, vecs))),
@@ -1014,11 +1013,11 @@ mod tests {
             // Documents on a few topics: shared topic features plus their own.
             let vecs: Vec<SparseVec> = (0..n)
                 .map(|_| {
-                    let topic = rnd() % 4;
-                    let mut e: Vec<(u64, f32)> = (0..6)
-                        .map(|_| (topic * 10 + rnd() % 10, 1.0 + (rnd() % 4) as f32))
+                    let topic = (rnd() % 4) as u32;
+                    let mut e: Vec<(u32, f32)> = (0..6)
+                        .map(|_| (topic * 10 + (rnd() % 10) as u32, 1.0 + (rnd() % 4) as f32))
                         .collect();
-                    e.extend((0..4).map(|_| (100 + rnd() % 200, 1.0)));
+                    e.extend((0..4).map(|_| (100 + (rnd() % 200) as u32, 1.0)));
                     SparseVec::new(e)
                 })
                 .collect();

@@ -15,8 +15,8 @@ use crate::cluster::{average_link, Linkage};
 use crate::config::ArticleConfig;
 use crate::graph::{Copies, CopyInput, Edge, KnnGraph};
 use crate::lang::Lang;
-use crate::pivot::{sketch_jaccard, FeatureId};
-use crate::vectorize::SparseVec;
+use crate::pivot::sketch_jaccard;
+use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -68,7 +68,7 @@ pub const ALL_PAIRS_MAX: usize = 64;
 /// members: linear in the members, where comparing every pair was quadratic
 /// (10% of a 100k run's time). The weights are non-negative, so no cosine is clamped.
 fn medoid(docs: &[u32], vecs: &[SparseVec]) -> u32 {
-    let mut sum: FxHashMap<FeatureId, f64> = FxHashMap::default();
+    let mut sum: FxHashMap<Dim, f64> = FxHashMap::default();
     for &d in docs {
         for &(f, w) in vecs[d as usize].entries() {
             *sum.entry(f).or_default() += f64::from(w);
@@ -293,7 +293,7 @@ mod tests {
         // and the copies are one article.
         let n = 1000;
         let vecs: Vec<SparseVec> = (0..n)
-            .map(|i| SparseVec::new(vec![(1, 1.0), (2 + (i % 3) as u64, 0.1)]))
+            .map(|i| SparseVec::new(vec![(1, 1.0), (2 + (i % 3) as u32, 0.1)]))
             .collect();
         let langs = vec![Lang::ENG; n];
         let exact: Vec<u64> = (0..n).map(|i| if i < 900 { 7 } else { 8 }).collect();
@@ -326,7 +326,7 @@ mod tests {
 
     #[test]
     fn medoid_is_the_member_most_similar_to_the_others() {
-        let v = |e: &[(u64, f32)]| SparseVec::new(e.to_vec());
+        let v = |e: &[(u32, f32)]| SparseVec::new(e.to_vec());
         let vecs = vec![
             v(&[(1, 1.0), (2, 1.0)]),
             v(&[(1, 1.0), (2, 1.0), (3, 1.0)]),
@@ -347,7 +347,7 @@ mod tests {
             .map(|_| {
                 SparseVec::new(
                     (0..12)
-                        .map(|_| (rnd() % 40, 1.0 + (rnd() % 5) as f32))
+                        .map(|_| ((rnd() % 40) as u32, 1.0 + (rnd() % 5) as f32))
                         .collect(),
                 )
             })

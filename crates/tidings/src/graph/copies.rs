@@ -162,7 +162,7 @@ impl Copies {
 mod tests {
     use super::*;
 
-    fn v(f: u64) -> SparseVec {
+    fn v(f: u32) -> SparseVec {
         SparseVec::new(vec![(f, 1.0)])
     }
 

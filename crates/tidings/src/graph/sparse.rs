@@ -20,8 +20,7 @@
 
 use super::ann::{top_k, Neighbor};
 use super::windows::{block_index, blocks_meet, Windows};
-use crate::pivot::FeatureId;
-use crate::vectorize::SparseVec;
+use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -38,8 +37,8 @@ pub const TOP_FEATURES: usize = 48;
 pub const POSTING_CAP: usize = 1000;
 
 /// A document's strongest features, by weight (ties to the smaller id), in id order.
-fn top_features(v: &SparseVec, n: usize) -> Vec<(FeatureId, f32)> {
-    let mut e: Vec<(FeatureId, f32)> = v.entries().to_vec();
+fn top_features(v: &SparseVec, n: usize) -> Vec<(Dim, f32)> {
+    let mut e: Vec<(Dim, f32)> = v.entries().to_vec();
     if e.len() > n {
         e.select_nth_unstable_by(n, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         e.truncate(n);
@@ -53,16 +52,16 @@ fn top_features(v: &SparseVec, n: usize) -> Vec<(FeatureId, f32)> {
 /// inverted index (see the module docs), best first.
 pub fn sparse_neighbors(vecs: &[SparseVec], w: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
     let n = w.n();
-    let tops: Vec<Vec<(FeatureId, f32)>> = w
+    let tops: Vec<Vec<(Dim, f32)>> = w
         .order
         .par_iter()
         .map(|&d| top_features(&vecs[d as usize], TOP_FEATURES))
         .collect();
     let blocks = w.blocks();
-    let postings: Vec<FxHashMap<FeatureId, Vec<(u32, f32)>>> = blocks
+    let postings: Vec<FxHashMap<Dim, Vec<(u32, f32)>>> = blocks
         .par_iter()
         .map(|(_, range)| {
-            let mut map: FxHashMap<FeatureId, Vec<(u32, f32)>> = FxHashMap::default();
+            let mut map: FxHashMap<Dim, Vec<(u32, f32)>> = FxHashMap::default();
             for p in range.clone() {
                 for &(f, x) in &tops[p] {
                     map.entry(f).or_default().push((p as u32, x));
