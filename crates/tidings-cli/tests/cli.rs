@@ -356,7 +356,7 @@ fn synth_names_the_line_whose_id_the_gold_lacks() {
 }
 
 #[test]
-fn ids_with_a_tab_or_blank_are_rejects_only_and_never_shift_a_column() {
+fn ids_with_a_tab_are_kept_escaped_and_blank_ids_are_rejects() {
     let dir = tmp("bad-ids");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("txt")).unwrap();
@@ -365,7 +365,7 @@ fn ids_with_a_tab_or_blank_are_rejects_only_and_never_shift_a_column() {
     std::fs::write(
         &jsonl,
         format!(
-            "{{\"id\":\"a\\tb\",\"text\":\"{text}\"}}\n{{\"id\":\"  \",\"text\":\"{text}\"}}\n{{\"id\":\"ok\",\"text\":\"{text}\"}}\n"
+            "{{\"id\":\"a\\tb\",\"text\":\"{text}\"}}\n{{\"id\":\"  \",\"text\":\"{text}\"}}\n{{\"id\":\"ok\",\"text\":\"{text}\"}}\n{{\"id\":\"nl\\r\\nnul\\u0000\",\"text\":\"{text}\"}}\n"
         ),
     )
     .unwrap();
@@ -377,16 +377,12 @@ fn ids_with_a_tab_or_blank_are_rejects_only_and_never_shift_a_column() {
         assigned.iter().chain(&rejected).all(|r| r.len() == 3),
         "{assigned:?} {rejected:?}"
     );
+    // Escaped as README.md says: backslash, tab, CR, LF and NUL as `\\ \t \r \n \0`.
     let mut ids: Vec<&str> = assigned.iter().map(|r| r[0].as_str()).collect();
     ids.sort_unstable();
-    assert_eq!(ids, ["fine", "ok"]);
-    let mut rejected_ids: Vec<&str> = rejected.iter().map(|r| r[1].as_str()).collect();
-    rejected_ids.sort_unstable();
-    assert_eq!(
-        rejected_ids,
-        ["  ", "a\\tb", "tab\\tname"],
-        "escaped, not raw"
-    );
+    assert_eq!(ids, ["a\\tb", "fine", "nl\\r\\nnul\\0", "ok", "tab\\tname"]);
+    let rejected_ids: Vec<&str> = rejected.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(rejected_ids, ["  "]);
 }
 
 #[test]

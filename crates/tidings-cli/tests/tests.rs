@@ -4,6 +4,7 @@
 
 mod cli;
 mod engine;
+mod inputs;
 mod shared;
 
 use std::path::PathBuf;

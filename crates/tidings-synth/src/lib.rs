@@ -910,7 +910,7 @@ impl<'a> Synthesizer<'a> {
             .by_lang
             .iter()
             .filter(|(l, _)| self.feasible[*l])
-            .flat_map(|(l, v)| std::iter::repeat(*l).take(v.len()))
+            .flat_map(|(l, v)| std::iter::repeat_n(*l, v.len()))
             .collect();
         let singleton = self.rng.chance(self.config.singletons);
         // Skewed towards small stories, as in real news.

@@ -524,25 +524,45 @@ impl Clustering {
 
 impl Corpus {
     /// Puts analyzed documents (from any number of batches or shards, in any order)
-    /// in canonical order, by id. Of several documents with one id, the first in
-    /// input order is kept and the others become rejects.
+    /// in canonical order, by id. Of several documents with one id, the one kept
+    /// does not depend on input order: it is the one whose analyzed content hashes
+    /// smallest ([`crate::document::content_key`]); the others become rejects.
     pub fn assemble(analyzed: Vec<AnalyzedDoc>, mut rejects: Vec<Reject>) -> Corpus {
-        let mut seen: rustc_hash::FxHashMap<String, String> = Default::default();
+        let mut first: rustc_hash::FxHashMap<String, usize> = Default::default();
         let mut keep = Vec::with_capacity(analyzed.len());
+        let mut dups: Vec<(usize, AnalyzedDoc)> = Vec::new();
         for a in analyzed {
-            if let Some(first) = seen.get(a.meta.id.as_str()) {
-                let reason =
-                    format!("duplicate id: the first document with this id ({first}) is kept");
-                rejects.push(Reject {
-                    id: Some(a.meta.id),
-                    location: a.location,
-                    reason,
-                });
-            } else {
-                seen.insert(a.meta.id.clone(), a.location);
-                keep.push((a.meta, a.features));
+            match first.get(a.meta.id.as_str()) {
+                Some(&i) => dups.push((i, a)),
+                None => {
+                    first.insert(a.meta.id.clone(), keep.len());
+                    keep.push((a.meta, a.features, a.location));
+                }
             }
         }
+        // Each copy against the current keeper: the keeper ends as the smallest.
+        for (i, a) in &mut dups {
+            let k = &mut keep[*i];
+            if crate::document::content_key(&a.meta, &a.features)
+                < crate::document::content_key(&k.0, &k.1)
+            {
+                std::mem::swap(&mut k.0, &mut a.meta);
+                std::mem::swap(&mut k.1, &mut a.features);
+                std::mem::swap(&mut k.2, &mut a.location);
+            }
+        }
+        for (i, a) in dups {
+            rejects.push(Reject {
+                id: Some(a.meta.id),
+                location: a.location,
+                reason: format!(
+                    "duplicate id: the copy at {} is kept (of copies with one id, the one whose content hashes smallest)",
+                    keep[i].2
+                ),
+            });
+        }
+        let mut keep: Vec<(DocMeta, DocFeatures)> =
+            keep.into_iter().map(|(m, f, _)| (m, f)).collect();
         keep.par_sort_by(|a, b| a.0.id.cmp(&b.0.id));
         let (docs, features) = keep.into_iter().unzip();
         Corpus {

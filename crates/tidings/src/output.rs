@@ -2,6 +2,7 @@
 //! and rejects as TSV. Output is sorted and byte-identical for the same input,
 //! whatever the thread count or input order.
 
+use crate::document::Reject;
 use crate::engine::Clustering;
 use crate::story::VariantKind;
 use serde::{Deserialize, Serialize};
@@ -156,11 +157,18 @@ pub fn assignment_rows(c: &Clustering) -> impl Iterator<Item = (&str, String, St
     })
 }
 
-/// `id<TAB>story<TAB>article`, one row per document, sorted by id.
+/// `id<TAB>story<TAB>article`, one row per document, sorted by id; fields escaped
+/// ([`tsv_field`]), so an id with a tab or line break keeps its row.
 pub fn write_assignments(c: &Clustering, mut w: impl Write) -> io::Result<()> {
     writeln!(w, "id\tstory\tarticle")?;
     for (id, story, article) in assignment_rows(c) {
-        writeln!(w, "{id}\t{story}\t{article}")?;
+        writeln!(
+            w,
+            "{}\t{}\t{}",
+            tsv_field(id),
+            tsv_field(&story),
+            tsv_field(&article)
+        )?;
     }
     w.flush()
 }
@@ -201,15 +209,120 @@ pub fn write_rejects(c: &Clustering, mut w: impl Write) -> io::Result<()> {
     w.flush()
 }
 
-/// `a<TAB>b<TAB>sim`: the kNN graph's edges by document id, sorted.
+/// `a<TAB>b<TAB>sim`: the kNN graph's edges by document id, sorted; ids escaped.
 pub fn write_edges(c: &Clustering, mut w: impl Write) -> io::Result<()> {
     writeln!(w, "a\tb\tsim")?;
     for e in &c.graph.edges {
         writeln!(
             w,
             "{}\t{}\t{:.4}",
-            c.docs[e.a as usize].id, c.docs[e.b as usize].id, e.sim
+            tsv_field(&c.docs[e.a as usize].id),
+            tsv_field(&c.docs[e.b as usize].id),
+            e.sim
         )?;
     }
     w.flush()
+}
+
+/// Where a reject was found, split out of its location (`file:12` is a line,
+/// `file:byte 4096` a byte offset, `file:record 3` a WARC record, `file` the file).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectRecord {
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// The id, when one could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub reason: String,
+}
+
+impl RejectRecord {
+    pub fn of(r: &Reject) -> RejectRecord {
+        let mut out = RejectRecord {
+            source: r.location.clone(),
+            line: None,
+            offset: None,
+            record: None,
+            id: r.id.clone(),
+            reason: r.reason.clone(),
+        };
+        if let Some((source, pos)) = r.location.rsplit_once(':') {
+            let num = |s: &str| s.parse::<u64>().ok();
+            let (line, offset, record) = if let Some(n) = pos.strip_prefix("byte ").and_then(num) {
+                (None, Some(n), None)
+            } else if let Some(n) = pos.strip_prefix("record ").and_then(num) {
+                (None, None, Some(n))
+            } else {
+                (num(pos), None, None)
+            };
+            if line.is_some() || offset.is_some() || record.is_some() {
+                out = RejectRecord {
+                    source: source.to_string(),
+                    line,
+                    offset,
+                    record,
+                    ..out
+                };
+            }
+        }
+        out
+    }
+}
+
+/// One JSON line per reject ([`RejectRecord`]), in input order.
+pub fn write_rejects_jsonl(c: &Clustering, mut w: impl Write) -> io::Result<()> {
+    for r in &c.rejects {
+        serde_json::to_writer(&mut w, &RejectRecord::of(r))?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reject_locations_split_into_line_offset_or_record() {
+        let cases = [
+            ("in.jsonl:12", ("in.jsonl", Some(12), None, None)),
+            (
+                "a:b.jsonl.zst:byte 4096",
+                ("a:b.jsonl.zst", None, Some(4096), None),
+            ),
+            ("c.warc.gz:record 3", ("c.warc.gz", None, None, Some(3))),
+            ("dir/x.txt", ("dir/x.txt", None, None, None)),
+            ("odd:name", ("odd:name", None, None, None)),
+        ];
+        for (location, (source, line, offset, record)) in cases {
+            let r = RejectRecord::of(&Reject {
+                id: None,
+                location: location.into(),
+                reason: "r".into(),
+            });
+            assert_eq!(
+                (r.source.as_str(), r.line, r.offset, r.record),
+                (source, line, offset, record),
+                "{location}"
+            );
+        }
+    }
+
+    #[test]
+    fn tsv_fields_escape_what_would_break_a_row() {
+        for (raw, want) in [
+            ("plain", "plain"),
+            ("a\tb", "a\\tb"),
+            ("l1\nl2\r", "l1\\nl2\\r"),
+            ("nul\0", "nul\\0"),
+            ("back\\slash", "back\\\\slash"),
+        ] {
+            assert_eq!(tsv_field(raw), want, "{raw:?}");
+        }
+    }
 }

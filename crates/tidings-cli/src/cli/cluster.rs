@@ -1,30 +1,38 @@
 //! `tidings cluster`: documents in, stories, assignments and rejects out.
 
-use super::{create, ensure_read, inputs_of, EngineArgs};
+use super::atomic::{resolved, AtomicFile};
+use super::input::{check_outcome, InputArgs};
+use super::EngineArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tidings::document::Input;
 use tidings::engine::Clustering;
-use tidings::output::{tsv_field, write_assignments, write_rejects, write_stories};
+use tidings::output::{write_assignments, write_rejects, write_rejects_jsonl, write_stories};
 
 #[derive(Args, Debug)]
 pub struct ClusterArgs {
-    /// JSONL files (`.jsonl`, `.jsonl.gz`), folders of `.txt` files, or `-` for JSONL on stdin.
+    /// JSONL (.jsonl .ndjson .json), WARC/WET (.warc .wet) or .txt files, plain or
+    /// compressed (gzip, zstd, xz, bzip2: told by their bytes); folders, searched
+    /// recursively; or `-` for stdin.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Stories as JSONL (default: stdout).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// TSV `id story article`, one row per input document.
+    /// TSV `id story article`, one row per input document (fields escaped: `\t`, `\n`, `\r`, `\0`, `\\`).
     #[arg(long)]
     assignments: Option<PathBuf>,
-    /// TSV of input records that could not be read, with the reason (default: listed on stderr).
+    /// The input records that could not be read, as JSONL `{source, line|offset|record, id, reason}`
+    /// (TSV `location id reason` if the name ends in `.tsv`); default: summarized on stderr.
     #[arg(long)]
     rejects: Option<PathBuf>,
     /// TSV `a b sim` of the kNN graph's edges (exact cosine), for inspection and threshold sweeps.
     #[arg(long)]
     edges: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -38,8 +46,8 @@ pub fn summary(c: &Clustering) -> String {
         .collect();
     format!(
         "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {} copies collapsed; {:.2} s ({:.0} docs/s; read+analyze {:.2} s, index {:.2} s, stories {:.2} s, articles {:.2} s)",
-        s.n_read,
-        s.n_rejected,
+        c.docs.len(),
+        c.rejects.len(),
         langs.join(", "),
         s.n_stories,
         s.n_multi,
@@ -53,39 +61,104 @@ pub fn summary(c: &Clustering) -> String {
     )
 }
 
-pub fn run(args: ClusterArgs) -> Result<ExitCode> {
-    let engine = args.engine.engine()?;
-    let inputs = inputs_of(&args.inputs)?;
-    let result = engine.cluster_inputs(inputs).context("clustering")?;
-    match &args.out {
-        Some(p) => write_stories(&result, create(p)?)
-            .with_context(|| format!("writing {}", p.display()))?,
-        None => write_stories(&result, std::io::stdout().lock()).context("writing stories")?,
-    }
-    if let Some(p) = &args.edges {
-        tidings::output::write_edges(&result, create(p)?)
-            .with_context(|| format!("writing {}", p.display()))?;
-    }
-    if let Some(p) = &args.assignments {
-        write_assignments(&result, create(p)?)
-            .with_context(|| format!("writing {}", p.display()))?;
-    }
-    match &args.rejects {
-        Some(p) => write_rejects(&result, create(p)?)
-            .with_context(|| format!("writing {}", p.display()))?,
-        None => {
-            for r in &result.rejects {
-                // Escaped as in the rejects file: an id with a line break stays on its line.
-                eprintln!(
-                    "tidings: rejected {} {}: {}",
-                    tsv_field(&r.location),
-                    r.id.as_deref().map_or("(no id)".into(), tsv_field),
-                    tsv_field(&r.reason)
+/// The output files, each open on its temporary name: created before any input is
+/// read, so a bad path fails at once; none may be an input or another output.
+struct Outputs {
+    out: Option<AtomicFile>,
+    assignments: Option<AtomicFile>,
+    rejects: Option<AtomicFile>,
+    edges: Option<AtomicFile>,
+}
+
+impl Outputs {
+    fn create(args: &ClusterArgs, inputs: &[Input]) -> Result<Outputs> {
+        let named = [&args.out, &args.assignments, &args.rejects, &args.edges];
+        let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+        let input_paths: Vec<PathBuf> = inputs
+            .iter()
+            .filter_map(|i| match i {
+                Input::File { path, .. } => resolved(path),
+                Input::Stdin => None,
+            })
+            .collect();
+        for p in named.into_iter().flatten() {
+            // Special files (`/dev/null`, `/dev/stdout`) may be named twice.
+            if std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                continue;
+            }
+            let r = resolved(p).with_context(|| {
+                format!("cannot write {}: its folder does not exist", p.display())
+            })?;
+            anyhow::ensure!(
+                !input_paths.contains(&r),
+                "refusing to write {}: it is one of the inputs",
+                p.display()
+            );
+            if let Some((_, first)) = seen.iter().find(|(q, _)| *q == r) {
+                anyhow::bail!(
+                    "{} and {} name the same file: each output needs its own",
+                    first.display(),
+                    p.display()
                 );
             }
+            seen.push((r, p));
         }
+        let open = |p: &Option<PathBuf>| p.as_deref().map(AtomicFile::create).transpose();
+        Ok(Outputs {
+            out: open(&args.out)?,
+            assignments: open(&args.assignments)?,
+            rejects: open(&args.rejects)?,
+            edges: open(&args.edges)?,
+        })
     }
-    eprintln!("{}", summary(&result));
-    ensure_read(&result)?;
+
+    /// Writes every output, then renames them all into place: a failure on one
+    /// leaves no new file behind.
+    fn write(mut self, result: &Clustering) -> Result<()> {
+        let ctx = |f: &AtomicFile| format!("writing {}", f.path().display());
+        match &mut self.out {
+            Some(f) => write_stories(result, f.writer()).with_context(|| ctx(f))?,
+            None => write_stories(result, std::io::stdout().lock()).context("writing stories")?,
+        }
+        if let Some(f) = &mut self.edges {
+            tidings::output::write_edges(result, f.writer()).with_context(|| ctx(f))?;
+        }
+        if let Some(f) = &mut self.assignments {
+            write_assignments(result, f.writer()).with_context(|| ctx(f))?;
+        }
+        if let Some(f) = &mut self.rejects {
+            let tsv = f
+                .path()
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+            if tsv {
+                write_rejects(result, f.writer()).with_context(|| ctx(f))?;
+            } else {
+                write_rejects_jsonl(result, f.writer()).with_context(|| ctx(f))?;
+            }
+        }
+        for f in [self.out, self.edges, self.assignments, self.rejects]
+            .into_iter()
+            .flatten()
+        {
+            f.commit()?;
+        }
+        Ok(())
+    }
+}
+
+pub fn run(args: ClusterArgs) -> Result<ExitCode> {
+    let engine = args.engine.engine()?;
+    let inputs = args.input.expand(&args.inputs)?;
+    let outputs = Outputs::create(&args, &inputs)?;
+    let (result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
+    outputs.write(&result)?;
+    let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
+    args.input
+        .print_report(&result, &report, rejects_file.as_deref());
+    if !args.input.quiet {
+        eprintln!("{}", summary(&result));
+    }
+    check_outcome(&result, &report, args.input.max_reject_share)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! `tidings eval`: score assignments against gold labels, or cluster and score.
 
 use super::cluster::summary;
-use super::{ensure_read, inputs_of, EngineArgs};
+use super::input::{check_outcome, InputArgs};
+use super::EngineArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -48,6 +49,9 @@ pub struct EvalArgs {
     /// The engine's settings when clustering INPUTS (as `tidings cluster` takes them).
     #[command(flatten)]
     engine: EngineArgs,
+    /// How INPUTS are read (as `tidings cluster` reads them).
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 impl EvalArgs {
@@ -109,11 +113,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 "give --assignments FILE or input documents to cluster"
             );
             let engine = args.engine.engine()?;
-            let (result, sweep_points) = engine
-                .cluster_inputs_with_sweep(inputs_of(&args.inputs)?, &sweep)
-                .context("clustering")?;
-            eprintln!("{}", summary(&result));
-            ensure_read(&result)?;
+            let inputs = args.input.expand(&args.inputs)?;
+            let (result, sweep_points, report) =
+                args.input.read_and_cluster(&engine, inputs, &sweep)?;
+            args.input.print_report(&result, &report, None);
+            if !args.input.quiet {
+                eprintln!("{}", summary(&result));
+            }
+            check_outcome(&result, &report, args.input.max_reject_share)?;
             if !sweep_points.is_empty() {
                 eprintln!("tidings: sweep of {} thresholds", sweep_points.len());
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();

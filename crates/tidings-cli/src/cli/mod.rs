@@ -2,15 +2,15 @@
 //! and turned into a validated library config before anything runs.
 
 mod analyze;
+mod atomic;
 mod cluster;
 mod eval;
+mod input;
 mod lexicon;
 mod synth;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::config::EngineConfig;
@@ -140,38 +140,6 @@ impl EngineArgs {
     }
 }
 
-/// The inputs the arguments name, or an error when they name no file at all (an empty
-/// folder, a folder of other files): reading nothing is not a success.
-pub fn inputs_of(args: &[PathBuf]) -> Result<Vec<tidings::document::Input>> {
-    let inputs = tidings::document::expand_inputs(args).context("reading inputs")?;
-    anyhow::ensure!(
-        !inputs.is_empty(),
-        "no input file in {}: give JSONL files (.jsonl, .jsonl.gz), .txt files or folders of them",
-        args.iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    Ok(inputs)
-}
-
-/// An error when not one document could be read (every record rejected, or none
-/// there): the run's outputs are written first, so the rejects say why.
-pub fn ensure_read(result: &tidings::engine::Clustering) -> Result<()> {
-    if result.stats.n_read > 0 {
-        return Ok(());
-    }
-    match result.rejects.first() {
-        Some(r) => anyhow::bail!(
-            "no document could be read: all {} records were rejected (the first, {}: {})",
-            result.rejects.len(),
-            r.location,
-            r.reason
-        ),
-        None => anyhow::bail!("no document could be read: the inputs hold no records"),
-    }
-}
-
 pub fn model_source(common: &CommonArgs) -> ModelSource {
     match &common.models {
         Some(d) => ModelSource::Dir(d.clone()),
@@ -187,12 +155,6 @@ pub fn set_threads(common: &CommonArgs) -> Result<()> {
             .context("setting up threads")?;
     }
     Ok(())
-}
-
-pub fn create(path: &PathBuf) -> Result<BufWriter<File>> {
-    Ok(BufWriter::new(
-        File::create(path).with_context(|| format!("creating {}", path.display()))?,
-    ))
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {

@@ -1,6 +1,6 @@
 //! `tidings synth`: grow a labelled set into a synthetic benchmark corpus.
 
-use super::create;
+use super::atomic::AtomicFile;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -89,15 +89,20 @@ pub fn run(args: SynthArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let set = SourceSet::read(&args.input, &args.gold)?;
     let synth = Synthesizer::new(&set, &config)?;
-    let stats = synth
-        .write(create(&args.out)?, create(&args.out_gold)?)
-        .with_context(|| {
-            format!(
-                "writing {} and {}",
-                args.out.display(),
-                args.out_gold.display()
-            )
-        })?;
+    // Both outputs open (and so checked) before the work; renamed into place after it.
+    let (mut out, mut out_gold) = (
+        AtomicFile::create(&args.out)?,
+        AtomicFile::create(&args.out_gold)?,
+    );
+    let stats = synth.write(&mut out, &mut out_gold).with_context(|| {
+        format!(
+            "writing {} and {}",
+            args.out.display(),
+            args.out_gold.display()
+        )
+    })?;
+    out.commit()?;
+    out_gold.commit()?;
     let langs: Vec<String> = stats
         .languages
         .iter()

@@ -1,19 +1,55 @@
-//! Documents and the readers that stream them in: JSONL (a file, `.jsonl.gz`, or `-`
-//! for stdin) and folders of `.txt` files.
+//! Documents and the readers that stream them in: JSONL, WARC/WET and text files,
+//! plain or compressed (gzip, zstd, xz, bzip2: told by their first bytes), from
+//! files, folders searched recursively, or stdin.
 //!
-//! Readers never abort a run over one bad record: a line that is not JSON, or a
-//! record without an id, becomes a [`Reject`] naming the file and line; IO errors on
-//! the input itself (a missing file) are [`Error`]s.
+//! Readers never abort a run over one bad record: a line that is not JSON, a record
+//! without an id, a compressed stream that breaks off, a binary file become
+//! [`Reject`]s naming the file and line (or byte offset); only an input that cannot
+//! be opened at all is an [`Error`]. What was repaired or ignored on kept records
+//! (invalid UTF-8, an unknown date or language code, a missing text field) is
+//! counted in a [`ReadReport`].
 
+mod dates;
 mod jsonl;
+mod open;
+mod report;
 mod text;
+mod warc;
 
-pub use jsonl::{open_maybe_gz, parse_json_record, JsonlSource};
+pub use dates::{epoch_day, parse_date};
+pub use jsonl::{open_maybe_gz, parse_json_record, parse_record, Fields, JsonlSource};
+pub use open::{open_stream, Compression, Content, Opened};
+pub use report::{Note, ReadReport, SharedReport, SourceInfo};
 pub use text::{read_text_file, TextFileSource};
+pub use warc::WarcSource;
 
 use crate::lang::Lang;
 use crate::Error;
-use std::path::PathBuf;
+use report::with_report;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The default cap on one JSONL line, text file or WARC record: 64 MiB. A longer
+/// one is a reject, so an endless line cannot exhaust memory.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
+
+/// How inputs are read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Which JSON fields hold what.
+    pub fields: Fields,
+    /// Longest JSONL line (or text file, or WARC record) read, in bytes.
+    pub max_line_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            fields: Fields::default(),
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+        }
+    }
+}
 
 /// Days since 1970-01-01 (UTC). Stories span days; nothing finer is needed.
 #[derive(
@@ -92,37 +128,90 @@ pub struct Reject {
     pub reason: String,
 }
 
+/// What a file is taken for, from its name; its first bytes can overrule
+/// (a WARC named `.jsonl` is read as WARC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Jsonl,
+    Text,
+    Warc,
+    /// Named on the command line with no known extension: by content (JSONL if it
+    /// starts with `{`, WARC if with `WARC/`, else one text document).
+    Auto,
+}
+
 /// Where documents come from.
 #[derive(Clone, Debug)]
 pub enum Input {
+    /// Standard input: JSONL or WARC, any compression.
     Stdin,
-    Jsonl(PathBuf),
-    TextFile(PathBuf),
+    File {
+        path: PathBuf,
+        kind: Kind,
+        /// For a text file, its id (its path below the folder it was found in).
+        id: String,
+    },
 }
 
-/// Expands command-line arguments into inputs: `-` is JSONL on stdin, a folder is
-/// every `.txt`, `.jsonl` and `.jsonl.gz` file in it (sorted by name), a `.txt` file is one document.
-pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>, Error> {
+impl Input {
+    /// A file named on the command line (not found in a folder).
+    pub fn file(path: PathBuf) -> Input {
+        let kind = kind_of(&path).unwrap_or(Kind::Auto);
+        let id = text::id_of(&path, None);
+        Input::File { path, kind, id }
+    }
+}
+
+/// The compression suffixes stripped before a file's kind is read from its name.
+const COMPRESSION_EXTS: [&str; 5] = [".gz", ".zst", ".zstd", ".xz", ".bz2"];
+
+/// What a file name says, case-insensitively, after a compression suffix:
+/// `.jsonl`, `.ndjson`, `.json` are JSONL; `.txt` text; `.warc`, `.wet`, `.arc` WARC.
+/// `None`: not an input by name.
+pub fn kind_of(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let mut stem = name.as_str();
+    if let Some(ext) = COMPRESSION_EXTS.iter().find(|e| stem.ends_with(*e)) {
+        stem = &stem[..stem.len() - ext.len()];
+    }
+    let ext = stem.rsplit_once('.')?.1;
+    match ext {
+        "jsonl" | "ndjson" | "json" => Some(Kind::Jsonl),
+        "txt" => Some(Kind::Text),
+        "warc" | "wet" | "arc" => Some(Kind::Warc),
+        _ => None,
+    }
+}
+
+/// Expands command-line arguments into inputs: `-` is stdin; a file named is read
+/// whatever its name (by content if the name does not say); a folder is searched
+/// recursively, in sorted order, for the files whose name says they are inputs
+/// ([`kind_of`]: `.jsonl .ndjson .json .txt .warc .wet .arc`, each also with
+/// `.gz .zst .zstd .xz .bz2`, in any case). Hidden files and folders (`.name`) are
+/// passed over silently; other files are passed over and listed in `skipped`.
+///
+/// # Errors
+/// An argument that does not exist, or a folder that cannot be listed.
+pub fn expand_inputs_listing(
+    args: &[PathBuf],
+    skipped: &mut Vec<PathBuf>,
+) -> Result<Vec<Input>, Error> {
     let mut out = Vec::new();
     for arg in args {
         if arg.as_os_str() == "-" {
             out.push(Input::Stdin);
         } else if arg.is_dir() {
-            let rd = std::fs::read_dir(arg).map_err(|e| Error::Io {
-                path: arg.clone(),
-                source: e,
-            })?;
-            let mut files: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .collect();
+            let mut files = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            walk(arg, &mut files, &mut seen)?;
             files.sort();
             for f in files {
-                let name = f.to_string_lossy();
-                if name.ends_with(".txt") {
-                    out.push(Input::TextFile(f));
-                } else if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") {
-                    out.push(Input::Jsonl(f));
+                match kind_of(&f) {
+                    Some(kind) => {
+                        let id = text::id_of(&f, Some(arg));
+                        out.push(Input::File { path: f, kind, id });
+                    }
+                    None => skipped.push(f),
                 }
             }
         } else if !arg.exists() {
@@ -130,51 +219,183 @@ pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>, Error> {
                 path: arg.clone(),
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
             });
-        } else if arg.to_string_lossy().ends_with(".txt") {
-            out.push(Input::TextFile(arg.clone()));
         } else {
-            out.push(Input::Jsonl(arg.clone()));
+            out.push(Input::file(arg.clone()));
         }
     }
     Ok(out)
 }
+
+/// [`expand_inputs_listing`], forgetting which files were passed over.
+///
+/// # Errors
+/// As [`expand_inputs_listing`].
+pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<Input>, Error> {
+    expand_inputs_listing(args, &mut Vec::new())
+}
+
+/// Every non-hidden file below `dir`; a folder reached twice through links is
+/// walked once.
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), Error> {
+    let io_err = |e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    };
+    if !seen.insert(std::fs::canonicalize(dir).map_err(io_err)?) {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir).map_err(io_err)? {
+        let path = entry.map_err(io_err)?.path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
+        {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, seen)?;
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
 /// One record read from a source: a document, or why it could not be one.
 pub type Record = Result<Document, Reject>;
 
 /// A source of documents, one implementation per input format (JSONL lines, a text
-/// file per document). Record-based: a source decides what one record is (a line,
-/// a file, a WARC response), and never aborts over one bad record.
+/// file per document, WARC records). Record-based: a source decides what one record
+/// is, and never aborts over one bad record.
 pub trait DocumentSource: Send {
     /// The source's name in messages (a path, or `<stdin>`).
     fn name(&self) -> &str;
+
+    /// What the source looked like when opened ("zstd-compressed JSONL").
+    fn looks_like(&self) -> Option<String> {
+        None
+    }
 
     /// The next record, an IO error on the source itself (which ends the run), or
     /// `None` at the source's end.
     fn next_record(&mut self) -> Option<Result<Record, Error>>;
 }
 
+/// A source that is one reject: a file whose content tidings does not read.
+struct Refused {
+    name: String,
+    looks_like: String,
+    reject: Option<Reject>,
+}
+
+impl DocumentSource for Refused {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn looks_like(&self) -> Option<String> {
+        Some(self.looks_like.clone())
+    }
+
+    fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        self.reject.take().map(|r| Ok(Err(r)))
+    }
+}
+
 impl Input {
-    /// Opens the source this input names.
+    /// The input's name in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".into(),
+            Input::File { path, .. } => path.display().to_string(),
+        }
+    }
+
+    /// Opens the source this input names, with default options.
     ///
     /// # Errors
     /// The file cannot be opened ([`Error::Io`] naming it).
     pub fn open(&self) -> Result<Box<dyn DocumentSource>, Error> {
-        Ok(match self {
-            Input::Stdin => Box::new(JsonlSource::stdin()),
-            Input::Jsonl(path) => Box::new(JsonlSource::open(path)?),
-            Input::TextFile(path) => Box::new(TextFileSource::new(path.clone())),
+        self.open_with(&Arc::default(), None)
+    }
+
+    /// Opens the source: decompressed by its first bytes, then read as what its
+    /// content shows (JSONL, WARC) or, for plain text, as its name says.
+    ///
+    /// # Errors
+    /// The file cannot be opened ([`Error::Io`] naming it).
+    pub fn open_with(
+        &self,
+        options: &Arc<ReadOptions>,
+        report: Option<SharedReport>,
+    ) -> Result<Box<dyn DocumentSource>, Error> {
+        let name = self.name();
+        let (opened, kind, id, path) = match self {
+            Input::Stdin => {
+                let o = open_stream(Box::new(std::io::stdin())).map_err(|e| Error::Io {
+                    path: name.clone().into(),
+                    source: e,
+                })?;
+                (o, Kind::Jsonl, String::new(), PathBuf::from(&name))
+            }
+            Input::File { path, kind, id } => {
+                (jsonl::open_path(path)?, *kind, id.clone(), path.clone())
+            }
+        };
+        let refuse = |o: &Opened| -> Box<dyn DocumentSource> {
+            let looks_like = o.describe();
+            Box::new(Refused {
+                reject: Some(Reject {
+                    id: None,
+                    location: name.clone(),
+                    reason: format!("looks like {looks_like}: not read"),
+                }),
+                name: name.clone(),
+                looks_like,
+            })
+        };
+        Ok(match (opened.content, kind) {
+            (Content::Binary | Content::Other(_) | Content::JsonArray, _) => refuse(&opened),
+            (Content::Warc, _) | (Content::Empty | Content::Text, Kind::Warc) => Box::new(
+                WarcSource::from_opened(name, opened, options.clone(), report),
+            ),
+            (Content::Jsonl, _) | (_, Kind::Jsonl) => Box::new(jsonl::JsonlSource::from_opened(
+                name,
+                opened,
+                options.clone(),
+                report,
+            )),
+            (Content::Empty | Content::Text, Kind::Text | Kind::Auto) => Box::new(
+                TextFileSource::from_opened(path, id, opened, options.max_line_bytes, report),
+            ),
         })
     }
 }
 
-/// Why an id cannot be used, if it cannot: ids are written into TSV files and
-/// compared as written, so a blank id, or one with a tab or line break, is refused.
+/// Why an id cannot be used, if it cannot: a blank id names nothing. (An id with a
+/// tab or line break is kept as written; the TSV writers escape it.)
 pub fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.trim().is_empty() || id.contains(['\t', '\n', '\r']) {
-        Err("id is empty or contains a tab or line break")
+    if id.trim().is_empty() {
+        Err("id is empty")
     } else {
         Ok(())
     }
+}
+
+/// How one copy ranks among several documents with one id, whatever the input
+/// order: the FNV-1a hash of its analyzed content (serialized as JSON), then those
+/// bytes for a tie. The smallest is kept. Copies with equal keys are equal in every
+/// output, so which of them is kept cannot show.
+pub fn content_key<A: serde::Serialize, B: serde::Serialize>(a: &A, b: &B) -> (u64, Vec<u8>) {
+    let bytes = serde_json::to_vec(&(a, b)).unwrap_or_default();
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    (hash, bytes)
 }
 
 /// Streams documents from inputs, one at a time and each source opened only when
@@ -182,14 +403,40 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
 pub struct DocReader {
     inputs: std::vec::IntoIter<Input>,
     current: Option<Box<dyn DocumentSource>>,
+    options: Arc<ReadOptions>,
+    report: SharedReport,
 }
 
 impl DocReader {
+    /// A reader with the default options.
     pub fn new(inputs: Vec<Input>) -> DocReader {
+        DocReader::with_options(inputs, ReadOptions::default())
+    }
+
+    pub fn with_options(inputs: Vec<Input>, options: ReadOptions) -> DocReader {
         DocReader {
             inputs: inputs.into_iter(),
             current: None,
+            options: Arc::new(options),
+            report: SharedReport::default(),
         }
+    }
+
+    /// What reading noticed; filled as the reader is iterated (keep a clone of the
+    /// handle before handing the reader on).
+    pub fn report(&self) -> SharedReport {
+        self.report.clone()
+    }
+
+    fn tally(&self, record: &Record) {
+        with_report(&self.report, |r| {
+            if let Some(s) = r.sources.last_mut() {
+                match record {
+                    Ok(_) => s.n_documents += 1,
+                    Err(_) => s.n_rejected += 1,
+                }
+            }
+        });
     }
 }
 
@@ -205,12 +452,25 @@ impl Iterator for DocReader {
                         self.current = None;
                         return Some(Err(e));
                     }
-                    Some(item) => return Some(item),
+                    Some(Ok(record)) => {
+                        self.tally(&record);
+                        return Some(Ok(record));
+                    }
                     None => self.current = None,
                 }
             }
-            match self.inputs.next()?.open() {
-                Ok(source) => self.current = Some(source),
+            let input = self.inputs.next()?;
+            match input.open_with(&self.options, Some(self.report.clone())) {
+                Ok(source) => {
+                    let info = SourceInfo {
+                        name: source.name().to_string(),
+                        looks_like: source.looks_like().unwrap_or_default(),
+                        n_documents: 0,
+                        n_rejected: 0,
+                    };
+                    with_report(&self.report, |r| r.sources.push(info));
+                    self.current = Some(source);
+                }
                 Err(e) => return Some(Err(e)),
             }
         }

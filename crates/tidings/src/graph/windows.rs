@@ -102,7 +102,7 @@ pub(crate) fn block_index(blocks: &[(Option<i64>, Range<usize>)]) -> Vec<usize> 
     blocks
         .iter()
         .enumerate()
-        .flat_map(|(b, (_, r))| std::iter::repeat(b).take(r.len()))
+        .flat_map(|(b, (_, r))| std::iter::repeat_n(b, r.len()))
         .collect()
 }
 

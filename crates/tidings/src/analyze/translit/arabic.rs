@@ -82,7 +82,7 @@ pub(crate) fn arabic(word: &str, i: usize, c: char, out: &mut String) -> usize {
                 None => true,
                 Some((pi, p)) => {
                     let p_initial = prev_pos(word, pi, is_arabic_mark)
-                        .map_or(true, |(_, q)| !is_arabic_letter(q));
+                        .is_none_or(|(_, q)| !is_arabic_letter(q));
                     if is_alef(p) && p_initial {
                         // أو / إي / او at word start: long vowel.
                         false
