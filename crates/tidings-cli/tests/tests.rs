@@ -6,6 +6,7 @@ mod cli;
 mod engine;
 mod inputs;
 mod shared;
+mod warc;
 
 use std::path::PathBuf;
 

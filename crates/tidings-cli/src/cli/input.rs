@@ -277,7 +277,8 @@ impl InputArgs {
 }
 
 /// The rule for which files of a folder are read, as messages state it.
-pub const INPUT_RULE: &str = "read: .jsonl .ndjson .json .txt .warc .wet .arc, each also with .gz .zst .zstd .xz .bz2, any case";
+pub const INPUT_RULE: &str =
+    "read: .jsonl .ndjson .json .txt .warc .wet, each also with .gz .zst .zstd .xz .bz2, any case";
 
 /// The first three, then how many more.
 fn examples(items: impl Iterator<Item = String>, count: usize) -> String {
@@ -365,6 +366,9 @@ pub fn check_outcome(result: &Clustering, report: &ReadReport, max_share: f64) -
                 "no document could be read: all {n_rejected} records were rejected (the first, {}: {}){looks}",
                 r.location,
                 r.reason
+            ),
+            None if report.notes.keys().any(|k| k.starts_with("WARC")) => anyhow::bail!(
+                "no document could be read: the inputs hold no records that are documents (see the warnings above){looks}"
             ),
             None => anyhow::bail!("no document could be read: the inputs hold no records{looks}"),
         }

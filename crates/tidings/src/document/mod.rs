@@ -166,7 +166,7 @@ impl Input {
 const COMPRESSION_EXTS: [&str; 5] = [".gz", ".zst", ".zstd", ".xz", ".bz2"];
 
 /// What a file name says, case-insensitively, after a compression suffix:
-/// `.jsonl`, `.ndjson`, `.json` are JSONL; `.txt` text; `.warc`, `.wet`, `.arc` WARC.
+/// `.jsonl`, `.ndjson`, `.json` are JSONL; `.txt` text; `.warc`, `.wet` WARC.
 /// `None`: not an input by name.
 pub fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
@@ -178,7 +178,7 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
     match ext {
         "jsonl" | "ndjson" | "json" => Some(Kind::Jsonl),
         "txt" => Some(Kind::Text),
-        "warc" | "wet" | "arc" => Some(Kind::Warc),
+        "warc" | "wet" => Some(Kind::Warc),
         _ => None,
     }
 }
@@ -186,7 +186,7 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
 /// Expands command-line arguments into inputs: `-` is stdin; a file named is read
 /// whatever its name (by content if the name does not say); a folder is searched
 /// recursively, in sorted order, for the files whose name says they are inputs
-/// ([`kind_of`]: `.jsonl .ndjson .json .txt .warc .wet .arc`, each also with
+/// ([`kind_of`]: `.jsonl .ndjson .json .txt .warc .wet`, each also with
 /// `.gz .zst .zstd .xz .bz2`, in any case). Hidden files and folders (`.name`) are
 /// passed over silently; other files are passed over and listed in `skipped`.
 ///

@@ -82,6 +82,9 @@ impl Content {
         if let Some((_, name)) = magic.iter().find(|(m, _)| head.starts_with(m)) {
             return Content::Other(name);
         }
+        if head.trim_ascii_start().starts_with(b"filedesc://") {
+            return Content::Other("ARC (the format before WARC; `warcio recompress` converts it)");
+        }
         if head.len() > 262 && &head[257..262] == b"ustar" {
             return Content::Other("a tar archive");
         }
@@ -287,13 +290,17 @@ mod tests {
 
     #[test]
     fn content_is_told_from_the_first_bytes() {
-        let cases: [(&[u8], Content); 10] = [
+        let cases: [(&[u8], Content); 11] = [
             (b"", Content::Empty),
             (b"\n \r\n", Content::Empty),
             (b"\xEF\xBB\xBF{\"id\":1}", Content::Jsonl),
             (b"  [{\"id\":1}]", Content::JsonArray),
             (b"WARC/1.0\r\nWARC-Type: warcinfo\r\n", Content::Warc),
             (b"PK\x03\x04rest", Content::Other("a zip archive")),
+            (
+                b"filedesc://x.arc 127.0.0.1 20140216050221 text/plain 75\n",
+                Content::Other("ARC (the format before WARC; `warcio recompress` converts it)"),
+            ),
             (&[0u8; 100], Content::Binary),
             (b"Plain news text.\nSecond line.", Content::Text),
             // One NUL in a record is that record's problem, not the file's.
