@@ -169,6 +169,25 @@ fn folders_are_searched_recursively_by_a_stated_rule() {
             && !err.contains(".git"),
         "{err}"
     );
+    // A file name that is not UTF-8 would make a lossy id that can collide with
+    // another file's: it is a reject naming the file.
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = d.join("odd");
+        std::fs::create_dir_all(&odd).unwrap();
+        std::fs::write(odd.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), news).unwrap();
+        std::fs::write(odd.join("caf\u{fffd}.txt"), news).unwrap();
+        let r = d.join("r.jsonl");
+        let out = tidings_ok(&["cluster", s(&odd), "-o", "/dev/null", "--rejects", s(&r)]);
+        assert!(
+            stderr(&out).contains("1 documents read, 1 rejected"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(std::fs::read_to_string(&r)
+            .unwrap()
+            .contains("not valid UTF-8"));
+    }
     // Named on the command line, an extensionless file is read by its content.
     let out = tidings_ok(&["cluster", s(&d.join("in/noext")), "-o", "/dev/null"]);
     assert!(
@@ -492,8 +511,14 @@ fn exit_codes_and_messages_say_what_the_input_looked_like() {
         "{\"id\":\"a\",\"text\":\"The council met on Monday.\"}\nnot json\nnot json\n",
     )
     .unwrap();
-    let cases: [(&Path, &[&str], &str); 4] = [
+    let cases: [(&Path, &[&str], &str); 5] = [
         (&warc, &[], "crawl.jsonl looks like WARC"),
+        // Endless NUL bytes: one reject, not a read until memory runs out.
+        (
+            Path::new("/dev/zero"),
+            &[],
+            "/dev/zero looks like binary data",
+        ),
         (&zip, &[], "looks like a zip archive"),
         (
             &mostly_bad,
@@ -592,6 +617,26 @@ fn outputs_are_checked_before_any_work_and_never_overwrite_an_input() {
         );
     }
     assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn a_closed_stdout_loses_none_of_the_output_files() {
+    let d = dir("pipe");
+    let input = d.join("in.jsonl");
+    std::fs::write(&input, sample()).unwrap();
+    let a = d.join("a.tsv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["cluster", s(&input), "--assignments", s(&a)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // `| head -c1`: one byte read, then the pipe closed.
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success());
+    assert_eq!(std::fs::read_to_string(&a).unwrap().lines().count(), 39);
 }
 
 #[test]

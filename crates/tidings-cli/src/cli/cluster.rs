@@ -112,13 +112,13 @@ impl Outputs {
         })
     }
 
-    /// Writes every output, then renames them all into place: a failure on one
-    /// leaves no new file behind.
+    /// Writes every output file, then renames them all into place (a failure on
+    /// one leaves no new file behind); then the stories to stdout if no `-o`, last,
+    /// so a reader that closes stdout early (`| head`) loses none of the files.
     fn write(mut self, result: &Clustering) -> Result<()> {
         let ctx = |f: &AtomicFile| format!("writing {}", f.path().display());
-        match &mut self.out {
-            Some(f) => write_stories(result, f.writer()).with_context(|| ctx(f))?,
-            None => write_stories(result, std::io::stdout().lock()).context("writing stories")?,
+        if let Some(f) = &mut self.out {
+            write_stories(result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.edges {
             tidings::output::write_edges(result, f.writer()).with_context(|| ctx(f))?;
@@ -137,11 +137,15 @@ impl Outputs {
                 write_rejects_jsonl(result, f.writer()).with_context(|| ctx(f))?;
             }
         }
+        let to_stdout = self.out.is_none();
         for f in [self.out, self.edges, self.assignments, self.rejects]
             .into_iter()
             .flatten()
         {
             f.commit()?;
+        }
+        if to_stdout {
+            write_stories(result, std::io::stdout().lock()).context("writing stories")?;
         }
         Ok(())
     }

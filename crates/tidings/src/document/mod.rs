@@ -346,6 +346,23 @@ impl Input {
                 (jsonl::open_path(path)?, *kind, id.clone(), path.clone())
             }
         };
+        Ok(source_for(name, opened, kind, id, path, options, report))
+    }
+}
+
+/// The source that reads an opened stream: by its content (JSONL, WARC) or, for
+/// plain text, by what its name said (`kind`); a format tidings does not read is
+/// one reject naming it.
+fn source_for(
+    name: String,
+    opened: Opened,
+    kind: Kind,
+    id: String,
+    path: PathBuf,
+    options: &Arc<ReadOptions>,
+    report: Option<SharedReport>,
+) -> Box<dyn DocumentSource> {
+    {
         let refuse = |o: &Opened| -> Box<dyn DocumentSource> {
             let looks_like = o.describe();
             Box::new(Refused {
@@ -358,7 +375,7 @@ impl Input {
                 looks_like,
             })
         };
-        Ok(match (opened.content, kind) {
+        match (opened.content, kind) {
             (Content::Binary | Content::Other(_) | Content::JsonArray, _) => refuse(&opened),
             (Content::Warc, _) | (Content::Empty | Content::Text, Kind::Warc) => Box::new(
                 WarcSource::from_opened(name, opened, options.clone(), report),
@@ -372,7 +389,7 @@ impl Input {
             (Content::Empty | Content::Text, Kind::Text | Kind::Auto) => Box::new(
                 TextFileSource::from_opened(path, id, opened, options.max_line_bytes, report),
             ),
-        })
+        }
     }
 }
 
@@ -480,6 +497,85 @@ impl Iterator for DocReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces that inputs are made of, good and broken, to be strung together.
+    fn fragment() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"{\"id\":\"a\",\"text\":\"The council met on Monday.\"}\n".to_vec()),
+            Just(b"{\"id\": 12345678901234567890123, \"text\": null, \"date\": \"May 7, 2026\"}\r\n".to_vec()),
+            Just(b"{\"id\":\"b\",\"text\":\"cut".to_vec()),
+            Just(b"\xEF\xBB\xBF".to_vec()),
+            Just(b"\n\r\n\x00".to_vec()),
+            Just(b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:x>\r\nContent-Length: 12\r\n\r\nhello world!\r\n\r\n".to_vec()),
+            Just(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:y>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: 90\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>hi\r\n".to_vec()),
+            Just(b"WARC/1.0\r\nContent-Length: 99999999999\r\n\r\n".to_vec()),
+            prop::collection::vec(any::<u8>(), 0..64),
+            "[a-z {}\":,\\[\\]0-9]{0,40}".prop_map(String::into_bytes),
+        ]
+    }
+
+    /// Every record of `bytes` (compressed as `how`, then cut to `cut`‰ of its length)
+    /// read as `kind`; panics only if a reader does.
+    fn read_all(bytes: &[u8], how: u8, cut: u16, kind: Kind) -> (usize, usize) {
+        let mut data = match how {
+            1 => {
+                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                std::io::Write::write_all(&mut e, bytes).unwrap();
+                e.finish().unwrap()
+            }
+            2 => zstd::encode_all(bytes, 1).unwrap(),
+            _ => bytes.to_vec(),
+        };
+        data.truncate(data.len() * usize::from(cut.min(1000)) / 1000);
+        let opened = open_stream(Box::new(std::io::Cursor::new(data))).unwrap();
+        let options = Arc::new(ReadOptions {
+            max_line_bytes: 200,
+            ..ReadOptions::default()
+        });
+        let report = SharedReport::default();
+        let mut src = source_for(
+            "t".into(),
+            opened,
+            kind,
+            "id".into(),
+            "t".into(),
+            &options,
+            Some(report),
+        );
+        let (mut docs, mut rejects) = (0, 0);
+        while let Some(item) = src.next_record() {
+            match item.unwrap() {
+                Ok(_) => docs += 1,
+                Err(_) => rejects += 1,
+            }
+            // Every record consumes input: more than one per byte is a reader
+            // that yields forever (as fastwarc's iterator does on a broken file).
+            assert!(
+                docs + rejects <= bytes.len() + 2,
+                "{docs} + {rejects} records from {} bytes",
+                bytes.len()
+            );
+        }
+        (docs, rejects)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Any mix of good records, broken ones and garbage, compressed or not and
+        /// cut anywhere: every reader ends, never panics, and yields at most one
+        /// record per input byte.
+        #[test]
+        fn readers_end_on_any_input(
+            parts in prop::collection::vec(fragment(), 0..10),
+            how in 0u8..3,
+            cut in prop_oneof![Just(1000u16), 0u16..1000],
+            kind in prop_oneof![Just(Kind::Auto), Just(Kind::Jsonl), Just(Kind::Warc), Just(Kind::Text)],
+        ) {
+            let bytes = parts.concat();
+            read_all(&bytes, how, cut, kind);
+        }
+    }
 
     #[test]
     fn days_round_trip() {

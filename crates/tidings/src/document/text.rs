@@ -65,7 +65,10 @@ pub(crate) fn id_of(path: &Path, below: Option<&Path>) -> String {
     let mut id = rel.as_str();
     // Compression suffixes, then the one format extension.
     for ext in [".gz", ".zst", ".zstd", ".xz", ".bz2"] {
-        if id.len() > ext.len() && id[id.len() - ext.len()..].eq_ignore_ascii_case(ext) {
+        // Compared as bytes: the name may end in a multi-byte character, and a
+        // match is ASCII, so cutting there stays on a character boundary.
+        let b = id.as_bytes();
+        if b.len() > ext.len() && b[b.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes()) {
             id = &id[..id.len() - ext.len()];
             break;
         }
@@ -248,6 +251,8 @@ mod tests {
             ("/d/noext", None, "noext"),
             ("/d/sub/a.txt", Some("/d"), "sub/a"),
             ("/d/sub.x/a", Some("/d"), "sub.x/a"),
+            ("/d/caf\u{fffd}", None, "caf\u{fffd}"),
+            ("/d/\u{fffd}.gz", None, "\u{fffd}"),
         ];
         for (path, below, want) in cases {
             assert_eq!(id_of(Path::new(path), below.map(Path::new)), want, "{path}");

@@ -30,6 +30,7 @@ pub struct WarcSource {
     name: String,
     looks_like: String,
     records: Receiver<Record>,
+    walker: Option<std::thread::JoinHandle<()>>,
 }
 
 impl WarcSource {
@@ -52,17 +53,23 @@ impl WarcSource {
         let spawned = std::thread::Builder::new()
             .name("tidings-warc".into())
             .spawn(move || walker.walk(reader));
-        if let Err(e) = spawned {
-            let _ = tx.send(Err(Reject {
-                id: None,
-                location: name.clone(),
-                reason: format!("cannot start a thread to read it: {e}"),
-            }));
-        }
+        let walker = match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                let _ = tx.send(Err(Reject {
+                    id: None,
+                    location: name.clone(),
+                    reason: format!("cannot start a thread to read it: {e}"),
+                }));
+                None
+            }
+        };
+        drop(tx);
         WarcSource {
             name,
             looks_like,
             records: rx,
+            walker,
         }
     }
 }
@@ -77,8 +84,27 @@ impl DocumentSource for WarcSource {
     }
 
     fn next_record(&mut self) -> Option<Result<Record, Error>> {
-        // The thread ends (and drops its sender) at the archive's end.
-        self.records.recv().ok().map(Ok)
+        // The thread ends (and drops its sender) at the archive's end. If it ended
+        // by a panic (a bug in a parser), the rest of the file is one reject rather
+        // than silently missing.
+        match self.records.recv() {
+            Ok(record) => Some(Ok(record)),
+            Err(_) => {
+                let panicked = self.walker.take()?.join().err()?;
+                let what = panicked
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panicked.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Some(Ok(Err(Reject {
+                    id: None,
+                    location: self.name.clone(),
+                    reason: format!(
+                        "the WARC reader failed on this file (the rest of it is lost): {what}"
+                    ),
+                })))
+            }
+        }
     }
 }
 
