@@ -166,16 +166,34 @@ impl InputArgs {
         inputs: Vec<Input>,
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>, ReadReport)> {
+        // The inputs' total size, when every input is a file: the bar then shows
+        // bytes read against it with an ETA; on stdin, a counter and a rate.
+        let total: Option<u64> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File { path, .. } => std::fs::metadata(path).ok().map(|m| m.len()),
+                Input::Stdin => None,
+            })
+            .sum();
         let reader = DocReader::with_options(inputs, self.options()?);
         let report = reader.report();
+        let bytes_read = reader.bytes_read();
         let bar = (!self.quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new_spinner();
+            let (bar, template) = match total {
+                Some(n) => (
+                    ProgressBar::new(n),
+                    "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, ETA {eta}) {msg}",
+                ),
+                None => (
+                    ProgressBar::new_spinner(),
+                    "{spinner} {elapsed_precise} {bytes} ({bytes_per_sec}) {msg}",
+                ),
+            };
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} {elapsed_precise} {pos} records read ({per_sec}) {msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
+            bar.set_message("reading and analyzing");
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             bar
         });
@@ -183,6 +201,9 @@ impl InputArgs {
         let watched = Watch {
             inner: reader,
             bar: bar.clone(),
+            bytes_read,
+            n_docs: 0,
+            n_rejects: 0,
             fail: self.on_error == OnError::Fail,
             first_reject: first_reject.clone(),
             stopped: false,
@@ -203,7 +224,7 @@ impl InputArgs {
             }
         }
         if let Some(b) = &bar {
-            b.set_message("read; clustering");
+            b.set_message("clustering (stories, articles)");
         }
         let (mut result, points) = engine.finish(corpus, sweep).context("clustering")?;
         if let Some(b) = &bar {
@@ -314,6 +335,9 @@ fn reason_kind(reason: &str) -> String {
 struct Watch {
     inner: DocReader,
     bar: Option<ProgressBar>,
+    bytes_read: Arc<std::sync::atomic::AtomicU64>,
+    n_docs: u64,
+    n_rejects: u64,
     fail: bool,
     first_reject: Arc<Mutex<Option<Reject>>>,
     stopped: bool,
@@ -327,8 +351,19 @@ impl Iterator for Watch {
             return None;
         }
         let item = self.inner.next()?;
+        match &item {
+            Ok(Ok(_)) => self.n_docs += 1,
+            Ok(Err(_)) => self.n_rejects += 1,
+            Err(_) => {}
+        }
         if let Some(b) = &self.bar {
-            b.inc(1);
+            b.set_position(self.bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+            if (self.n_docs + self.n_rejects).is_multiple_of(512) {
+                b.set_message(format!(
+                    "reading and analyzing: {} documents, {} rejected",
+                    self.n_docs, self.n_rejects
+                ));
+            }
         }
         if let (true, Ok(Err(r))) = (self.fail, &item) {
             self.stopped = true;

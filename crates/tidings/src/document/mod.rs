@@ -21,12 +21,13 @@ pub use jsonl::{open_maybe_gz, parse_json_record, parse_record, Fields, JsonlSou
 pub use open::{open_stream, Compression, Content, Opened};
 pub use report::{Note, ReadReport, SharedReport, SourceInfo};
 pub use text::{read_text_file, TextFileSource};
-pub use warc::WarcSource;
+pub use warc::{main_text, Page, WarcSource};
 
 use crate::lang::Lang;
 use crate::Error;
 use report::with_report;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 /// The default cap on one JSONL line, text file or WARC record: 64 MiB. A longer
@@ -333,21 +334,65 @@ impl Input {
         options: &Arc<ReadOptions>,
         report: Option<SharedReport>,
     ) -> Result<Box<dyn DocumentSource>, Error> {
+        self.open_counted(options, report, None)
+    }
+
+    /// [`Input::open_with`], adding the bytes read to `tally` if given.
+    fn open_counted(
+        &self,
+        options: &Arc<ReadOptions>,
+        report: Option<SharedReport>,
+        tally: Option<Arc<AtomicU64>>,
+    ) -> Result<Box<dyn DocumentSource>, Error> {
         let name = self.name();
-        let (opened, kind, id, path) = match self {
-            Input::Stdin => {
-                let o = open_stream(Box::new(std::io::stdin())).map_err(|e| Error::Io {
-                    path: name.clone().into(),
-                    source: e,
-                })?;
-                (o, Kind::Jsonl, String::new(), PathBuf::from(&name))
-            }
-            Input::File { path, kind, id } => {
-                (jsonl::open_path(path)?, *kind, id.clone(), path.clone())
-            }
+        let io_err = |e| Error::Io {
+            path: name.clone().into(),
+            source: e,
+        };
+        let raw: Box<dyn std::io::Read + Send> = match self {
+            Input::Stdin => Box::new(std::io::stdin()),
+            Input::File { path, .. } => Box::new(std::fs::File::open(path).map_err(io_err)?),
+        };
+        let raw: Box<dyn std::io::Read + Send> = match tally {
+            Some(total) => Box::new(open::Tally { inner: raw, total }),
+            None => raw,
+        };
+        let opened = open_stream(raw).map_err(io_err)?;
+        let (kind, id, path) = match self {
+            Input::Stdin => (Kind::Jsonl, String::new(), PathBuf::from(&name)),
+            Input::File { path, kind, id } => (*kind, id.clone(), path.clone()),
         };
         Ok(source_for(name, opened, kind, id, path, options, report))
     }
+}
+
+/// A source over any reader (a socket, a decompressor of one's own, bytes in
+/// memory): compression and content told by its first bytes as for files, plain
+/// text taken as `kind` says. `name` appears in messages.
+///
+/// # Errors
+/// The first bytes cannot be read.
+pub fn read_stream(
+    name: String,
+    reader: Box<dyn std::io::Read + Send>,
+    kind: Kind,
+    options: ReadOptions,
+) -> Result<Box<dyn DocumentSource>, Error> {
+    let opened = open_stream(reader).map_err(|e| Error::Io {
+        path: name.clone().into(),
+        source: e,
+    })?;
+    let path = PathBuf::from(&name);
+    let id = text::id_of(&path, None);
+    Ok(source_for(
+        name,
+        opened,
+        kind,
+        id,
+        path,
+        &Arc::new(options),
+        None,
+    ))
 }
 
 /// The source that reads an opened stream: by its content (JSONL, WARC) or, for
@@ -422,6 +467,7 @@ pub struct DocReader {
     current: Option<Box<dyn DocumentSource>>,
     options: Arc<ReadOptions>,
     report: SharedReport,
+    bytes_read: Arc<AtomicU64>,
 }
 
 impl DocReader {
@@ -436,7 +482,14 @@ impl DocReader {
             current: None,
             options: Arc::new(options),
             report: SharedReport::default(),
+            bytes_read: Arc::default(),
         }
+    }
+
+    /// Bytes read so far from all inputs, as stored (before decompression): a
+    /// run's progress against the inputs' total size.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        self.bytes_read.clone()
     }
 
     /// What reading noticed; filled as the reader is iterated (keep a clone of the
@@ -477,7 +530,11 @@ impl Iterator for DocReader {
                 }
             }
             let input = self.inputs.next()?;
-            match input.open_with(&self.options, Some(self.report.clone())) {
+            match input.open_counted(
+                &self.options,
+                Some(self.report.clone()),
+                Some(self.bytes_read.clone()),
+            ) {
                 Ok(source) => {
                     let info = SourceInfo {
                         name: source.name().to_string(),

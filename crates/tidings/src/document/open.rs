@@ -158,6 +158,21 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Adds the bytes read from an input to a counter shared over all inputs (the
+/// progress of a run, against the inputs' total size).
+pub(crate) struct Tally<R> {
+    pub inner: R,
+    pub total: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.total.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Reads up to [`SNIFF_BYTES`] from `r` (fewer only at its end).
 fn read_head(r: &mut dyn Read) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
