@@ -1,12 +1,13 @@
 //! `tidings analyze`: why two documents match, token by token, or lexicon coverage.
 
+use super::input::InputArgs;
 use super::{model_source, set_threads, CommonArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tidings::document::{expand_inputs, DocReader};
+use tidings::document::DocReader;
 use tidings::lang::{detect_lang, Lang};
 use tidings::lexicon::Models;
 use tidings::pivot::explain;
@@ -26,6 +27,9 @@ pub struct AnalyzeArgs {
     /// coverage_without_names`; names: unreached words capitalized mid-sentence).
     #[arg(long)]
     coverage: bool,
+    /// How INPUTS are read (as `tidings cluster` reads them).
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -42,10 +46,19 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitCode> {
         });
     } else {
         anyhow::ensure!(!args.inputs.is_empty(), "give input files or --text");
-        for item in DocReader::new(expand_inputs(&args.inputs)?) {
+        let inputs = args.input.expand(&args.inputs)?;
+        for item in DocReader::with_options(inputs, args.input.options()?) {
             match item? {
                 Ok(d) => docs.push(d),
-                Err(r) => eprintln!("tidings: rejected {}: {}", r.location, r.reason),
+                Err(r) => {
+                    if !args.input.quiet {
+                        eprintln!(
+                            "tidings: rejected {}: {}",
+                            tidings::output::tsv_field(&r.location),
+                            tidings::output::tsv_field(&r.reason)
+                        );
+                    }
+                }
             }
         }
     }

@@ -94,7 +94,8 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    fn options(&self) -> Result<ReadOptions> {
+    /// The reader's options these flags ask for.
+    pub fn options(&self) -> Result<ReadOptions> {
         anyhow::ensure!(
             (0.0..=1.0).contains(&self.max_reject_share),
             "--max-reject-share must be between 0 and 1, not {}",
