@@ -511,8 +511,12 @@ fn exit_codes_and_messages_say_what_the_input_looked_like() {
         "{\"id\":\"a\",\"text\":\"The council met on Monday.\"}\nnot json\nnot json\n",
     )
     .unwrap();
-    let cases: [(&Path, &[&str], &str); 5] = [
+    let parquet = d.join("table.parquet");
+    std::fs::write(&parquet, b"PAR1 and not much more").unwrap();
+    let cases: [(&Path, &[&str], &str); 6] = [
         (&warc, &[], "crawl.jsonl looks like WARC"),
+        // Without the `parquet` feature: says so; with it: not a readable Parquet file.
+        (&parquet, &[], "Parquet"),
         // Endless NUL bytes: one reject, not a read until memory runs out.
         (
             Path::new("/dev/zero"),

@@ -300,7 +300,7 @@ impl InputArgs {
 
 /// The rule for which files of a folder are read, as messages state it.
 pub const INPUT_RULE: &str =
-    "read: .jsonl .ndjson .json .txt .warc .wet, each also with .gz .zst .zstd .xz .bz2, any case";
+    "read: .jsonl .ndjson .json .txt .warc .wet, each also with .gz .zst .zstd .xz .bz2, and .parquet, any case";
 
 /// The first three, then how many more.
 fn examples(items: impl Iterator<Item = String>, count: usize) -> String {

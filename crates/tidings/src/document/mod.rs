@@ -12,6 +12,8 @@
 mod dates;
 mod jsonl;
 mod open;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod report;
 mod text;
 mod warc;
@@ -19,6 +21,8 @@ mod warc;
 pub use dates::{epoch_day, parse_date};
 pub use jsonl::{open_maybe_gz, parse_json_record, parse_record, Fields, JsonlSource};
 pub use open::{open_stream, Compression, Content, Opened};
+#[cfg(feature = "parquet")]
+pub use parquet::ParquetSource;
 pub use report::{Note, ReadReport, SharedReport, SourceInfo};
 pub use text::{read_text_file, TextFileSource};
 pub use warc::{main_text, Page, WarcSource};
@@ -167,7 +171,8 @@ impl Input {
 const COMPRESSION_EXTS: [&str; 5] = [".gz", ".zst", ".zstd", ".xz", ".bz2"];
 
 /// What a file name says, case-insensitively, after a compression suffix:
-/// `.jsonl`, `.ndjson`, `.json` are JSONL; `.txt` text; `.warc`, `.wet` WARC.
+/// `.jsonl`, `.ndjson`, `.json` are JSONL; `.txt` text; `.warc`, `.wet` WARC;
+/// `.parquet` by its content.
 /// `None`: not an input by name.
 pub fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
@@ -180,6 +185,8 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
         "jsonl" | "ndjson" | "json" => Some(Kind::Jsonl),
         "txt" => Some(Kind::Text),
         "warc" | "wet" => Some(Kind::Warc),
+        // Read by content (its magic bytes); named here so folders take it.
+        "parquet" => Some(Kind::Auto),
         _ => None,
     }
 }
@@ -188,8 +195,9 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
 /// whatever its name (by content if the name does not say); a folder is searched
 /// recursively, in sorted order, for the files whose name says they are inputs
 /// ([`kind_of`]: `.jsonl .ndjson .json .txt .warc .wet`, each also with
-/// `.gz .zst .zstd .xz .bz2`, in any case). Hidden files and folders (`.name`) are
-/// passed over silently; other files are passed over and listed in `skipped`.
+/// `.gz .zst .zstd .xz .bz2`, and `.parquet`, in any case). Hidden files and
+/// folders (`.name`) are passed over silently; other files are passed over and
+/// listed in `skipped`.
 ///
 /// # Errors
 /// An argument that does not exist, or a folder that cannot be listed.
@@ -358,6 +366,17 @@ impl Input {
             None => raw,
         };
         let opened = open_stream(raw).map_err(io_err)?;
+        // Parquet seeks to its footer: it is opened again by path.
+        #[cfg(feature = "parquet")]
+        if let (Content::Other(open::PARQUET), Compression::None, Input::File { path, .. }) =
+            (opened.content, opened.compression, self)
+        {
+            return Ok(Box::new(parquet::ParquetSource::open(
+                path,
+                options.clone(),
+                report,
+            )?));
+        }
         let (kind, id, path) = match self {
             Input::Stdin => (Kind::Jsonl, String::new(), PathBuf::from(&name)),
             Input::File { path, kind, id } => (*kind, id.clone(), path.clone()),
@@ -395,6 +414,13 @@ pub fn read_stream(
     ))
 }
 
+/// Why a Parquet input was not read.
+#[cfg(feature = "parquet")]
+const PARQUET_HINT: &str = " (Parquet is read from uncompressed files, not streams)";
+#[cfg(not(feature = "parquet"))]
+const PARQUET_HINT: &str =
+    " (this build reads no Parquet: build it with `cargo build --release --features parquet`)";
+
 /// The source that reads an opened stream: by its content (JSONL, WARC) or, for
 /// plain text, by what its name said (`kind`); a format tidings does not read is
 /// one reject naming it.
@@ -414,7 +440,14 @@ fn source_for(
                 reject: Some(Reject {
                     id: None,
                     location: name.clone(),
-                    reason: format!("looks like {looks_like}: not read"),
+                    reason: format!(
+                        "looks like {looks_like}: not read{}",
+                        if o.content == Content::Other(open::PARQUET) {
+                            PARQUET_HINT
+                        } else {
+                            ""
+                        }
+                    ),
                 }),
                 name: name.clone(),
                 looks_like,

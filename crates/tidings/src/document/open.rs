@@ -46,6 +46,9 @@ impl Compression {
     }
 }
 
+/// The name [`Content::Other`] gives Parquet.
+pub const PARQUET: &str = "Parquet";
+
 /// What a (decompressed) stream holds, judged from its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Content {
@@ -71,7 +74,7 @@ impl Content {
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
         let magic: [(&[u8], &str); 8] = [
             (b"PK\x03\x04", "a zip archive"),
-            (b"PAR1", "Parquet"),
+            (b"PAR1", PARQUET),
             (b"%PDF", "PDF"),
             (b"\x7fELF", "an executable"),
             (b"\x04\x22\x4d\x18", "lz4"),
