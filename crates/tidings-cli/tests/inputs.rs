@@ -712,3 +712,41 @@ fn a_failed_or_killed_run_leaves_no_output_that_looks_complete() {
         assert!(content == "OLD" || content.ends_with('\n'), "{f:?}");
     }
 }
+
+/// With `--features parquet`: stories and assignments written as Parquet, and a
+/// Parquet file read back as input (its columns mapped by the field flags).
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_out_and_in() {
+    let d = dir("parquet");
+    let input = d.join("in.jsonl");
+    std::fs::write(&input, sample()).unwrap();
+    let (stories, assign) = (d.join("stories.parquet"), d.join("a.parquet"));
+    tidings_ok(&[
+        "cluster",
+        s(&input),
+        "--format",
+        "parquet",
+        "-o",
+        s(&stories),
+        "--assignments",
+        s(&assign),
+    ]);
+    for f in [&stories, &assign] {
+        assert!(std::fs::read(f).unwrap().starts_with(b"PAR1"), "{f:?}");
+    }
+    // The assignments as input: 38 rows, the story id taken as the text.
+    let out = tidings_ok(&[
+        "cluster",
+        s(&assign),
+        "-o",
+        "/dev/null",
+        "--text-field",
+        "story",
+    ]);
+    assert!(
+        stderr(&out).contains("38 documents read, 0 rejected"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -326,3 +326,151 @@ mod tests {
         }
     }
 }
+
+/// Parquet writers (feature `parquet`): the same rows as the TSV and JSONL
+/// writers, for pipelines that keep their data in Parquet.
+#[cfg(feature = "parquet")]
+pub mod parquet_out {
+    use super::{assignment_rows, story_records};
+    use crate::engine::Clustering;
+    use arrow_array::builder::{ListBuilder, StringBuilder, UInt64Builder};
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use std::io::{self, Write};
+    use std::sync::Arc;
+
+    fn to_io(e: impl std::error::Error + Send + Sync + 'static) -> io::Error {
+        io::Error::other(e)
+    }
+
+    fn write_batch(batch: RecordBatch, w: impl Write + Send) -> io::Result<()> {
+        let mut writer = ArrowWriter::try_new(w, batch.schema(), None).map_err(to_io)?;
+        writer.write(&batch).map_err(to_io)?;
+        writer.close().map_err(to_io)?;
+        Ok(())
+    }
+
+    /// Columns `id story article` (strings), one row per document, sorted by id.
+    pub fn write_assignments(c: &Clustering, w: impl Write + Send) -> io::Result<()> {
+        let (mut ids, mut stories, mut articles) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, story, article) in assignment_rows(c) {
+            ids.push(id.to_string());
+            stories.push(story);
+            articles.push(article);
+        }
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Utf8, false),
+            Field::new("story", DataType::Utf8, false),
+            Field::new("article", DataType::Utf8, false),
+        ]));
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(ids)),
+            Arc::new(StringArray::from(stories)),
+            Arc::new(StringArray::from(articles)),
+        ];
+        write_batch(RecordBatch::try_new(schema, columns).map_err(to_io)?, w)
+    }
+
+    /// One row per story, in the order of the JSONL: `story`, `size`, `languages`
+    /// (a list), `representative`, `headline`, `date_start`, `date_end`, `note`, and
+    /// `articles` as the JSON array the JSONL line holds (nested members stay
+    /// readable by any Parquet reader without a schema for them).
+    pub fn write_stories(c: &Clustering, w: impl Write + Send) -> io::Result<()> {
+        let records = story_records(c);
+        let mut story = StringBuilder::new();
+        let mut size = UInt64Builder::new();
+        let mut languages = ListBuilder::new(StringBuilder::new());
+        let mut representative = StringBuilder::new();
+        let mut headline = StringBuilder::new();
+        let mut date_start = StringBuilder::new();
+        let mut date_end = StringBuilder::new();
+        let mut note = StringBuilder::new();
+        let mut articles = StringBuilder::new();
+        for r in &records {
+            story.append_value(&r.story);
+            size.append_value(r.size as u64);
+            for l in &r.languages {
+                languages.values().append_value(l);
+            }
+            languages.append(true);
+            representative.append_value(&r.representative);
+            headline.append_value(&r.headline);
+            date_start.append_option(r.date_start.as_deref());
+            date_end.append_option(r.date_end.as_deref());
+            note.append_option(r.note.as_deref());
+            articles.append_value(serde_json::to_string(&r.articles)?);
+        }
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("story", Arc::new(story.finish())),
+            ("size", Arc::new(size.finish())),
+            ("languages", Arc::new(languages.finish())),
+            ("representative", Arc::new(representative.finish())),
+            ("headline", Arc::new(headline.finish())),
+            ("date_start", Arc::new(date_start.finish())),
+            ("date_end", Arc::new(date_end.finish())),
+            ("note", Arc::new(note.finish())),
+            ("articles", Arc::new(articles.finish())),
+        ];
+        let batch = RecordBatch::try_from_iter(columns).map_err(to_io)?;
+        write_batch(batch, w)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::config::EngineConfig;
+        use crate::document::Document;
+        use arrow_array::cast::AsArray;
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+        fn read_back(bytes: Vec<u8>) -> RecordBatch {
+            let path = std::env::temp_dir().join(format!(
+                "tidings-parquet-out-{}-{}.parquet",
+                std::process::id(),
+                bytes.len()
+            ));
+            std::fs::write(&path, bytes).unwrap();
+            let file = std::fs::File::open(&path).unwrap();
+            let mut r = ParquetRecordBatchReaderBuilder::try_new(file)
+                .unwrap()
+                .build()
+                .unwrap();
+            let batch = r.next().unwrap().unwrap();
+            std::fs::remove_file(&path).unwrap();
+            batch
+        }
+
+        #[test]
+        fn assignments_and_stories_read_back_as_written() {
+            let text = "The Keston harbour bridge reopened to traffic on Thursday after eight months of repairs.";
+            let docs = ["b", "a\tx", "c"]
+                .iter()
+                .map(|id| Document {
+                    id: id.to_string(),
+                    text: text.into(),
+                    ..Default::default()
+                })
+                .collect();
+            let c = crate::engine::cluster_documents(docs, &EngineConfig::default()).unwrap();
+            let mut buf = Vec::new();
+            write_assignments(&c, &mut buf).unwrap();
+            let batch = read_back(buf);
+            let ids: Vec<&str> = batch
+                .column(0)
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .collect();
+            // Parquet holds the id as it is: no TSV escaping.
+            assert_eq!(ids, ["a\tx", "b", "c"]);
+            let mut buf = Vec::new();
+            write_stories(&c, &mut buf).unwrap();
+            let batch = read_back(buf);
+            assert_eq!(batch.num_rows(), super::story_records(&c).len());
+            let articles = batch.column_by_name("articles").unwrap().as_string::<i32>();
+            let parsed: serde_json::Value = serde_json::from_str(articles.value(0)).unwrap();
+            assert!(parsed.is_array());
+        }
+    }
+}

@@ -31,6 +31,10 @@ pub struct ClusterArgs {
     /// TSV `a b sim` of the kNN graph's edges (exact cosine), for inspection and threshold sweeps.
     #[arg(long)]
     edges: Option<PathBuf>,
+    /// Format of the stories and assignments: text (stories JSONL, assignments TSV)
+    /// or parquet (builds with `--features parquet`).
+    #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+    format: OutFormat,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -59,6 +63,50 @@ pub fn summary(c: &Clustering) -> String {
         s.seconds_cluster,
         s.seconds_articles
     )
+}
+
+/// How stories and assignments are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    Text,
+    Parquet,
+}
+
+impl OutFormat {
+    /// An error, before any work, for a format this build cannot write.
+    fn check(self) -> Result<()> {
+        anyhow::ensure!(
+            self == OutFormat::Text || cfg!(feature = "parquet"),
+            "--format parquet: this build writes no Parquet (build it with `cargo build --release --features parquet`)"
+        );
+        Ok(())
+    }
+}
+
+/// Stories in `format`.
+fn stories_as(
+    format: OutFormat,
+    result: &Clustering,
+    w: impl std::io::Write + Send,
+) -> std::io::Result<()> {
+    match format {
+        #[cfg(feature = "parquet")]
+        OutFormat::Parquet => tidings::output::parquet_out::write_stories(result, w),
+        _ => write_stories(result, w),
+    }
+}
+
+/// Assignments in `format`.
+fn assignments_as(
+    format: OutFormat,
+    result: &Clustering,
+    w: impl std::io::Write + Send,
+) -> std::io::Result<()> {
+    match format {
+        #[cfg(feature = "parquet")]
+        OutFormat::Parquet => tidings::output::parquet_out::write_assignments(result, w),
+        _ => write_assignments(result, w),
+    }
 }
 
 /// The output files, each open on its temporary name: created before any input is
@@ -115,16 +163,16 @@ impl Outputs {
     /// Writes every output file, then renames them all into place (a failure on
     /// one leaves no new file behind); then the stories to stdout if no `-o`, last,
     /// so a reader that closes stdout early (`| head`) loses none of the files.
-    fn write(mut self, result: &Clustering) -> Result<()> {
+    fn write(mut self, result: &Clustering, format: OutFormat) -> Result<()> {
         let ctx = |f: &AtomicFile| format!("writing {}", f.path().display());
         if let Some(f) = &mut self.out {
-            write_stories(result, f.writer()).with_context(|| ctx(f))?;
+            stories_as(format, result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.edges {
             tidings::output::write_edges(result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.assignments {
-            write_assignments(result, f.writer()).with_context(|| ctx(f))?;
+            assignments_as(format, result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.rejects {
             let tsv = f
@@ -145,18 +193,23 @@ impl Outputs {
             f.commit()?;
         }
         if to_stdout {
-            write_stories(result, std::io::stdout().lock()).context("writing stories")?;
+            // Stdout itself (not its lock) is Send, as the Parquet writer needs.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+            stories_as(format, result, &mut out)
+                .and_then(|()| std::io::Write::flush(&mut out))
+                .context("writing stories")?;
         }
         Ok(())
     }
 }
 
 pub fn run(args: ClusterArgs) -> Result<ExitCode> {
+    args.format.check()?;
     let engine = args.engine.engine()?;
     let inputs = args.input.expand(&args.inputs)?;
     let outputs = Outputs::create(&args, &inputs)?;
     let (result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
-    outputs.write(&result)?;
+    outputs.write(&result, args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
     args.input
         .print_report(&result, &report, rejects_file.as_deref());
