@@ -386,6 +386,25 @@ fn a_warc_of_news_pages_becomes_main_texts_with_title_url_language_and_date() {
         out.status.success() && err.contains("3 documents read"),
         "{err}"
     );
+    // Only records that are not documents: exit 2, saying so (not "no records").
+    let none = dir.join("none.warc");
+    let records = news_records();
+    std::fs::write(
+        &none,
+        [&records[0], &records[1], &records[4], &records[5]]
+            .map(|r| r.as_slice())
+            .concat(),
+    )
+    .unwrap();
+    let out = tidings(&["cluster", none.to_str().unwrap(), "-o", "/dev/null"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no records that are documents")
+            && err.contains("not HTML")
+            && err.contains("other than 200"),
+        "{err}"
+    );
     // The bridge in English and German is one story.
     let stories = dir.join("stories.jsonl");
     tidings_ok(&[

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tidings::document::{
     expand_inputs_listing, DocReader, Fields, Input, ReadOptions, ReadReport, Record, Reject,
-    DEFAULT_MAX_LINE_BYTES,
+    DEFAULT_MAX_LINE_BYTES, NO_TEXT_FIELD, WARC_NOT_DOCUMENTS,
 };
 use tidings::engine::{Clustering, Engine, SweepPoint};
 
@@ -283,7 +283,7 @@ impl InputArgs {
         }
         for (kind, note) in &report.notes {
             let hint = match *kind {
-                "no text field" => format!(
+                NO_TEXT_FIELD => format!(
                     " (kept as empty documents; name the field with --text-field, now \"{}\")",
                     self.text_field
                 ),
@@ -403,7 +403,7 @@ pub fn check_outcome(result: &Clustering, report: &ReadReport, max_share: f64) -
                 r.location,
                 r.reason
             ),
-            None if report.notes.keys().any(|k| k.starts_with("WARC")) => anyhow::bail!(
+            None if report.notes.keys().any(|k| k.starts_with(WARC_NOT_DOCUMENTS)) => anyhow::bail!(
                 "no document could be read: the inputs hold no records that are documents (see the warnings above){looks}"
             ),
             None => anyhow::bail!("no document could be read: the inputs hold no records{looks}"),
@@ -416,7 +416,7 @@ pub fn check_outcome(result: &Clustering, report: &ReadReport, max_share: f64) -
             share * 100.0
         );
     }
-    if let Some(n) = report.notes.get("no text field") {
+    if let Some(n) = report.notes.get(NO_TEXT_FIELD) {
         if n.count >= result.docs.len() {
             anyhow::bail!(
                 "no record has the text field: name it with --text-field ({})",

@@ -384,7 +384,7 @@ pub fn parse_record(
     }
     let text = match lookup(&obj, &fields.text) {
         None => {
-            notes.push(("no text field", field_names(&obj)));
+            notes.push((super::report::NO_TEXT_FIELD, field_names(&obj)));
             String::new()
         }
         Some(v) => match raw_text(v) {

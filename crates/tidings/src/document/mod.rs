@@ -23,7 +23,7 @@ pub use jsonl::{open_maybe_gz, parse_json_record, parse_record, Fields, JsonlSou
 pub use open::{open_stream, Compression, Content, Opened};
 #[cfg(feature = "parquet")]
 pub use parquet::ParquetSource;
-pub use report::{Note, ReadReport, SharedReport, SourceInfo};
+pub use report::{Note, ReadReport, SharedReport, SourceInfo, NO_TEXT_FIELD, WARC_NOT_DOCUMENTS};
 pub use text::{read_text_file, TextFileSource};
 pub use warc::{main_text, Page, WarcSource};
 

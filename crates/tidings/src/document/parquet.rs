@@ -197,7 +197,7 @@ fn row_record(
                 .take(8)
                 .collect();
             notes.push((
-                "no text field",
+                super::report::NO_TEXT_FIELD,
                 format!("its columns are {}", names.join(", ")),
             ));
             String::new()

@@ -6,6 +6,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+/// The note on records kept as empty documents for lack of the text field (the
+/// CLI names `--text-field` beside it, and fails when every record has it).
+pub const NO_TEXT_FIELD: &str = "no text field";
+
+/// The notes on WARC records that are not documents all start with this.
+pub const WARC_NOT_DOCUMENTS: &str = "WARC ";
+
 /// How many examples a note keeps (the count covers all).
 const EXAMPLES: usize = 3;
 
