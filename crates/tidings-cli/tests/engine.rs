@@ -126,6 +126,45 @@ fn copies_collapse_to_one_node_and_land_with_their_original() {
     assert!([Exact, Original].contains(&kind(&collapsed, "a1-copy")));
 }
 
+/// A sentence too short for its language to be told is still compared: its copies
+/// are one story, and it joins the full report of its event, not another story.
+#[test]
+fn short_texts_of_undetermined_language_are_compared() {
+    let short =
+        "Lightning struck the old cathedral tower during a storm on Sunday night, fire crews said.";
+    let mut docs = corpus();
+    for i in 0..3 {
+        docs.push(doc(&format!("short-{i}"), short));
+    }
+    docs.push(doc(
+        "report",
+        "Fire crews fought a blaze at the old cathedral on Sunday night after lightning struck \
+         its tower during a violent storm. The roof of the nave was saved, the fire service said, \
+         but the tower's wooden spire collapsed and the cathedral will stay closed this week.",
+    ));
+    docs.push(doc(
+        "other",
+        "Markets in Asia closed higher on Friday as investors weighed new data.",
+    ));
+    let c = cluster_documents(docs, &Config::default()).unwrap();
+    let idx = |id: &str| c.docs.iter().position(|d| d.id == id).unwrap();
+    assert_eq!(
+        c.docs[idx("short-0")].lang,
+        tidings::lang::Lang::UND,
+        "the case this test is about: the sentence's language is not determined"
+    );
+    let story = |id: &str| c.story_of_doc[idx(id)];
+    assert_eq!(story("short-1"), story("short-0"));
+    assert_eq!(story("short-2"), story("short-0"));
+    assert!(
+        c.stats.n_copies >= 2,
+        "the copies collapse as any copies do"
+    );
+    assert_eq!(story("report"), story("short-0"));
+    assert_ne!(story("other"), story("short-0"));
+    assert_ne!(story("b1"), story("short-0"));
+}
+
 #[test]
 fn a_sweep_cuts_each_threshold_as_a_plain_run_would() {
     // The sweep builds one graph at the lowest threshold's candidate floor; each cut
