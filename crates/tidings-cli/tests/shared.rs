@@ -54,6 +54,13 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
     }
     assert_eq!(variants["000"].0, "eng");
     assert_eq!(variants["001"].0, "tur");
+    // Two write-ups of one event: one is the story's original, the Turkish one an
+    // independent report (its own article), not a translation.
+    let kinds = [variants["000"].1.as_str(), variants["001"].1.as_str()];
+    assert!(
+        kinds == ["original", "independent"] || kinds == ["independent", "original"],
+        "{kinds:?}"
+    );
 }
 
 /// Clusters a shared set `data/NAME.jsonl` (if `../shared` is there) and checks its

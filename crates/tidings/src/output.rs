@@ -104,15 +104,16 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
                     sim: round3(m.sim),
                 })
                 .collect();
+            let representative = c.docs[a.representative as usize].id.clone();
             members.sort_by(|a, b| {
-                (a.variant != VariantKind::Original)
-                    .cmp(&(b.variant != VariantKind::Original))
+                (a.id != representative)
+                    .cmp(&(b.id != representative))
                     .then_with(|| a.id.cmp(&b.id))
             });
             ArticleRecord {
                 article: article_id(c, first),
                 size: members.len(),
-                representative: c.docs[a.representative as usize].id.clone(),
+                representative,
                 members,
             }
         })

@@ -21,11 +21,16 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-/// How a member relates to its article's representative.
+/// How a member relates to its article's representative, and an article's
+/// representative to the story's.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VariantKind {
+    /// The representative of the story's main article (the one holding the story's
+    /// representative).
     Original,
+    /// The representative of another article: its own write-up of the same event.
+    Independent,
     Exact,
     NearDuplicate,
     Translation,
@@ -204,15 +209,20 @@ pub fn build_story(
             g.sort_unstable();
         }
     }
+    let story_rep = medoid(&docs, input.vecs);
     let articles = groups
         .into_iter()
         .map(|g| {
             let rep = medoid(&g, input.vecs);
+            let main = g.contains(&story_rep);
             let members = g
                 .iter()
                 .map(|&d| Member {
                     doc: d,
-                    kind: variant_of(d, rep, input),
+                    kind: match variant_of(d, rep, input) {
+                        VariantKind::Original if !main => VariantKind::Independent,
+                        kind => kind,
+                    },
                     sim: if d == rep {
                         1.0
                     } else {
@@ -227,7 +237,7 @@ pub fn build_story(
         })
         .collect();
     Story {
-        representative: medoid(&docs, input.vecs),
+        representative: story_rep,
         docs,
         articles,
     }
