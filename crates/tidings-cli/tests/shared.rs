@@ -24,12 +24,16 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
     let out = crate::tidings_ok(&["cluster", seeds.to_str().unwrap()]);
     let mut story_of: HashMap<String, String> = HashMap::new();
     let mut variants: HashMap<String, (String, String)> = HashMap::new();
+    let mut adds: Vec<String> = Vec::new();
     for line in String::from_utf8(out.stdout).unwrap().lines() {
         let s: serde_json::Value = serde_json::from_str(line).unwrap();
         for a in s["articles"].as_array().unwrap() {
             for m in a["members"].as_array().unwrap() {
                 let id = m["id"].as_str().unwrap()[..3].to_string();
                 story_of.insert(id.clone(), s["story"].as_str().unwrap().to_string());
+                if let Some(numbers) = m["adds"]["numbers"].as_array() {
+                    adds.extend(numbers.iter().map(|n| n.as_str().unwrap().to_string()));
+                }
                 variants.insert(
                     id,
                     (
@@ -60,6 +64,12 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
     assert!(
         kinds == ["original", "independent"] || kinds == ["independent", "original"],
         "{kinds:?}"
+    );
+    // What the independent report adds: its 16 bilateral meetings (the English page
+    // has a 16 only in its times, 18:16).
+    assert!(
+        adds.iter().any(|a| a.starts_with("16 ")),
+        "the Turkish report adds its 16 bilateral meetings: {adds:?}"
     );
 }
 

@@ -21,7 +21,7 @@ use crate::document::{Day, DocReader, Document, Input, Reject};
 use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
-use crate::pivot::{doc_features, DocFeatures, FeatureWeights};
+use crate::pivot::{doc_features, DocFeatures, FeatureWeights, Mentions};
 use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
@@ -66,6 +66,11 @@ pub struct DocMeta {
     pub date: Option<Day>,
     pub headline: String,
     pub status: DocStatus,
+    /// Its names and numbers, for what it adds to its story (`output.rs`).
+    #[serde(default, skip_serializing_if = "Mentions::is_empty")]
+    pub names: Mentions,
+    #[serde(default, skip_serializing_if = "Mentions::is_empty")]
+    pub numbers: Mentions,
 }
 
 /// Stage 1's result for one document: what the output keeps of it, its features,
@@ -665,7 +670,7 @@ fn analyze_doc(
     weights: &FeatureWeights,
 ) -> AnalyzedDoc {
     let headline = headline(&doc);
-    let features = if status == DocStatus::Ok {
+    let mut features = if status == DocStatus::Ok {
         match &doc.title {
             Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
             None => doc_features(&doc.text, lang, models, weights),
@@ -689,6 +694,8 @@ fn analyze_doc(
             date: doc.date,
             headline,
             status,
+            names: std::mem::take(&mut features.names),
+            numbers: std::mem::take(&mut features.numbers),
         },
         features,
     }

@@ -4,6 +4,7 @@
 
 use crate::document::Reject;
 use crate::engine::Clustering;
+use crate::pivot::Mentions;
 use crate::story::VariantKind;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
@@ -16,7 +17,27 @@ pub struct MemberRecord {
     pub variant: VariantKind,
     /// Similarity to the article's representative, rounded to three decimals.
     pub sim: f32,
+    /// What an independent report mentions that the story's representative does
+    /// not, or an edited copy that the version it copies does not; absent for
+    /// representatives, translations and exact copies, and for a member that adds
+    /// nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adds: Option<Adds>,
 }
+
+/// Names and numbers a member mentions that its story's representative does not,
+/// compared by name key and by digits, so across languages and scripts (Лавров is
+/// Lavrov, ١٦ is 16), in order of first appearance, at most [`MAX_ADDS`] of each.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Adds {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<String>,
+}
+
+/// What a member adds, listed at most this many of each kind.
+pub const MAX_ADDS: usize = 8;
 
 /// One article of a story: an original write-up and its versions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -89,6 +110,32 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
         .filter_map(|&d| c.docs[d as usize].date)
         .collect();
     let rep = &c.docs[s.representative as usize];
+    let lacks = |own: &Mentions, theirs: &Mentions| -> Vec<String> {
+        own.iter()
+            .filter(|&(key, _)| !theirs.has(key))
+            .take(MAX_ADDS)
+            .map(|(_, surface)| surface.to_string())
+            .collect()
+    };
+    // A translation or a copy is the same write-up as its article's representative:
+    // what it seems to add is what the comparison misses across languages (word
+    // order around a number, a compound no lexicon splits), not news.
+    // An independent report against the story's representative; an edited copy
+    // against the version it copies (its article's representative, same language).
+    let adds = |d: u32, kind: VariantKind, article_rep: u32| -> Option<Adds> {
+        let base = match kind {
+            VariantKind::Independent => rep,
+            VariantKind::NearDuplicate => &c.docs[article_rep as usize],
+            _ => return None,
+        };
+        let m = &c.docs[d as usize];
+        let adds = Adds {
+            names: lacks(&m.names, &base.names),
+            numbers: lacks(&m.numbers, &base.numbers),
+        };
+        (d != s.representative && !(adds.names.is_empty() && adds.numbers.is_empty()))
+            .then_some(adds)
+    };
     let mut articles: Vec<ArticleRecord> = s
         .articles
         .iter()
@@ -102,6 +149,7 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
                     lang: c.docs[m.doc as usize].lang.code().to_string(),
                     variant: m.kind,
                     sim: round3(m.sim),
+                    adds: adds(m.doc, m.kind, a.representative),
                 })
                 .collect();
             let representative = c.docs[a.representative as usize].id.clone();

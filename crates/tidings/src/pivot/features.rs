@@ -27,6 +27,107 @@ pub struct DocFeatures {
     pub exact_hash: u64,
     /// Bottom-k sketch of word 3-gram hashes, for same-language near-duplicate Jaccard.
     pub sketch: Vec<u64>,
+    /// The names it mentions (what a story record says a member adds).
+    #[serde(default)]
+    pub names: Mentions,
+    /// The numbers it mentions, likewise.
+    #[serde(default)]
+    pub numbers: Mentions,
+}
+
+/// Names (or numbers) a document mentions, in the order they first appear, at most
+/// [`MAX_MENTIONS`]: each with the feature that matches it across languages and
+/// scripts (a name's phonetic key, a number's digits) and its surface form. Kept
+/// compact (one string for all the surfaces) because it outlives the text.
+///
+/// A name is a word capitalized mid-sentence that the language's lexicon does not
+/// know (a capitalized word it knows is a noun or a title: German nouns, Turkish
+/// "Dışişleri Bakanı"), any such word in English (the pivot, where every word is
+/// "known"), or, in a caseless script, a word no lexicon knows.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Mentions {
+    keys: Vec<FeatureId>,
+    /// The surface forms, one per key, each followed by a newline (no token holds one).
+    surfaces: String,
+}
+
+/// A year names itself: "2019" in "in 2019" and in "2019'da" is the same mention.
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4 && matches!(digits.parse::<u32>(), Ok(1800..=2100))
+}
+
+/// A number and what it counts: "16 bilateral meetings" is told from a page's other
+/// 16s (a date, a time) by the first content word after it, compared by its
+/// concept, so "16 ikili görüşme" matches it across languages. The surface form
+/// keeps the number and the two words after it. (Years are mentions by
+/// themselves: word order around a year differs between languages.)
+struct NumberMention {
+    digits: FeatureId,
+    key: Option<FeatureId>,
+    surface: String,
+    words: usize,
+}
+
+impl NumberMention {
+    fn new(digits: FeatureId, text: &str) -> NumberMention {
+        NumberMention {
+            digits,
+            key: None,
+            surface: text.to_string(),
+            words: 0,
+        }
+    }
+
+    /// Takes the next word (`what` it means: a concept or the word's own hash, or
+    /// `None` for a stopword); true once the mention is complete.
+    fn word(&mut self, text: &str, what: Option<FeatureId>) -> bool {
+        if self.key.is_none() {
+            self.key =
+                what.map(|w| stable_hash_parts(&[&self.digits.to_le_bytes(), &w.to_le_bytes()]));
+        }
+        self.surface.push(' ');
+        self.surface.push_str(text);
+        self.words += 1;
+        self.words >= 2 && self.key.is_some()
+    }
+
+    fn finish(self, numbers: &mut Mentions) {
+        numbers.push(self.key.unwrap_or(self.digits), &self.surface);
+    }
+}
+
+/// Mentions of each kind kept per document: enough for a news article's names and
+/// figures.
+pub const MAX_MENTIONS: usize = 32;
+
+impl Mentions {
+    fn push(&mut self, key: FeatureId, surface: &str) {
+        if self.keys.len() < MAX_MENTIONS && !self.keys.contains(&key) {
+            self.keys.push(key);
+            self.surfaces.push_str(surface);
+            self.surfaces.push('\n');
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Drops spare capacity: mentions outlive the text, for every document.
+    pub fn shrink_to_fit(&mut self) {
+        self.keys.shrink_to_fit();
+        self.surfaces.shrink_to_fit();
+    }
+
+    /// (key, surface form) in the order of first appearance.
+    pub fn iter(&self) -> impl Iterator<Item = (FeatureId, &str)> {
+        self.keys.iter().copied().zip(self.surfaces.lines())
+    }
+
+    /// Whether some mention has this key.
+    pub fn has(&self, key: FeatureId) -> bool {
+        self.keys.contains(&key)
+    }
 }
 
 /// A single Han character is a word with many senses: it counts half.
@@ -78,7 +179,12 @@ fn features_with(
     };
     let mut sketch = SketchBuilder::new();
     let mut buf = String::new();
+    // A number waiting for the words after it (see `NumberMention`).
+    let mut pending: Option<NumberMention> = None;
     for line in text.lines() {
+        if let Some(p) = pending.take() {
+            p.finish(&mut out.numbers);
+        }
         let trimmed = line.trim();
         if trimmed.is_empty() {
             continue;
@@ -100,6 +206,14 @@ fn features_with(
                     buf.clear();
                     buf.extend(digits);
                     let h = stable_hash_parts(&[b"#", buf.as_bytes()]);
+                    if let Some(p) = pending.take() {
+                        p.finish(&mut out.numbers);
+                    }
+                    if is_year(&buf) {
+                        out.numbers.push(h, tok.text);
+                    } else if buf.len() >= 2 {
+                        pending = Some(NumberMention::new(h, tok.text));
+                    }
                     (h, (buf.len() >= 2).then_some(h), weights.number)
                 }
                 TokenKind::Ideo => {
@@ -139,6 +253,15 @@ fn features_with(
                 TokenKind::Word => {
                     let info = words.get(tok.text);
                     out.n_words += 1;
+                    if let Some(p) = pending.as_mut() {
+                        let what = (!info.stop)
+                            .then(|| info.concepts.first().map_or(info.term_hash, |&(c, _)| c));
+                        if p.word(tok.text, what) {
+                            if let Some(p) = pending.take() {
+                                p.finish(&mut out.numbers);
+                            }
+                        }
+                    }
                     if !info.stop {
                         out.n_content += 1;
                         let cased_name = tok.is_cased_name();
@@ -154,6 +277,10 @@ fn features_with(
                             for n in info.name.into_iter().chain(info.alt_name) {
                                 *tf.entry(n).or_default() += weights.name;
                             }
+                            let known = matches!(info.matched, Some(Match::Lexicon));
+                            if let (Some(n), false) = (info.name, known) {
+                                out.names.push(n, tok.text);
+                            }
                         }
                     }
                     (info.term_hash, None, 0.0)
@@ -165,6 +292,11 @@ fn features_with(
             sketch.push(stream_term);
         });
     }
+    if let Some(p) = pending.take() {
+        p.finish(&mut out.numbers);
+    }
+    out.names.shrink_to_fit();
+    out.numbers.shrink_to_fit();
     (out.exact_hash, out.sketch) = sketch.finish();
     let mut features: Vec<(FeatureId, f32)> = tf
         .into_iter()
@@ -236,6 +368,22 @@ mod tests {
                         |[क-ह\u{093E}-\u{094D}]{1,8}|[一-鿿]{1,6}|[ぁ-ゖァ-ヺ々ー]{1,6}|[가-힣]{1,6}\
                         |[ก-ฮ\u{0E31}-\u{0E3A}\u{0E40}-\u{0E4E}]{1,8}|[0-9٠-٩०-९๐-๙]{1,5}\
                         |[ .,'’\\-!?。、\n]{1,3}){0,40}";
+
+    /// A count is told from the same digits elsewhere by the word after it; a year
+    /// is a mention by itself.
+    #[test]
+    fn numbers_are_mentioned_with_what_they_count() {
+        let f = |t: &str| doc_features(t, Lang::ENG, &MODELS, &Default::default());
+        let meetings = f("The minister, Sergei Lavrov, held 16 bilateral meetings in 2025.");
+        let time = f("The statement came at 18:16 GMT, after a meeting in 2025.");
+        let surfaces: Vec<&str> = meetings.numbers.iter().map(|(_, s)| s).collect();
+        assert_eq!(surfaces, ["16 bilateral meetings", "2025"]);
+        let key = |d: &DocFeatures, s: &str| d.numbers.iter().find(|m| m.1 == s).unwrap().0;
+        assert!(!time.numbers.has(key(&meetings, "16 bilateral meetings")));
+        assert!(time.numbers.has(key(&meetings, "2025")));
+        let names: Vec<&str> = meetings.names.iter().map(|(_, s)| s).collect();
+        assert_eq!(names, ["Sergei", "Lavrov"]);
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
