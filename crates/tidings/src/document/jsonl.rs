@@ -5,7 +5,6 @@ use super::dates::{epoch_day, parse_date};
 use super::open::{open_stream, Opened};
 use super::report::{with_report, SharedReport};
 use super::{check_id, Day, Document, DocumentSource, ReadOptions, Record, Reject};
-use crate::lang::Lang;
 use crate::Error;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
@@ -429,18 +428,15 @@ pub fn parse_record(
             None => notes.push(("unparseable date (ignored)", truncate(raw, 60))),
         }
     }
-    let lang = match get(&fields.lang) {
+    let lang = match get(&fields.lang).map(|code| (super::declared_lang(&code), code)) {
         None => None,
-        Some(code) if matches!(code.trim(), "und" | "mul" | "zxx" | "mis") => None,
-        Some(code) => {
-            let l = Lang::from_code(&code);
-            if l.is_none() {
-                notes.push((
-                    "unknown language code (language detected instead)",
-                    truncate(&code, 40),
-                ));
-            }
-            l
+        Some((Ok(l), _)) => l,
+        Some((Err(()), code)) => {
+            notes.push((
+                "unknown language code (language detected instead)",
+                truncate(&code, 40),
+            ));
+            None
         }
     };
     Ok(Document {

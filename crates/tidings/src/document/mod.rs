@@ -471,6 +471,16 @@ fn source_for(
     }
 }
 
+/// A record's declared language code: `Ok(None)` for the codes that declare none
+/// (und, mul, zxx, mis: detect instead), `Err` for a code we do not know (counted by
+/// the reader as "unknown language code", and the language detected instead).
+pub(crate) fn declared_lang(code: &str) -> Result<Option<Lang>, ()> {
+    if matches!(code.trim(), "und" | "mul" | "zxx" | "mis") {
+        return Ok(None);
+    }
+    Lang::from_code(code).map(Some).ok_or(())
+}
+
 /// Why an id cannot be used, if it cannot: a blank id names nothing. (An id with a
 /// tab or line break is kept as written; the TSV writers escape it.)
 pub fn check_id(id: &str) -> Result<(), &'static str> {

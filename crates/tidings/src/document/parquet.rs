@@ -5,7 +5,6 @@
 use super::dates::parse_date;
 use super::report::{with_report, SharedReport};
 use super::{check_id, Document, DocumentSource, ReadOptions, Record, Reject};
-use crate::lang::Lang;
 use crate::Error;
 use arrow_array::{Array, ArrayRef, RecordBatch, StructArray};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
@@ -224,18 +223,15 @@ fn row_record(
             None => notes.push(("unparseable date (ignored)", raw.chars().take(60).collect())),
         }
     }
-    let lang = match get(&fields.lang) {
+    let lang = match get(&fields.lang).map(|code| (super::declared_lang(&code), code)) {
         None => None,
-        Some(code) if matches!(code.trim(), "und" | "mul" | "zxx" | "mis") => None,
-        Some(code) => {
-            let l = Lang::from_code(&code);
-            if l.is_none() {
-                notes.push((
-                    "unknown language code (language detected instead)",
-                    code.chars().take(40).collect(),
-                ));
-            }
-            l
+        Some((Ok(l), _)) => l,
+        Some((Err(()), code)) => {
+            notes.push((
+                "unknown language code (language detected instead)",
+                code.chars().take(40).collect(),
+            ));
+            None
         }
     };
     Ok(Document {
@@ -254,6 +250,7 @@ fn row_record(
 mod tests {
     use super::*;
     use crate::document::{Day, Fields, Input};
+    use crate::lang::Lang;
     use arrow_array::{Int64Array, StringArray, TimestampSecondArray};
     use arrow_schema::{Field, Schema};
 
