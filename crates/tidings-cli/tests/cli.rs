@@ -428,3 +428,31 @@ fn reading_nothing_is_an_error_not_a_success() {
     ]);
     assert_eq!(rows(&rejects).len(), 2);
 }
+
+/// A story names its publishers: each document's `source`, else its URL's host
+/// without `www.`; sorted, each once.
+#[test]
+fn stories_list_their_sources() {
+    let input = tmp("sources.jsonl");
+    let text = "Flooding in the river valley forced 3,200 residents from their homes on Tuesday, officials in Valencia said, as rescue teams worked through the night.";
+    let lines = [
+        serde_json::json!({"id": "a", "url": "https://www.dw.com/en/flood/a-1", "text": text}),
+        serde_json::json!({"id": "b", "source": "Reuters", "text": text}),
+        serde_json::json!({"id": "c", "url": "http://user@elpais.com:8080/x?y", "text": text}),
+        serde_json::json!({"id": "d", "url": "https://dw.com/de/b", "text": text}),
+        serde_json::json!({"id": "e", "text": text}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&input, body).unwrap();
+    let out = crate::tidings_ok(&["cluster", input.to_str().unwrap()]);
+    let stories: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(stories.len(), 1, "five copies of one text: one story");
+    assert_eq!(
+        stories[0]["sources"],
+        serde_json::json!(["Reuters", "dw.com", "elpais.com"])
+    );
+}

@@ -66,11 +66,25 @@ pub struct DocMeta {
     pub date: Option<Day>,
     pub headline: String,
     pub status: DocStatus,
+    // No `skip_serializing_if` on a stage type: binary formats (postcard, bincode)
+    // read fields by position, and a skipped one shifts the rest.
     /// Its names and numbers, for what it adds to its story (`output.rs`).
-    #[serde(default, skip_serializing_if = "Mentions::is_empty")]
+    #[serde(default)]
     pub names: Mentions,
-    #[serde(default, skip_serializing_if = "Mentions::is_empty")]
+    #[serde(default)]
     pub numbers: Mentions,
+    /// Who published it: the record's `source`, else its URL's host without `www.`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The host of a URL, without a `www.` in front (`https://www.dw.com/en/x` → `dw.com`).
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// Stage 1's result for one document: what the output keeps of it, its features,
@@ -696,6 +710,13 @@ fn analyze_doc(
             status,
             names: std::mem::take(&mut features.names),
             numbers: std::mem::take(&mut features.numbers),
+            source: doc
+                .source
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .or_else(|| doc.url.as_deref().and_then(url_host)),
         },
         features,
     }

@@ -36,6 +36,9 @@ pub struct Adds {
     pub numbers: Vec<String>,
 }
 
+/// A story record lists at most this many sources.
+pub const MAX_SOURCES: usize = 32;
+
 /// What a member adds, listed at most this many of each kind.
 pub const MAX_ADDS: usize = 8;
 
@@ -61,6 +64,10 @@ pub struct StoryRecord {
     pub date_start: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_end: Option<String>,
+    /// Its publishers (each document's `source`, else its URL's host), sorted, at
+    /// most [`MAX_SOURCES`]; absent when no document says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
     /// Why a lone document was not compared (`empty`, `undetermined_language`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -175,6 +182,17 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
         headline: rep.headline.clone(),
         date_start: dates.iter().min().map(|d| d.to_iso()),
         date_end: dates.iter().max().map(|d| d.to_iso()),
+        sources: {
+            let mut v: Vec<String> = s
+                .docs
+                .iter()
+                .filter_map(|&d| c.docs[d as usize].source.clone())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v.truncate(MAX_SOURCES);
+            v
+        },
         note: if s.docs.len() == 1 {
             rep.status.note().map(str::to_string)
         } else {
