@@ -428,17 +428,8 @@ pub fn parse_record(
             None => notes.push(("unparseable date (ignored)", truncate(raw, 60))),
         }
     }
-    let lang = match get(&fields.lang).map(|code| (super::declared_lang(&code), code)) {
-        None => None,
-        Some((Ok(l), _)) => l,
-        Some((Err(()), code)) => {
-            notes.push((
-                "unknown language code (language detected instead)",
-                truncate(&code, 40),
-            ));
-            None
-        }
-    };
+    let lang = get(&fields.lang)
+        .and_then(|code| super::declared_lang(&code, || truncate(&code, 40), notes));
     Ok(Document {
         id,
         text,

@@ -471,14 +471,23 @@ fn source_for(
     }
 }
 
-/// A record's declared language code: `Ok(None)` for the codes that declare none
-/// (und, mul, zxx, mis: detect instead), `Err` for a code we do not know (counted by
-/// the reader as "unknown language code", and the language detected instead).
-pub(crate) fn declared_lang(code: &str) -> Result<Option<Lang>, ()> {
+/// A record's declared language: none for the codes that declare none (und, mul,
+/// zxx, mis: detect instead); for a code we do not know, none and a note with the
+/// code as the reader shows it (`shown`), so it is counted and reported, never
+/// dropped silently.
+pub(crate) fn declared_lang(
+    code: &str,
+    shown: impl FnOnce() -> String,
+    notes: &mut Vec<(&'static str, String)>,
+) -> Option<Lang> {
     if matches!(code.trim(), "und" | "mul" | "zxx" | "mis") {
-        return Ok(None);
+        return None;
     }
-    Lang::from_code(code).map(Some).ok_or(())
+    let lang = Lang::from_code(code);
+    if lang.is_none() {
+        notes.push(("unknown language code (language detected instead)", shown()));
+    }
+    lang
 }
 
 /// Why an id cannot be used, if it cannot: a blank id names nothing. (An id with a

@@ -223,17 +223,8 @@ fn row_record(
             None => notes.push(("unparseable date (ignored)", raw.chars().take(60).collect())),
         }
     }
-    let lang = match get(&fields.lang).map(|code| (super::declared_lang(&code), code)) {
-        None => None,
-        Some((Ok(l), _)) => l,
-        Some((Err(()), code)) => {
-            notes.push((
-                "unknown language code (language detected instead)",
-                code.chars().take(40).collect(),
-            ));
-            None
-        }
-    };
+    let lang = get(&fields.lang)
+        .and_then(|code| super::declared_lang(&code, || code.chars().take(40).collect(), notes));
     Ok(Document {
         id,
         text,
