@@ -66,11 +66,23 @@ pub struct StoryConfig {
     pub attach: f32,
 }
 
-/// How a story is split into articles.
+/// How a story is split into articles (see `story.rs`). Pairs of one language and
+/// pairs of two are cut at different similarities: versions of one write-up in
+/// one language (edits, machine translations from one source) share most of their
+/// words, while a translation's cosine through the lexicons is much lower, and two
+/// independent write-ups of one event in one language can be as similar as a
+/// translation.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArticleConfig {
-    /// Average-link cut for articles (cosine in the pivot space).
-    pub threshold: f32,
+    /// Average-link cut for pairs of documents in one language (cosine).
+    pub same_language: f32,
+    /// Average-link cut for pairs of documents in two languages (cosine).
+    pub cross_language: f32,
+    /// Two groups holding documents of one language merge only if those documents'
+    /// mean cosine plus shingle Jaccard (at most 1) across the two groups is at
+    /// least this: an independent write-up is told from a version by the documents
+    /// in the language they share.
+    pub same_language_floor: f32,
     /// Same-language documents with at least this shingle Jaccard are near-duplicates
     /// of one article whatever their cosine.
     pub near_duplicate_jaccard: f32,
@@ -98,7 +110,9 @@ impl Default for EngineConfig {
                 attach: 0.08,
             },
             articles: ArticleConfig {
-                threshold: 0.12,
+                same_language: 0.25,
+                cross_language: 0.1,
+                same_language_floor: 0.35,
                 near_duplicate_jaccard: 0.5,
             },
         }
@@ -125,7 +139,12 @@ impl EngineConfig {
         };
         unit("stories.threshold", self.stories.threshold)?;
         unit("stories.cohesion", self.stories.cohesion)?;
-        unit("articles.threshold", self.articles.threshold)?;
+        unit("articles.same_language", self.articles.same_language)?;
+        unit("articles.cross_language", self.articles.cross_language)?;
+        unit(
+            "articles.same_language_floor",
+            self.articles.same_language_floor,
+        )?;
         unit(
             "articles.near_duplicate_jaccard",
             self.articles.near_duplicate_jaccard,
@@ -182,7 +201,9 @@ mod tests {
         let cases: [Case; 9] = [
             ("stories.threshold", |c| c.stories.threshold = 1.5),
             ("stories.threshold", |c| c.stories.threshold = f32::NAN),
-            ("articles.threshold", |c| c.articles.threshold = -0.1),
+            ("articles.cross_language", |c| {
+                c.articles.cross_language = -0.1
+            }),
             ("candidates.k", |c| c.candidates.k = 0),
             ("candidates.max_days", |c| c.candidates.max_days = Some(-1)),
             ("candidates.floor", |c| c.candidates.floor = 2.0),

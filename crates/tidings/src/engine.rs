@@ -343,6 +343,7 @@ impl Engine {
             graph,
             &vectors.vecs,
             &vectors.days(),
+            &vectors.langs(),
             &stories,
             self.config.candidates.max_days,
         ))

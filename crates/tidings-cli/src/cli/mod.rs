@@ -101,9 +101,18 @@ pub struct EngineArgs {
     /// A small group left apart (up to three documents, or a twelfth of the story's size) joins the larger story its nearest neighbours lie in, if one of them is at least this similar and that story outweighs any other twice (0 = never).
     #[arg(long, default_value_t = EngineConfig::default().stories.attach)]
     pub attach: f32,
-    /// Average-link cut for articles inside a story.
-    #[arg(long, default_value_t = EngineConfig::default().articles.threshold)]
+    /// Two groups of several documents each merge only if they are at least this many times as similar to each other as the looser one is inside (0 = no such check).
+    #[arg(long, default_value_t = EngineConfig::default().stories.cohesion)]
+    pub cohesion: f32,
+    /// Average-link cut for articles inside a story, between documents of one language (cosine).
+    #[arg(long, default_value_t = EngineConfig::default().articles.same_language)]
     pub article_threshold: f32,
+    /// Average-link cut for articles inside a story, between documents of two languages (cosine through the lexicons).
+    #[arg(long, default_value_t = EngineConfig::default().articles.cross_language)]
+    pub translation_threshold: f32,
+    /// Two groups holding documents of one language are one article only if those documents are at least this similar on average (cosine).
+    #[arg(long, default_value_t = EngineConfig::default().articles.same_language_floor)]
+    pub article_floor: f32,
     /// Documents dated more than this many days apart never share a story (0 = no limit).
     #[arg(long, default_value_t = EngineConfig::default().candidates.max_days.unwrap_or(0))]
     pub max_days: i32,
@@ -126,7 +135,10 @@ impl EngineArgs {
         };
         c.stories.threshold = self.threshold;
         c.stories.attach = self.attach;
-        c.articles.threshold = self.article_threshold;
+        c.stories.cohesion = self.cohesion;
+        c.articles.same_language = self.article_threshold;
+        c.articles.cross_language = self.translation_threshold;
+        c.articles.same_language_floor = self.article_floor;
         c.candidates.max_days = (self.max_days > 0).then_some(self.max_days);
         c.candidates.k = self.k;
         c.candidates.index = self.index.into();
