@@ -76,7 +76,9 @@ pub struct StoryConfig {
 pub struct ArticleConfig {
     /// Average-link cut for pairs of documents in one language (cosine).
     pub same_language: f32,
-    /// Average-link cut for pairs of documents in two languages (cosine).
+    /// Average-link cut for pairs of documents in two languages (cosine) whose
+    /// content words all reach the lexicons; lower for documents the lexicons read
+    /// less of (`story::translation_cut`).
     pub cross_language: f32,
     /// Two groups holding documents of one language merge only if those documents'
     /// mean cosine plus shingle Jaccard (at most 1) across the two groups is at
@@ -111,7 +113,7 @@ impl Default for EngineConfig {
             },
             articles: ArticleConfig {
                 same_language: 0.25,
-                cross_language: 0.1,
+                cross_language: 0.15,
                 same_language_floor: 0.35,
                 near_duplicate_jaccard: 0.5,
             },

@@ -116,6 +116,9 @@ pub struct Vectors {
     pub exact: Vec<u64>,
     /// Bottom-k shingle sketch of each document, for near-duplicate Jaccard.
     pub sketches: Vec<Vec<u64>>,
+    /// The share of each document's content words that reached a concept through
+    /// the lexicons: how much of a translation's similarity its vector can show.
+    pub coverage: Vec<f32>,
     pub rejects: Vec<Reject>,
 }
 
@@ -139,6 +142,7 @@ impl Vectors {
             days,
             exact: &self.exact,
             sketches: &self.sketches,
+            coverage: &self.coverage,
         }
     }
 }
@@ -283,6 +287,10 @@ impl Engine {
         } = corpus;
         let vecs = sparse_vectors(&mut features, stats);
         let exact = features.iter().map(|f| f.exact_hash).collect();
+        let coverage = features
+            .iter()
+            .map(|f| f.n_pivoted as f32 / f.n_content.max(1) as f32)
+            .collect();
         let sketches = features
             .into_iter()
             .map(|f| f.sketch)
@@ -292,6 +300,7 @@ impl Engine {
             vecs,
             exact,
             sketches,
+            coverage,
             rejects,
         }
     }

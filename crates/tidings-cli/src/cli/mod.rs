@@ -107,7 +107,7 @@ pub struct EngineArgs {
     /// Average-link cut for articles inside a story, between documents of one language (cosine).
     #[arg(long, default_value_t = EngineConfig::default().articles.same_language)]
     pub article_threshold: f32,
-    /// Average-link cut for articles inside a story, between documents of two languages (cosine through the lexicons).
+    /// Average-link cut for articles inside a story, between documents of two languages (cosine through the lexicons), for documents whose words the lexicons all know; lower the fewer they know.
     #[arg(long, default_value_t = EngineConfig::default().articles.cross_language)]
     pub translation_threshold: f32,
     /// Two groups holding documents of one language are one article only if those documents are at least this similar on average (cosine).

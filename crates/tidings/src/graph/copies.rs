@@ -48,6 +48,9 @@ pub struct CopyInput<'a> {
     pub exact: &'a [u64],
     /// Bottom-k shingle sketch of each document.
     pub sketches: &'a [Vec<u64>],
+    /// The share of each document's content words that reached a concept through
+    /// the lexicons (see [`crate::engine::Vectors::coverage`]); empty: all of them.
+    pub coverage: &'a [f32],
 }
 
 impl Copies {
@@ -190,6 +193,7 @@ mod tests {
             days: &days,
             exact: &exact,
             sketches: &sketches,
+            coverage: &[],
         };
         let c = Copies::find(&input, 0.5);
         assert_eq!(c.rep_of, vec![0, 0, 0, 3, 4, 5]);
