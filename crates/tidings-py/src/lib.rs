@@ -107,36 +107,25 @@ pub struct AnalyzedShard {
     pub rejects: Vec<Reject>,
 }
 
-impl StageValue for AnalyzedShard {
-    fn n_docs(&self) -> usize {
-        self.docs.len()
-    }
-    fn rejects(&self) -> &[Reject] {
-        &self.rejects
-    }
+/// The stage values that hold their documents (`docs`) and the rejects so far.
+macro_rules! docs_and_rejects {
+    ($($ty:ty),*) => {$(
+        impl StageValue for $ty {
+            fn n_docs(&self) -> usize {
+                self.docs.len()
+            }
+            fn rejects(&self) -> &[Reject] {
+                &self.rejects
+            }
+        }
+    )*};
 }
 
-impl StageValue for Corpus {
-    fn n_docs(&self) -> usize {
-        self.docs.len()
-    }
-    fn rejects(&self) -> &[Reject] {
-        &self.rejects
-    }
-}
+docs_and_rejects!(AnalyzedShard, Corpus, Vectors, Clustering);
 
 impl StageValue for CorpusStats {
     fn n_docs(&self) -> usize {
         CorpusStats::n_docs(self)
-    }
-}
-
-impl StageValue for Vectors {
-    fn n_docs(&self) -> usize {
-        self.docs.len()
-    }
-    fn rejects(&self) -> &[Reject] {
-        &self.rejects
     }
 }
 
@@ -152,26 +141,17 @@ impl StageValue for StoryLabels {
     }
 }
 
-impl StageValue for Clustering {
-    fn n_docs(&self) -> usize {
-        self.docs.len()
-    }
-    fn rejects(&self) -> &[Reject] {
-        &self.rejects
-    }
-}
-
 /// The rejects as JSON: the records `tidings cluster --rejects` writes.
 fn rejects_json(rejects: &[Reject]) -> PyResult<String> {
     let records: Vec<RejectRecord> = rejects.iter().map(RejectRecord::of).collect();
     serde_json::to_string(&records).map_err(json_error)
 }
 
-/// A Python class around a stage value: built from its bytes (`Type(data)`),
-/// `to_bytes()`, pickling, `len()` (documents), `==` and the rejects it carries;
-/// `$extra` are methods of its own.
-macro_rules! stage_class {
-    ($(#[$doc:meta])* $py:ident($name:literal, $ty:ty) { $($extra:tt)* }) => {
+/// Python classes around stage values, each built from its bytes (`Type(data)`),
+/// with `to_bytes()`, pickling, `len()` (documents), `==` and the rejects it
+/// carries; `$extra` are methods of its own.
+macro_rules! stage_classes {
+    ($($(#[$doc:meta])* $py:ident($name:literal, $ty:ty) { $($extra:tt)* })*) => {$(
         $(#[$doc])*
         #[pyclass(module = "tidings._tidings", name = $name, frozen)]
         pub struct $py(pub $ty);
@@ -223,42 +203,24 @@ macro_rules! stage_class {
 
             $($extra)*
         }
-    };
+    )*};
 }
 
-stage_class!(
+stage_classes! {
     /// Stage 1's result for a batch or shard of records: analyzed documents and
     /// the records that could not become documents.
     PyAnalyzed("Analyzed", AnalyzedShard) {}
-);
-
-stage_class!(
     /// The analyzed documents of a run in canonical order (by id), duplicate ids
     /// rejected.
     PyCorpus("Corpus", Corpus) {}
-);
-
-stage_class!(
     /// Document frequencies of a corpus or shard; shards' statistics merge by adding.
     PyCorpusStats("CorpusStats", CorpusStats) {}
-);
-
-stage_class!(
     /// The weighted vectors of a corpus, with what the later stages need.
     PyVectors("Vectors", Vectors) {}
-);
-
-stage_class!(
     /// The exactly re-scored kNN graph, copies collapsed.
     PyGraph("Graph", KnnGraph) {}
-);
-
-stage_class!(
     /// The story of each document.
     PyStoryLabels("StoryLabels", StoryLabels) {}
-);
-
-stage_class!(
     /// The result of a run: documents, stories with articles and variants, rejects.
     PyClustering("Clustering", Clustering) {
         /// One `(id, story, article, variant)` row per document, sorted by id: the
@@ -266,7 +228,8 @@ stage_class!(
         fn assignments(&self) -> PyResult<Vec<(String, String, String, String)>> {
             let c = &self.0;
             let mut variant = vec![String::new(); c.docs.len()];
-            for member in c.stories.iter().flat_map(|s| &s.articles).flat_map(|a| &a.members) {
+            let members = c.stories.iter().flat_map(|s| &s.articles).flat_map(|a| &a.members);
+            for member in members {
                 // The name the stories' JSON gives the kind (`near_duplicate`).
                 let name = serde_json::to_value(member.kind).map_err(json_error)?;
                 if let Some(slot) = variant.get_mut(member.doc as usize) {
@@ -283,7 +246,8 @@ stage_class!(
         /// largest first.
         fn stories_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
             let mut out = Vec::new();
-            write_stories(&self.0, &mut out).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+            write_stories(&self.0, &mut out)
+                .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
             Ok(PyBytes::new(py, &out))
         }
 
@@ -300,7 +264,7 @@ stage_class!(
             serde_json::to_string(&self.0.stats).map_err(json_error)
         }
     }
-);
+}
 
 /// What reading noticed on kept records: `(kind, count, first places)` per kind,
 /// for the package to show as warnings.
