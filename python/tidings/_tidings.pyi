@@ -1,0 +1,91 @@
+"""Type stubs of the extension module (crates/tidings-py): the engine's stages.
+
+Use the package's functions (``tidings.cluster``, ``tidings.analyze``, …); this
+module is what they call.
+"""
+
+from typing import Any, Iterable, Optional, Sequence, TypeVar
+
+__version__: str
+
+# What reading noticed on kept records: (kind, count, first places).
+Note = tuple[str, int, list[str]]
+
+_S = TypeVar("_S", bound="_Stage")
+
+class _Stage:
+    """A stage value: opaque, picklable, ``len()`` is its documents."""
+
+    def __init__(self, data: bytes) -> None:
+        """Reads the value back from the bytes ``to_bytes()`` wrote; ``ValueError``
+        for bytes of another type or tidings version."""
+    def to_bytes(self) -> bytes:
+        """A header line (tidings version, type), then the value in postcard."""
+    def rejects_json(self) -> str:
+        """The input records that could not become documents, as a JSON array."""
+    def __len__(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __reduce__(self: _S) -> tuple[type[_S], tuple[bytes]]: ...
+
+class Analyzed(_Stage):
+    """Stage 1's result for a batch or shard: analyzed documents and rejects."""
+
+class Corpus(_Stage):
+    """The analyzed documents of a run, sorted by id, duplicate ids rejected."""
+
+class CorpusStats(_Stage):
+    """Document frequencies of a corpus or shard."""
+
+class Vectors(_Stage):
+    """The tf-idf vectors of a corpus."""
+
+class Graph(_Stage):
+    """The exactly re-scored kNN graph, copies collapsed."""
+
+class StoryLabels(_Stage):
+    """The story of each document."""
+
+class Clustering(_Stage):
+    """The result of a run."""
+
+    def assignments(self) -> list[tuple[str, str, str, str]]:
+        """(id, story, article, variant) per document, sorted by id."""
+    def stories_jsonl(self) -> bytes:
+        """The stories as ``tidings cluster`` writes them."""
+    def assignments_tsv(self) -> bytes:
+        """The assignments as ``tidings cluster --assignments`` writes them."""
+    def stats_json(self) -> str:
+        """Counts and timings of the run, as JSON."""
+
+class Engine:
+    """Lexicons and validated settings (those of ``tidings cluster``)."""
+
+    def __init__(self, **settings: Any) -> None: ...
+    def analyze(self, lines: Iterable[str]) -> tuple[Analyzed, list[Note]]:
+        """Reads JSON lines (record i is ``docs[i]`` in messages) and analyzes them."""
+    def assemble(self, shards: Sequence[Analyzed]) -> Corpus: ...
+    def corpus_stats(self, corpus: Corpus) -> CorpusStats: ...
+    def vectorize(self, corpus: Corpus, stats: CorpusStats) -> Vectors: ...
+    def graph(self, vectors: Vectors) -> Graph: ...
+    def stories(self, vectors: Vectors, graph: Graph) -> StoryLabels: ...
+    def articles(self, vectors: Vectors, graph: Graph, labels: StoryLabels) -> Clustering: ...
+    def cluster(self, lines: Iterable[str]) -> tuple[Clustering, list[Note]]:
+        """The whole run on JSON lines."""
+
+def merge_stats(parts: Sequence[CorpusStats]) -> CorpusStats:
+    """The statistics of the union of the shards."""
+
+def defaults() -> dict[str, Any]:
+    """The engine's default for each setting."""
+
+def evaluate(
+    gold_source: str,
+    gold_tsv: str,
+    pred_source: str,
+    pred_tsv: Optional[str] = None,
+    pred_rows: Optional[Sequence[tuple[str, str, str]]] = None,
+) -> str:
+    """Scores a prediction against gold labels; the report as JSON."""
+
+def main_with_args(args: Sequence[str]) -> int:
+    """Runs a ``tidings`` command line (without the program name); the exit code."""
