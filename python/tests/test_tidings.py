@@ -216,7 +216,7 @@ def test_repaired_records_are_warned_about():
     "settings, error, message",
     [
         ({"threshold": 2.0}, ValueError, "stories.threshold must be between 0 and 1"),
-        ({"article_threshold": float("nan")}, ValueError, "articles.threshold"),
+        ({"article_threshold": float("nan")}, ValueError, "articles.same_language"),
         ({"attach": -1}, ValueError, "attach must be between 0 and 1"),
         ({"max_days": -1}, ValueError, "max_days must not be negative"),
         ({"k": 0}, ValueError, "candidates.k must be at least 1"),

@@ -275,7 +275,15 @@ class Engine:
     - ``threshold`` (float): average-link cut for stories (mean pairwise cosine);
     - ``attach`` (float): how similar a small group left apart must be to join
       the larger story its neighbours lie in (0 = never);
-    - ``article_threshold`` (float): average-link cut for articles in a story;
+    - ``cohesion`` (float): two groups of several documents merge into one story
+      only if they are at least this many times as similar to each other as the
+      looser one is inside (0 = no such check);
+    - ``article_threshold`` (float): average-link cut for articles in a story,
+      between documents of one language;
+    - ``translation_threshold`` (float): the same between documents of two
+      languages whose words the lexicons all know (lower the fewer they know);
+    - ``article_floor`` (float): two groups holding documents of one language
+      are one article only if those documents are at least this alike;
     - ``max_days`` (int): documents dated more than this many days apart never
       share a story (0 = no limit);
     - ``k`` (int): neighbours per document in the kNN graph;

@@ -302,7 +302,7 @@ impl<'py> Settings<'_, 'py> {
     fn finish(&self) -> PyResult<()> {
         match self.0.and_then(|d| d.keys().iter().next()) {
             Some(k) => Err(PyTypeError::new_err(format!(
-                "unknown setting {k} (the settings are those of `tidings cluster`: threshold, attach, article_threshold, max_days, k, index, threads, models, id_field, text_field, title_field, date_field, lang_field, url_field, and on_error)"
+                "unknown setting {k} (the settings are those of `tidings cluster`: threshold, attach, cohesion, article_threshold, translation_threshold, article_floor, max_days, k, index, threads, models, id_field, text_field, title_field, date_field, lang_field, url_field, and on_error)"
             ))),
             None => Ok(()),
         }
@@ -439,8 +439,17 @@ impl Engine {
             }
             c.stories.attach = t;
         }
+        if let Some(t) = s.take::<f32>("cohesion")? {
+            c.stories.cohesion = t;
+        }
         if let Some(t) = s.take::<f32>("article_threshold")? {
-            c.articles.threshold = t;
+            c.articles.same_language = t;
+        }
+        if let Some(t) = s.take::<f32>("translation_threshold")? {
+            c.articles.cross_language = t;
+        }
+        if let Some(t) = s.take::<f32>("article_floor")? {
+            c.articles.same_language_floor = t;
         }
         if let Some(d) = s.take::<i32>("max_days")? {
             if d < 0 {
@@ -613,7 +622,10 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("threshold", shown(c.stories.threshold))?;
     d.set_item("attach", shown(c.stories.attach))?;
-    d.set_item("article_threshold", shown(c.articles.threshold))?;
+    d.set_item("cohesion", shown(c.stories.cohesion))?;
+    d.set_item("article_threshold", shown(c.articles.same_language))?;
+    d.set_item("translation_threshold", shown(c.articles.cross_language))?;
+    d.set_item("article_floor", shown(c.articles.same_language_floor))?;
     d.set_item("max_days", c.candidates.max_days.unwrap_or(0))?;
     d.set_item("k", c.candidates.k)?;
     let index = serde_json::to_value(c.candidates.index).map_err(json_error)?;
