@@ -489,3 +489,146 @@ fn the_stages_one_by_one_through_bytes_give_the_one_shot_result() {
     );
     assert_eq!(assignment_rows(&staged), assignment_rows(&one_shot));
 }
+
+/// The team's template-heavy pages (`data/templates.jsonl`), each document with its
+/// site's header, sidebar and footer, as (document, gold story).
+fn template_pages() -> Vec<(Document, String)> {
+    let root = crate::repo().join("data");
+    let gold: std::collections::HashMap<String, String> =
+        std::fs::read_to_string(root.join("templates.gold.tsv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f[0].to_string(), f[1].to_string())
+            })
+            .collect();
+    std::fs::read_to_string(root.join("templates.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let field = |k: &str| v[k].as_str().map(str::to_string);
+            let id = field("id").unwrap();
+            let doc = Document {
+                id: id.clone(),
+                text: field("text").unwrap(),
+                title: field("title"),
+                url: field("url"),
+                ..Default::default()
+            };
+            (doc, gold[&id].clone())
+        })
+        .collect()
+}
+
+/// Pairs of documents of different gold stories that share a predicted story.
+fn wrong_merges(c: &Clustering, gold: &std::collections::HashMap<String, String>) -> usize {
+    let mut n = 0;
+    for (i, a) in c.docs.iter().enumerate() {
+        for (j, b) in c.docs.iter().enumerate().skip(i + 1) {
+            n += usize::from(c.story_of_doc[i] == c.story_of_doc[j] && gold[&a.id] != gold[&b.id]);
+        }
+    }
+    n
+}
+
+/// Page furniture is struck before analysis: template-heavy pages of different
+/// stories never merge, syndicated copies under another site's template are found,
+/// and what a copy adds is never the other site's template.
+#[test]
+fn page_templates_never_merge_stories() {
+    let pages = template_pages();
+    let gold: std::collections::HashMap<String, String> = pages
+        .iter()
+        .map(|(d, s)| (d.id.clone(), s.clone()))
+        .collect();
+    let docs: Vec<Document> = pages.iter().map(|(d, _)| d.clone()).collect();
+    let engine = Engine::new(Config::default()).unwrap();
+    let c = engine.cluster(docs.clone()).unwrap();
+    assert_eq!(wrong_merges(&c, &gold), 0);
+    let n_gold = gold
+        .values()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    assert_eq!(c.stories.len(), n_gold, "every gold story found whole");
+    // The syndicated copies (t14 of t08, t02 of t15, t06 of t05) are near-duplicates
+    // or exact copies in their original's article.
+    let out = {
+        let mut b = Vec::new();
+        tidings::output::write_stories(&c, &mut b).unwrap();
+        String::from_utf8(b).unwrap()
+    };
+    for copy in ["t14", "t02", "t06", "t15", "t08", "t05"] {
+        let member = format!("\"id\":\"{copy}\"");
+        assert!(out.contains(&member), "{copy}");
+    }
+    let variant_of = |id: &str| {
+        let at = out.find(&format!("\"id\":\"{id}\"")).unwrap();
+        let rest = &out[at..];
+        let v = rest.find("\"variant\":\"").unwrap() + 11;
+        rest[v..v + rest[v..].find('"').unwrap()].to_string()
+    };
+    for (a, b) in [("t08", "t14"), ("t15", "t02"), ("t05", "t06")] {
+        let kinds = [variant_of(a), variant_of(b)];
+        assert!(
+            kinds.contains(&"original".to_string())
+                && kinds.iter().any(|k| k == "near_duplicate" || k == "exact"),
+            "{a} {b}: {kinds:?}"
+        );
+    }
+    for furniture in [
+        "Quayside Lane",
+        "Commerce Street",
+        "Accept",
+        "Manage",
+        "LEDGER",
+    ] {
+        assert!(
+            !out.contains(furniture),
+            "template text in the output: {furniture}"
+        );
+    }
+    // Briefs: each page cut to its first body line under the full template. With
+    // the furniture in place the template outweighs the text; struck, every brief
+    // is its own story again.
+    let furniture = engine
+        .furniture(docs.iter().cloned().map(|d| Ok(Ok(d))))
+        .unwrap()
+        .furniture();
+    let briefs: Vec<Document> = docs
+        .iter()
+        .map(|d| {
+            let mut body = d.clone();
+            furniture.strip(&mut body);
+            let first = body
+                .text
+                .lines()
+                .find(|l| l.split_whitespace().count() >= 8)
+                .unwrap_or("")
+                .to_string();
+            let body_lines: std::collections::HashSet<&str> = body.text.lines().collect();
+            let text: Vec<&str> = d
+                .text
+                .lines()
+                .filter(|l| !body_lines.contains(l) || *l == first)
+                .collect();
+            assert!(text.len() < d.text.lines().count(), "{}", d.id);
+            Document {
+                text: text.join("\n"),
+                ..d.clone()
+            }
+        })
+        .collect();
+    let struck = engine.cluster(briefs.clone()).unwrap();
+    assert_eq!(wrong_merges(&struck, &gold), 0);
+    let (corpus, _) = engine
+        .read_corpus(briefs.into_iter().map(|d| Ok(Ok(d))))
+        .unwrap();
+    let (kept, _) = engine.finish(corpus, &[]).unwrap();
+    assert!(
+        wrong_merges(&kept, &gold) > 0,
+        "the briefs should merge through their templates when nothing is struck"
+    );
+}

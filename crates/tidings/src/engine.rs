@@ -17,7 +17,9 @@
 //! stage is either per document or tie-broken by index.
 
 use crate::config::EngineConfig;
-use crate::document::{Day, DocReader, Document, Input, Reject};
+use crate::document::{
+    site_of, Day, DocReader, Document, Furniture, FurnitureCounts, Input, Reject,
+};
 use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
@@ -76,15 +78,6 @@ pub struct DocMeta {
     /// Who published it: the record's `source`, else its URL's host without `www.`.
     #[serde(default)]
     pub source: Option<String>,
-}
-
-/// The host of a URL, without a `www.` in front (`https://www.dw.com/en/x` → `dw.com`).
-fn url_host(url: &str) -> Option<String> {
-    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?.split(':').next()?;
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// Stage 1's result for one document: what the output keeps of it, its features,
@@ -253,6 +246,60 @@ impl Engine {
     /// # Errors
     /// A lexicon that fails to load ([`Error::Model`]).
     pub fn analyze(&self, docs: Vec<Document>) -> Result<Vec<AnalyzedDoc>> {
+        self.analyze_with(docs, &Furniture::default())
+    }
+
+    /// Stage 0: the page furniture of a corpus (see `document::boilerplate`): every
+    /// document read once, its lines counted, in parallel per batch. Rejects are
+    /// left to the reading for analysis, which meets them again.
+    ///
+    /// # Errors
+    /// IO errors on an input.
+    pub fn furniture(
+        &self,
+        mut items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
+    ) -> Result<FurnitureCounts> {
+        let size = self.config.analysis.batch_size;
+        let mut ignored = Vec::new();
+        let mut counts = FurnitureCounts::default();
+        let mut batch = next_batch(&mut items, size, &mut ignored)?;
+        while !batch.is_empty() {
+            ignored.clear();
+            let (done, next) = rayon::join(
+                || {
+                    batch
+                        .par_iter()
+                        .fold(FurnitureCounts::default, |mut c, d| {
+                            c.add(d);
+                            c
+                        })
+                        .reduce(FurnitureCounts::default, |mut a, b| {
+                            a.merge(b);
+                            a
+                        })
+                },
+                || next_batch(&mut items, size, &mut ignored),
+            );
+            counts.merge(done);
+            batch = next?;
+        }
+        Ok(counts)
+    }
+
+    /// [`Engine::analyze`], with the furniture lines struck from each text first.
+    ///
+    /// # Errors
+    /// As [`Engine::analyze`].
+    pub fn analyze_with(
+        &self,
+        mut docs: Vec<Document>,
+        furniture: &Furniture,
+    ) -> Result<Vec<AnalyzedDoc>> {
+        if !furniture.is_empty() {
+            docs.par_iter_mut().for_each(|d| {
+                furniture.strip(d);
+            });
+        }
         let langs: Vec<(Lang, DocStatus)> = docs.par_iter().map(lang_and_status).collect();
         let mut needed: Vec<Lang> = langs.iter().map(|&(l, _)| l).collect();
         needed.sort_unstable();
@@ -397,8 +444,13 @@ impl Engine {
     /// # Errors
     /// A lexicon that fails to load.
     pub fn cluster(&self, docs: Vec<Document>) -> Result<Clustering> {
-        self.cluster_stream(docs.into_iter().map(|d| Ok(Ok(d))), &[])
-            .map(|(c, _)| c)
+        let furniture = self.furniture(docs.iter().cloned().map(|d| Ok(Ok(d))))?;
+        self.cluster_stream(
+            docs.into_iter().map(|d| Ok(Ok(d))),
+            &furniture.furniture(),
+            &[],
+        )
+        .map(|(c, _)| c)
     }
 
     /// The whole job on every input, read as a stream: documents are analyzed batch
@@ -407,8 +459,18 @@ impl Engine {
     /// # Errors
     /// IO errors on an input abort; bad records become rejects.
     pub fn cluster_inputs(&self, inputs: Vec<Input>) -> Result<Clustering> {
-        self.cluster_stream(DocReader::new(inputs), &[])
-            .map(|(c, _)| c)
+        self.cluster_inputs_with_sweep(inputs, &[]).map(|(c, _)| c)
+    }
+
+    /// The furniture of inputs that can be read twice; none when one is stdin.
+    ///
+    /// # Errors
+    /// IO errors on an input.
+    pub fn furniture_of_inputs(&self, inputs: &[Input]) -> Result<Furniture> {
+        if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+            return Ok(Furniture::default());
+        }
+        Ok(self.furniture(DocReader::new(inputs.to_vec()))?.furniture())
     }
 
     /// [`Engine::cluster_inputs`], also cutting the stories at each of the `sweep`
@@ -421,7 +483,8 @@ impl Engine {
         inputs: Vec<Input>,
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>)> {
-        self.cluster_stream(DocReader::new(inputs), sweep)
+        let furniture = self.furniture_of_inputs(&inputs)?;
+        self.cluster_stream(DocReader::new(inputs), &furniture, sweep)
     }
 
     /// Reads and analyzes every document, batch by batch, and assembles the corpus.
@@ -432,7 +495,19 @@ impl Engine {
     /// IO errors on an input; a lexicon that fails to load.
     pub fn read_corpus(
         &self,
+        items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
+    ) -> Result<(Corpus, usize)> {
+        self.read_corpus_with(items, &Furniture::default())
+    }
+
+    /// [`Engine::read_corpus`], with the furniture lines struck from each text.
+    ///
+    /// # Errors
+    /// As [`Engine::read_corpus`].
+    pub fn read_corpus_with(
+        &self,
         mut items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
+        furniture: &Furniture,
     ) -> Result<(Corpus, usize)> {
         let size = self.config.analysis.batch_size;
         let mut analyzed: Vec<AnalyzedDoc> = Vec::new();
@@ -442,7 +517,7 @@ impl Engine {
         while !batch.is_empty() {
             n_read += batch.len();
             let (done, next) = rayon::join(
-                || self.analyze(batch),
+                || self.analyze_with(batch, furniture),
                 || next_batch(&mut items, size, &mut rejects),
             );
             analyzed.extend(done?);
@@ -454,10 +529,11 @@ impl Engine {
     fn cluster_stream(
         &self,
         items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
+        furniture: &Furniture,
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>)> {
         let start = Instant::now();
-        let (corpus, n_read) = self.read_corpus(items)?;
+        let (corpus, n_read) = self.read_corpus_with(items, furniture)?;
         let seconds_read_analyze = start.elapsed().as_secs_f64();
         let (mut out, points) = self.finish(corpus, sweep)?;
         out.stats.n_read = n_read;
@@ -694,6 +770,7 @@ fn analyze_doc(
     weights: &FeatureWeights,
 ) -> AnalyzedDoc {
     let headline = headline(&doc);
+    let source = site_of(&doc);
     let mut features = if status == DocStatus::Ok {
         match &doc.title {
             Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
@@ -720,13 +797,7 @@ fn analyze_doc(
             status,
             names: std::mem::take(&mut features.names),
             numbers: std::mem::take(&mut features.numbers),
-            source: doc
-                .source
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .or_else(|| doc.url.as_deref().and_then(url_host)),
+            source,
         },
         features,
     }

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tidings::document::{
-    expand_inputs_listing, DocReader, Fields, Input, ReadOptions, ReadReport, Record, Reject,
-    DEFAULT_MAX_LINE_BYTES, NO_TEXT_FIELD, WARC_NOT_DOCUMENTS,
+    expand_inputs_listing, DocReader, Fields, Furniture, Input, ReadOptions, ReadReport, Record,
+    Reject, DEFAULT_MAX_LINE_BYTES, NO_TEXT_FIELD, WARC_NOT_DOCUMENTS,
 };
 use tidings::engine::{Clustering, Engine, SweepPoint};
 
@@ -176,6 +176,16 @@ impl InputArgs {
                 Input::Stdin => None,
             })
             .sum();
+        // Page furniture is counted over every input first (a second read); stdin
+        // cannot be read twice, so it is clustered with its furniture in place.
+        let furniture = if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+            Furniture::default()
+        } else {
+            engine
+                .furniture(DocReader::with_options(inputs.clone(), self.options()?))
+                .context("reading (page furniture)")?
+                .furniture()
+        };
         let reader = DocReader::with_options(inputs, self.options()?);
         let report = reader.report();
         let bytes_read = reader.bytes_read();
@@ -210,7 +220,9 @@ impl InputArgs {
             stopped: false,
         };
         let start = Instant::now();
-        let (corpus, n_read) = engine.read_corpus(watched).context("reading")?;
+        let (corpus, n_read) = engine
+            .read_corpus_with(watched, &furniture)
+            .context("reading")?;
         let seconds_read = start.elapsed().as_secs_f64();
         let stopped = first_reject
             .lock()

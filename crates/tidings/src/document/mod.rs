@@ -9,6 +9,7 @@
 //! (invalid UTF-8, an unknown date or language code, a missing text field) is
 //! counted in a [`ReadReport`].
 
+mod boilerplate;
 mod dates;
 mod jsonl;
 mod open;
@@ -18,6 +19,7 @@ mod report;
 mod text;
 mod warc;
 
+pub use boilerplate::{site_of, url_host, Furniture, FurnitureCounts};
 pub use dates::{epoch_day, parse_date};
 pub use jsonl::{open_maybe_gz, parse_json_record, parse_record, Fields, JsonlSource};
 pub use open::{open_stream, Compression, Content, Opened};

@@ -1,0 +1,337 @@
+//! Page furniture: lines that recur across many pages of one site (navigation,
+//! cookie banners, "Share this article", newsletter and contact blocks, a sidebar's
+//! "Most read" headlines) are struck from every document before it is analyzed.
+//!
+//! Inside one document a repeated line already counts once (`pivot::features`);
+//! across documents a template adds the same words to every page of a site, so two
+//! pages of different stories share a third of their words and a story chained
+//! through shared furniture grows into a blob. Struck before analysis, the furniture
+//! neither detects a page's language nor reaches its features, and two syndicated
+//! copies of an article under different templates become exact copies.
+//!
+//! A line is furniture when it appears, word for word, on pages of at least
+//! [`SITE_PAGES`] different titles of one site (the record's `source`, else its
+//! URL's host): different titles, so that one article fetched or updated several
+//! times never strikes its own paragraphs, and one site, so that an article
+//! syndicated to many sites keeps its text. Pages with no site are all counted as
+//! one site, with a higher bar ([`UNKNOWN_SITE_PAGES`]) since syndicated copies
+//! with different headlines are then counted together too.
+//!
+//! Counting needs every page first: [`FurnitureCounts`] is a stage of its own
+//! (`Engine::furniture`), run over the inputs before they are read for analysis,
+//! per shard and merged like the corpus statistics.
+
+use crate::lexicon::stable_hash_parts;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use super::Document;
+
+/// Distinct titles of one site whose pages must carry a line for it to be furniture.
+pub const SITE_PAGES: usize = 3;
+
+/// The same for pages with no known site (all of them counted as one).
+pub const UNKNOWN_SITE_PAGES: usize = 8;
+
+/// Lines longer than this many bytes are never furniture and are not counted: a
+/// template's lines are short, and counting every body paragraph would cost memory
+/// for nothing. (A 60-word cookie banner is about 400 bytes.)
+pub const MAX_LINE_BYTES: usize = 600;
+
+/// Who published a document: its `source`, else its URL's host without `www.`.
+pub fn site_of(doc: &Document) -> Option<String> {
+    doc.source
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or_else(|| doc.url.as_deref().and_then(url_host))
+}
+
+/// The host of a URL, without a `www.` in front (`https://www.dw.com/en/x` → `dw.com`).
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// A line's key: its site and its text with runs of white space as one space.
+fn line_key(site: &[u8], line: &str) -> u64 {
+    let mut text = String::with_capacity(line.len());
+    for word in line.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    stable_hash_parts(&[site, b"\n", text.as_bytes()])
+}
+
+/// The site part of a line key: empty for pages with no site.
+fn site_bytes(site: &Option<String>) -> &[u8] {
+    site.as_deref().map_or(&[][..], str::as_bytes)
+}
+
+/// The distinct lines of a document that may be furniture, keyed with its site.
+fn candidate_lines<'a>(
+    doc: &'a Document,
+    site: &'a Option<String>,
+) -> impl Iterator<Item = u64> + 'a {
+    let mut seen = FxHashSet::default();
+    doc.text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.len() <= MAX_LINE_BYTES)
+        .map(move |l| line_key(site_bytes(site), l))
+        .filter(move |&k| seen.insert(k))
+}
+
+/// A page's title for counting: its `title`, else its first non-empty line.
+fn title_hash(doc: &Document) -> u32 {
+    let title = doc
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| doc.text.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("");
+    // 0 marks an empty slot in `Titles`.
+    (stable_hash_parts(&[title.trim().as_bytes()]) as u32).max(1)
+}
+
+/// Up to [`UNKNOWN_SITE_PAGES`] distinct title hashes (0: empty).
+type Titles = [u32; UNKNOWN_SITE_PAGES];
+
+/// Stage 0: for each line (keyed with its site), the distinct titles of the pages
+/// that carry it, up to the most any rule needs. Counted per shard, merged by
+/// union, so the result does not depend on the order of the documents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FurnitureCounts {
+    lines: FxHashMap<u64, (bool, Titles)>,
+}
+
+impl FurnitureCounts {
+    /// Counts one document's lines.
+    pub fn add(&mut self, doc: &Document) {
+        let site = site_of(doc);
+        let title = title_hash(doc);
+        let known = site.is_some();
+        for key in candidate_lines(doc, &site) {
+            let (_, titles) = self
+                .lines
+                .entry(key)
+                .or_insert((known, [0; UNKNOWN_SITE_PAGES]));
+            add_title(titles, title);
+        }
+    }
+
+    /// Adds the counts of another shard.
+    pub fn merge(&mut self, other: FurnitureCounts) {
+        for (key, (known, theirs)) in other.lines {
+            let (_, titles) = self
+                .lines
+                .entry(key)
+                .or_insert((known, [0; UNKNOWN_SITE_PAGES]));
+            for t in theirs.into_iter().filter(|&t| t != 0) {
+                add_title(titles, t);
+            }
+        }
+    }
+
+    /// The lines that are furniture.
+    pub fn furniture(&self) -> Furniture {
+        let lines = self
+            .lines
+            .iter()
+            .filter(|(_, (known, titles))| {
+                let pages = titles.iter().filter(|&&t| t != 0).count();
+                pages
+                    >= if *known {
+                        SITE_PAGES
+                    } else {
+                        UNKNOWN_SITE_PAGES
+                    }
+            })
+            .map(|(&k, _)| k)
+            .collect();
+        Furniture { lines }
+    }
+}
+
+fn add_title(titles: &mut Titles, title: u32) {
+    if titles.contains(&title) {
+        return;
+    }
+    if let Some(slot) = titles.iter_mut().find(|t| **t == 0) {
+        *slot = title;
+    }
+}
+
+/// The lines found to be furniture, each keyed with its site.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Furniture {
+    lines: FxHashSet<u64>,
+}
+
+impl Furniture {
+    /// How many (site, line) pairs are furniture.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Strikes the furniture lines from a document's text; returns how many.
+    pub fn strip(&self, doc: &mut Document) -> usize {
+        if self.lines.is_empty() {
+            return 0;
+        }
+        let site = site_of(doc);
+        let is_furniture = |line: &str| {
+            let l = line.trim();
+            !l.is_empty()
+                && l.len() <= MAX_LINE_BYTES
+                && self.lines.contains(&line_key(site_bytes(&site), l))
+        };
+        let struck = doc.text.lines().filter(|l| is_furniture(l)).count();
+        if struck > 0 {
+            let kept: Vec<&str> = doc.text.lines().filter(|l| !is_furniture(l)).collect();
+            doc.text = kept.join("\n");
+        }
+        struck
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(id: &str, site: Option<&str>, title: &str, body: &str) -> Document {
+        Document {
+            id: id.into(),
+            title: Some(title.into()),
+            text: format!(
+                "Home | World | Sport\n{body}\nShare this article\n© 2026 The Example Post"
+            ),
+            url: site.map(|s| format!("https://www.{s}/news/{id}")),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn lines_on_pages_of_several_titles_of_one_site_are_furniture() {
+        let docs = [
+            page(
+                "a",
+                Some("post.example"),
+                "Port strike",
+                "Dockers stopped work at dawn.",
+            ),
+            page(
+                "b",
+                Some("post.example"),
+                "Museum reopens",
+                "The museum reopened on Sunday.",
+            ),
+            page(
+                "c",
+                Some("post.example"),
+                "Wildfire",
+                "Villages were evacuated.",
+            ),
+            // The same article fetched twice more: its title does not count again.
+            page(
+                "d",
+                Some("post.example"),
+                "Port strike",
+                "Dockers stopped work at dawn.",
+            ),
+            // Another site with the same furniture on two pages only.
+            page(
+                "e",
+                Some("other.example"),
+                "Transfer",
+                "The striker signed for three years.",
+            ),
+            page(
+                "f",
+                Some("other.example"),
+                "Chess",
+                "The final went to a tie-break.",
+            ),
+        ];
+        // Any order of shards gives the same furniture.
+        let mut whole = FurnitureCounts::default();
+        docs.iter().for_each(|d| whole.add(d));
+        let (mut left, mut right) = (FurnitureCounts::default(), FurnitureCounts::default());
+        docs[..3].iter().for_each(|d| right.add(d));
+        docs[3..].iter().for_each(|d| left.add(d));
+        left.merge(right);
+        let furniture = whole.furniture();
+        assert_eq!(furniture, left.furniture());
+        // Three template lines of one site; the other site's pages are too few.
+        assert_eq!(furniture.len(), 3);
+        let mut a = docs[0].clone();
+        assert_eq!(furniture.strip(&mut a), 3);
+        assert_eq!(a.text, "Dockers stopped work at dawn.");
+        let mut e = docs[4].clone();
+        assert_eq!(furniture.strip(&mut e), 0);
+        assert_eq!(e.text, docs[4].text);
+    }
+
+    #[test]
+    fn an_article_syndicated_to_many_sites_keeps_its_text() {
+        let body = "The central bank raised its rate by a quarter point.";
+        let docs: Vec<Document> = (0..10)
+            .map(|i| {
+                let site = format!("site{i}.example");
+                page(
+                    &i.to_string(),
+                    Some(&site),
+                    &format!("Rates up ({i})"),
+                    body,
+                )
+            })
+            .collect();
+        let mut counts = FurnitureCounts::default();
+        docs.iter().for_each(|d| counts.add(d));
+        assert!(counts.furniture().is_empty());
+    }
+
+    #[test]
+    fn pages_with_no_site_need_more_titles() {
+        let docs: Vec<Document> = (0..UNKNOWN_SITE_PAGES)
+            .map(|i| {
+                page(
+                    &i.to_string(),
+                    None,
+                    &format!("Story {i}"),
+                    &format!("Body {i}."),
+                )
+            })
+            .collect();
+        let mut counts = FurnitureCounts::default();
+        docs[..UNKNOWN_SITE_PAGES - 1]
+            .iter()
+            .for_each(|d| counts.add(d));
+        assert!(counts.furniture().is_empty());
+        counts.add(&docs[UNKNOWN_SITE_PAGES - 1]);
+        assert_eq!(counts.furniture().len(), 3);
+    }
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(
+            url_host("https://www.dw.com/en/x").as_deref(),
+            Some("dw.com")
+        );
+        assert_eq!(
+            url_host("http://user@Example.ORG:8080/?q").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(url_host("https:///x"), None);
+    }
+}
