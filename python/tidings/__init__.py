@@ -284,6 +284,9 @@ class Engine:
       languages whose words the lexicons all know (lower the fewer they know);
     - ``article_floor`` (float): two groups holding documents of one language
       are one article only if those documents are at least this alike;
+    - ``keep`` (str): which document represents each story and article:
+      ``"central"`` (the medoid), ``"earliest"``, ``"longest"`` or ``"first"``
+      (ties: earliest date, then smallest id);
     - ``max_days`` (int): documents dated more than this many days apart never
       share a story (0 = no limit);
     - ``k`` (int): neighbours per document in the kNN graph;

@@ -302,7 +302,7 @@ impl<'py> Settings<'_, 'py> {
     fn finish(&self) -> PyResult<()> {
         match self.0.and_then(|d| d.keys().iter().next()) {
             Some(k) => Err(PyTypeError::new_err(format!(
-                "unknown setting {k} (the settings are those of `tidings cluster`: threshold, attach, cohesion, article_threshold, translation_threshold, article_floor, max_days, k, index, threads, models, id_field, text_field, title_field, date_field, lang_field, url_field, and on_error)"
+                "unknown setting {k} (the settings are those of `tidings cluster`: threshold, attach, cohesion, article_threshold, translation_threshold, article_floor, keep, max_days, k, index, threads, models, id_field, text_field, title_field, date_field, lang_field, url_field, and on_error)"
             ))),
             None => Ok(()),
         }
@@ -450,6 +450,15 @@ impl Engine {
         }
         if let Some(t) = s.take::<f32>("article_floor")? {
             c.articles.same_language_floor = t;
+        }
+        if let Some(name) = s.take::<String>("keep")? {
+            // The names `--keep` takes, which are the engine's serde names.
+            c.articles.keep = serde_json::from_value(serde_json::Value::String(name.clone()))
+                .map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "keep must be one of central, earliest, longest, first, not {name:?}"
+                    ))
+                })?;
         }
         if let Some(d) = s.take::<i32>("max_days")? {
             if d < 0 {
@@ -626,6 +635,8 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("article_threshold", shown(c.articles.same_language))?;
     d.set_item("translation_threshold", shown(c.articles.cross_language))?;
     d.set_item("article_floor", shown(c.articles.same_language_floor))?;
+    let keep = serde_json::to_value(c.articles.keep).map_err(json_error)?;
+    d.set_item("keep", keep.as_str().unwrap_or_default())?;
     d.set_item("max_days", c.candidates.max_days.unwrap_or(0))?;
     d.set_item("k", c.candidates.k)?;
     let index = serde_json::to_value(c.candidates.index).map_err(json_error)?;

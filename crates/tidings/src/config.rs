@@ -88,6 +88,25 @@ pub struct ArticleConfig {
     /// Same-language documents with at least this shingle Jaccard are near-duplicates
     /// of one article whatever their cosine.
     pub near_duplicate_jaccard: f32,
+    /// Which document represents each story and each article.
+    #[serde(default)]
+    pub keep: Keep,
+}
+
+/// Which document represents a story or an article (the one `tidings dedup` keeps).
+/// Ties go to the earliest date (undated last), then the smallest id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// The medoid: the member most similar to the others on average.
+    #[default]
+    Central,
+    /// The earliest dated.
+    Earliest,
+    /// The longest text (in characters, page furniture struck).
+    Longest,
+    /// The first read.
+    First,
 }
 
 impl Default for EngineConfig {
@@ -116,6 +135,7 @@ impl Default for EngineConfig {
                 cross_language: 0.15,
                 same_language_floor: 0.35,
                 near_duplicate_jaccard: 0.5,
+                keep: Keep::Central,
             },
         }
     }

@@ -78,6 +78,12 @@ pub struct DocMeta {
     /// Who published it: the record's `source`, else its URL's host without `www.`.
     #[serde(default)]
     pub source: Option<String>,
+    /// Its text's length in characters (title included, page furniture struck).
+    #[serde(default)]
+    pub chars: u32,
+    /// Its place in the reading order (within its batch when analyzed alone).
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// Stage 1's result for one document: what the output keeps of it, its features,
@@ -128,6 +134,11 @@ impl Vectors {
 
     /// What copy detection and the article stage read, with `langs` and `days`
     /// from [`Vectors::langs`] and [`Vectors::days`].
+    /// Each document's length in characters and place in the reading order.
+    pub fn lengths_and_order(&self) -> (Vec<u32>, Vec<u64>) {
+        self.docs.iter().map(|d| (d.chars, d.seq)).unzip()
+    }
+
     pub fn copy_input<'a>(&'a self, langs: &'a [Lang], days: &'a [Option<Day>]) -> CopyInput<'a> {
         CopyInput {
             vecs: &self.vecs,
@@ -136,6 +147,8 @@ impl Vectors {
             exact: &self.exact,
             sketches: &self.sketches,
             coverage: &self.coverage,
+            chars: &[],
+            seq: &[],
         }
     }
 }
@@ -314,7 +327,12 @@ impl Engine {
         Ok(docs
             .into_par_iter()
             .zip(langs)
-            .map(|(d, (lang, status))| analyze_doc(d, lang, status, &self.models, weights))
+            .enumerate()
+            .map(|(i, (d, (lang, status)))| {
+                let mut a = analyze_doc(d, lang, status, &self.models, weights);
+                a.meta.seq = i as u64;
+                a
+            })
             .collect())
     }
 
@@ -413,7 +431,12 @@ impl Engine {
         labels: &StoryLabels,
     ) -> Vec<Story> {
         let (langs, days) = (vectors.langs(), vectors.days());
-        let input = vectors.copy_input(&langs, &days);
+        let (chars, seq) = vectors.lengths_and_order();
+        let input = CopyInput {
+            chars: &chars,
+            seq: &seq,
+            ..vectors.copy_input(&langs, &days)
+        };
         build_stories(&labels.story_of_doc, graph, &input, &self.config.articles)
     }
 
@@ -520,7 +543,11 @@ impl Engine {
                 || self.analyze_with(batch, furniture),
                 || next_batch(&mut items, size, &mut rejects),
             );
-            analyzed.extend(done?);
+            let offset = analyzed.len() as u64;
+            analyzed.extend(done?.into_iter().map(|mut a| {
+                a.meta.seq += offset;
+                a
+            }));
             batch = next?;
         }
         Ok((Corpus::assemble(analyzed, rejects), n_read))
@@ -649,12 +676,15 @@ impl Corpus {
                 }
             }
         }
-        // Each copy against the current keeper: the keeper ends as the smallest.
+        // Each copy against the current keeper: the keeper ends as the smallest. The
+        // place in the reading order is left out, or the input order would decide.
+        let key = |m: &DocMeta, f: &DocFeatures| {
+            let m = DocMeta { seq: 0, ..m.clone() };
+            crate::document::content_key(&m, f)
+        };
         for (i, a) in &mut dups {
             let k = &mut keep[*i];
-            if crate::document::content_key(&a.meta, &a.features)
-                < crate::document::content_key(&k.0, &k.1)
-            {
+            if key(&a.meta, &a.features) < key(&k.0, &k.1) {
                 std::mem::swap(&mut k.0, &mut a.meta);
                 std::mem::swap(&mut k.1, &mut a.features);
                 std::mem::swap(&mut k.2, &mut a.location);
@@ -771,6 +801,7 @@ fn analyze_doc(
 ) -> AnalyzedDoc {
     let headline = headline(&doc);
     let source = site_of(&doc);
+    let chars = doc.title.as_deref().map_or(0, |t| t.chars().count()) + doc.text.chars().count();
     let mut features = if status == DocStatus::Ok {
         match &doc.title {
             Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
@@ -798,6 +829,8 @@ fn analyze_doc(
             names: std::mem::take(&mut features.names),
             numbers: std::mem::take(&mut features.numbers),
             source,
+            chars: u32::try_from(chars).unwrap_or(u32::MAX),
+            seq: 0,
         },
         features,
     }

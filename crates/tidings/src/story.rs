@@ -34,7 +34,8 @@
 //! not its size squared.
 
 use crate::cluster::{average_link, Linkage};
-use crate::config::ArticleConfig;
+use crate::config::{ArticleConfig, Keep};
+use crate::document::Day;
 use crate::graph::{Copies, CopyInput, Edge, KnnGraph};
 use crate::lang::Lang;
 use crate::pivot::sketch_jaccard;
@@ -85,32 +86,58 @@ pub struct Story {
 /// edges (see the module docs).
 pub const DENSE_MAX: usize = 1024;
 
-/// The member with the highest mean similarity to the others (the medoid); ties
-/// go to the smallest index, i.e. the smallest id.
+/// The member with the highest mean similarity to the others (the medoid); near
+/// ties (within 1e-6) go to the first by `tie`.
 ///
 /// For unit vectors Σ_o d·o over the others is d·S − d·d, with S the sum of all
 /// members: linear in the members, where comparing every pair was quadratic
 /// (10% of a 100k run's time). The weights are non-negative, so no cosine is clamped.
-fn medoid(docs: &[u32], vecs: &[SparseVec]) -> u32 {
+fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u32 {
     let mut sum: FxHashMap<Dim, f64> = FxHashMap::default();
     for &d in docs {
         for &(f, w) in vecs[d as usize].entries() {
             *sum.entry(f).or_default() += f64::from(w);
         }
     }
-    let mut best = (docs[0], f64::MIN);
-    for &d in docs {
-        let v = vecs[d as usize].entries();
-        let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), &(f, w)| {
-            let w = f64::from(w);
-            (a + w * sum[&f], s + w * w)
-        });
-        let others = with_all - self_dot;
-        if others > best.1 + 1e-6 {
-            best = (d, others);
-        }
+    let scores: Vec<f64> = docs
+        .iter()
+        .map(|&d| {
+            let v = vecs[d as usize].entries();
+            let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), &(f, w)| {
+                let w = f64::from(w);
+                (a + w * sum[&f], s + w * w)
+            });
+            with_all - self_dot
+        })
+        .collect();
+    let best = scores.iter().copied().fold(f64::MIN, f64::max);
+    docs.iter()
+        .zip(&scores)
+        .filter(|(_, &s)| s >= best - 1e-6)
+        .map(|(&d, _)| d)
+        .min_by_key(|&d| tie(d))
+        .unwrap_or(docs[0])
+}
+
+/// The member that represents a story or an article, by the `keep` policy; ties
+/// go to the earliest date (undated last), then the smallest index (id).
+fn representative(docs: &[u32], input: &CopyInput<'_>, keep: Keep) -> u32 {
+    let day = |d: u32| input.days.get(d as usize).copied().flatten();
+    let tie = |d: u32| (day(d).is_none(), day(d), d);
+    let chars = |d: u32| input.chars.get(d as usize).copied().unwrap_or(0);
+    let seq = |d: u32| input.seq.get(d as usize).copied().unwrap_or(0);
+    let by = |key: &dyn Fn(u32) -> (u64, (bool, Option<Day>, u32))| {
+        docs.iter()
+            .copied()
+            .min_by_key(|&d| key(d))
+            .unwrap_or(docs[0])
+    };
+    match keep {
+        Keep::Central => medoid(docs, input.vecs, tie),
+        Keep::Earliest => by(&|d| (0, tie(d))),
+        Keep::Longest => by(&|d| (u64::from(u32::MAX - chars(d)), tie(d))),
+        Keep::First => by(&|d| (seq(d), tie(d))),
     }
-    best.0
 }
 
 fn variant_of(d: u32, rep: u32, input: &CopyInput<'_>) -> VariantKind {
@@ -383,11 +410,11 @@ pub fn build_story(
             g.sort_unstable();
         }
     }
-    let story_rep = medoid(&docs, input.vecs);
+    let story_rep = representative(&docs, input, config.keep);
     let articles = groups
         .into_iter()
         .map(|g| {
-            let rep = medoid(&g, input.vecs);
+            let rep = representative(&g, input, config.keep);
             let main = g.contains(&story_rep);
             let members = g
                 .iter()
@@ -490,6 +517,8 @@ mod tests {
             sketches: &sketches,
             days: &days,
             coverage: &[],
+            chars: &[],
+            seq: &[],
         };
         let docs: Vec<u32> = (0..n as u32).collect();
         let config = ArticleConfig::default();
@@ -541,6 +570,8 @@ mod tests {
             sketches: &sketches,
             days: &days,
             coverage: &[],
+            chars: &[],
+            seq: &[],
         };
         let cos = |a: usize, b: usize| vecs[a].cosine(&vecs[b]);
         let config = ArticleConfig::default();
@@ -563,6 +594,53 @@ mod tests {
     }
 
     #[test]
+    fn each_keep_policy_picks_its_representative() {
+        let v = |e: &[(u32, f32)]| SparseVec::new(e.to_vec());
+        // Doc 0 shares a concept with each of the others: the medoid.
+        let vecs = vec![
+            v(&[(1, 1.0), (2, 1.0), (3, 1.0)]),
+            v(&[(1, 1.0), (7, 1.0)]),
+            v(&[(2, 1.0), (8, 1.0)]),
+            v(&[(3, 1.0), (9, 1.0)]),
+        ];
+        let langs = vec![Lang::ENG; 4];
+        let exact: Vec<u64> = (0..4).collect();
+        let sketches = vec![Vec::new(); 4];
+        let days = vec![Some(Day(9)), Some(Day(2)), None, Some(Day(5))];
+        let chars = [100, 200, 900, 50];
+        let seq = [3, 2, 1, 0];
+        let input = CopyInput {
+            vecs: &vecs,
+            langs: &langs,
+            exact: &exact,
+            sketches: &sketches,
+            days: &days,
+            coverage: &[],
+            chars: &chars,
+            seq: &seq,
+        };
+        let docs = [0, 1, 2, 3];
+        assert_eq!(representative(&docs, &input, Keep::Central), 0);
+        assert_eq!(representative(&docs, &input, Keep::Earliest), 1);
+        assert_eq!(representative(&docs, &input, Keep::Longest), 2);
+        assert_eq!(representative(&docs, &input, Keep::First), 3);
+        // Identical documents tie as medoids: the earliest dated wins, an undated
+        // one never does, and equal dates go to the smallest id.
+        let same = vec![v(&[(1, 1.0)]); 4];
+        let tied = CopyInput {
+            vecs: &same,
+            ..input
+        };
+        assert_eq!(representative(&[0, 2, 3], &tied, Keep::Central), 3);
+        let days = vec![Some(Day(1)), Some(Day(1)), None, Some(Day(1))];
+        let tied = CopyInput {
+            days: &days,
+            ..tied
+        };
+        assert_eq!(representative(&[2, 3, 1], &tied, Keep::Central), 1);
+    }
+
+    #[test]
     fn medoid_is_the_member_most_similar_to_the_others() {
         let v = |e: &[(u32, f32)]| SparseVec::new(e.to_vec());
         let vecs = vec![
@@ -573,11 +651,11 @@ mod tests {
             v(&[]),
         ];
         // 1 shares with both 0 and 2; 3 and the empty vector share nothing.
-        assert_eq!(medoid(&[0, 1, 2, 3, 4], &vecs), 1);
+        assert_eq!(medoid(&[0, 1, 2, 3, 4], &vecs, |d| d), 1);
         assert_eq!(medoid_by_pairs(&[0, 1, 2, 3, 4], &vecs), 1);
         // Ties (two members, or identical ones) go to the first.
-        assert_eq!(medoid(&[0, 2], &vecs), 0);
-        assert_eq!(medoid(&[3], &vecs), 3);
+        assert_eq!(medoid(&[0, 2], &vecs, |d| d), 0);
+        assert_eq!(medoid(&[3], &vecs, |d| d), 3);
         // Random groups: the same choice as comparing every pair (ties are exact here
         // only up to rounding, so groups with a near-tie are skipped).
         let mut rnd = crate::test_rng::xorshift(42);
@@ -607,7 +685,7 @@ mod tests {
                 continue;
             }
             assert_eq!(
-                medoid(&docs, &vecs),
+                medoid(&docs, &vecs, |d| d),
                 medoid_by_pairs(&docs, &vecs),
                 "group {g}"
             );

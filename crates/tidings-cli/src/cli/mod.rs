@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tidings::config::EngineConfig;
+use tidings::config::{EngineConfig, Keep};
 use tidings::engine::Engine;
 use tidings::graph::IndexKind;
 use tidings::lexicon::ModelSource;
@@ -58,6 +58,15 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+}
+
+/// The representative policy, as `--keep` names it.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeepArg {
+    Central,
+    Earliest,
+    Longest,
+    First,
 }
 
 /// The nearest-neighbour index, as the flag names it.
@@ -113,6 +122,9 @@ pub struct EngineArgs {
     /// Two groups holding documents of one language are one article only if those documents are at least this similar on average (cosine).
     #[arg(long, default_value_t = EngineConfig::default().articles.same_language_floor)]
     pub article_floor: f32,
+    /// Which document represents each story and article (ties: earliest date, then smallest id): central (the medoid), earliest (dated), longest (text), first (read).
+    #[arg(long, value_enum, default_value_t = KeepArg::Central)]
+    pub keep: KeepArg,
     /// Documents dated more than this many days apart never share a story (0 = no limit).
     #[arg(long, default_value_t = EngineConfig::default().candidates.max_days.unwrap_or(0))]
     pub max_days: i32,
@@ -139,6 +151,12 @@ impl EngineArgs {
         c.articles.same_language = self.article_threshold;
         c.articles.cross_language = self.translation_threshold;
         c.articles.same_language_floor = self.article_floor;
+        c.articles.keep = match self.keep {
+            KeepArg::Central => Keep::Central,
+            KeepArg::Earliest => Keep::Earliest,
+            KeepArg::Longest => Keep::Longest,
+            KeepArg::First => Keep::First,
+        };
         c.candidates.max_days = (self.max_days > 0).then_some(self.max_days);
         c.candidates.k = self.k;
         c.candidates.index = self.index.into();

@@ -51,6 +51,10 @@ pub struct CopyInput<'a> {
     /// The share of each document's content words that reached a concept through
     /// the lexicons (see [`crate::engine::Vectors::coverage`]); empty: all of them.
     pub coverage: &'a [f32],
+    /// Each document's length in characters and its place in the reading order
+    /// (for [`crate::config::Keep`]); empty: all 0.
+    pub chars: &'a [u32],
+    pub seq: &'a [u64],
 }
 
 impl Copies {
@@ -194,6 +198,8 @@ mod tests {
             exact: &exact,
             sketches: &sketches,
             coverage: &[],
+            chars: &[],
+            seq: &[],
         };
         let c = Copies::find(&input, 0.5);
         assert_eq!(c.rep_of, vec![0, 0, 0, 3, 4, 5]);
