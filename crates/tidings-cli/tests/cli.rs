@@ -456,3 +456,59 @@ fn stories_list_their_sources() {
         serde_json::json!(["Reuters", "dw.com", "elpais.com"])
     );
 }
+
+/// `--pairs` audits every pair the engine compared, and each pair's decision is
+/// the one the assignments show: kept within a story, cut across two.
+#[test]
+fn pairs_audit_each_compared_pair_as_the_assignments_have_it() {
+    let input = crate::repo().join("data/templates.jsonl");
+    let (assign, pairs) = (tmp("pairs.assign.tsv"), tmp("pairs.jsonl"));
+    let out = tidings(&[
+        "cluster",
+        input.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--assignments",
+        assign.to_str().unwrap(),
+        "--pairs",
+        pairs.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let place: std::collections::HashMap<String, (String, String)> = rows(&assign)
+        .into_iter()
+        .map(|r| (r[0].clone(), (r[1].clone(), r[2].clone())))
+        .collect();
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&pairs)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.len() >= 6, "{} pairs", records.len());
+    let mut relations = std::collections::BTreeSet::new();
+    for r in &records {
+        let (a, b) = (
+            &place[r["a"].as_str().unwrap()],
+            &place[r["b"].as_str().unwrap()],
+        );
+        let relation = r["relation"].as_str().unwrap();
+        let decision = r["decision"].as_str().unwrap();
+        assert_eq!(decision == "kept", a.0 == b.0, "{r}");
+        let one_article = matches!(relation, "copy" | "version" | "translation");
+        assert_eq!(one_article, a.1 == b.1, "{r}");
+        assert!(!r["why"].as_str().unwrap().is_empty(), "{r}");
+        assert!((0.0..=1.0001).contains(&r["sim"].as_f64().unwrap()), "{r}");
+        relations.insert(relation.to_string());
+    }
+    // The corpus has syndicated copies, a translation and an independent report.
+    for kind in ["translation", "independent"] {
+        assert!(relations.contains(kind), "{relations:?}");
+    }
+    assert!(
+        relations.contains("copy") || relations.contains("version"),
+        "{relations:?}"
+    );
+}

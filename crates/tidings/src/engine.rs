@@ -679,7 +679,10 @@ impl Corpus {
         // Each copy against the current keeper: the keeper ends as the smallest. The
         // place in the reading order is left out, or the input order would decide.
         let key = |m: &DocMeta, f: &DocFeatures| {
-            let m = DocMeta { seq: 0, ..m.clone() };
+            let m = DocMeta {
+                seq: 0,
+                ..m.clone()
+            };
             crate::document::content_key(&m, f)
         };
         for (i, a) in &mut dups {

@@ -541,3 +541,120 @@ pub mod parquet_out {
         }
     }
 }
+
+/// One audited pair (`cluster --pairs`): two documents the engine compared, how
+/// they relate in the result, and why they were kept together or cut apart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairRecord {
+    pub a: String,
+    pub b: String,
+    /// Their cosine in the pivot space, rounded to four decimals.
+    pub sim: f32,
+    /// `copy` (an exact copy or near-duplicate collapsed before the graph),
+    /// `translation` or `version` (one article, two languages or one),
+    /// `independent` (one story, two articles) or `different_story`.
+    pub relation: String,
+    /// `kept` (one story) or `cut` (two stories).
+    pub decision: String,
+    pub why: String,
+}
+
+/// The pairs the engine compared, audited (see [`PairRecord`]): every edge of the
+/// kNN graph (the candidate pairs at or above the edge floor) and every copy with
+/// the representative it was collapsed into, in document order.
+pub fn pair_records(c: &Clustering, config: &crate::config::EngineConfig) -> Vec<PairRecord> {
+    let day = |d: usize| c.docs[d].date;
+    let mut pairs: Vec<(u32, u32, bool)> = c
+        .graph
+        .edges
+        .iter()
+        .map(|e| (e.a, e.b, false))
+        .chain(
+            c.graph
+                .copies
+                .rep_of
+                .iter()
+                .enumerate()
+                .filter(|&(d, &r)| r as usize != d)
+                .map(|(d, &r)| (r.min(d as u32), r.max(d as u32), true)),
+        )
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup_by_key(|p| (p.0, p.1));
+    let (story_cut, article) = (config.stories.threshold, &config.articles);
+    pairs
+        .into_iter()
+        .map(|(a, b, copy)| {
+            let (x, y) = (a as usize, b as usize);
+            let sim = c.vecs[x].cosine(&c.vecs[y]);
+            let same_lang = c.docs[x].lang == c.docs[y].lang;
+            let (relation, decision, why) = if copy {
+                (
+                    "copy",
+                    "kept",
+                    "an exact copy or near-duplicate (same language and day, shingle Jaccard at least the near-duplicate cut): collapsed into one node before the graph".to_string(),
+                )
+            } else if c.story_of_doc[x] != c.story_of_doc[y] {
+                let apart = match (day(x), day(y), config.candidates.max_days) {
+                    (Some(p), Some(q), Some(m)) if (p.0 - q.0).abs() > m => Some((p.0 - q.0).abs()),
+                    _ => None,
+                };
+                let why = match apart {
+                    Some(n) => format!("their stories span {n} days, more than --max-days allows"),
+                    None if sim < story_cut => format!(
+                        "cosine {sim:.3} is below the story threshold {story_cut}, and so was the average over their stories"
+                    ),
+                    None => format!(
+                        "cosine {sim:.3} reaches the story threshold {story_cut}, but the average over their two stories did not, or the two stories failed the cohesion check"
+                    ),
+                };
+                ("different_story", "cut", why)
+            } else if c.article_of_doc[x] != c.article_of_doc[y] {
+                let why = if same_lang {
+                    format!(
+                        "one story; two articles: same language, cosine {sim:.3} against the article cut {} and the shared-language floor {} (cosine plus shingle Jaccard, averaged over the articles' documents in that language)",
+                        article.same_language, article.same_language_floor
+                    )
+                } else {
+                    format!(
+                        "one story; two articles: two languages, cosine {sim:.3}, and the average over the two articles stayed below their translation cut (at most {}, lower the less of them the lexicons read), or a shared language kept them apart",
+                        article.cross_language
+                    )
+                };
+                ("independent", "kept", why)
+            } else {
+                let (relation, cut) = if same_lang {
+                    ("version", f64::from(article.same_language))
+                } else {
+                    ("translation", f64::from(article.cross_language))
+                };
+                (
+                    relation,
+                    "kept",
+                    format!("one article: cosine {sim:.3}; the average over the article's pairs, each against its cut (here {cut} at most), reached it"),
+                )
+            };
+            PairRecord {
+                a: c.docs[x].id.clone(),
+                b: c.docs[y].id.clone(),
+                sim: (sim * 10_000.0).round() / 10_000.0,
+                relation: relation.into(),
+                decision: decision.into(),
+                why,
+            }
+        })
+        .collect()
+}
+
+/// [`pair_records`] as JSONL.
+pub fn write_pairs(
+    c: &Clustering,
+    config: &crate::config::EngineConfig,
+    mut w: impl Write,
+) -> io::Result<()> {
+    for p in pair_records(c, config) {
+        serde_json::to_writer(&mut w, &p)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
+}

@@ -31,6 +31,9 @@ pub struct ClusterArgs {
     /// TSV `a b sim` of the kNN graph's edges (exact cosine), for inspection and threshold sweeps.
     #[arg(long)]
     edges: Option<PathBuf>,
+    /// JSONL audit of the pairs compared (every graph edge and every collapsed copy): both ids, their cosine, their relation (copy, version, translation, independent, different_story), kept or cut, and why.
+    #[arg(long, value_name = "FILE")]
+    pairs: Option<PathBuf>,
     /// Format of the stories and assignments: text (stories JSONL, assignments TSV)
     /// or parquet (builds with `--features parquet`).
     #[arg(long, value_enum, default_value_t = OutFormat::Text)]
@@ -116,11 +119,18 @@ struct Outputs {
     assignments: Option<AtomicFile>,
     rejects: Option<AtomicFile>,
     edges: Option<AtomicFile>,
+    pairs: Option<AtomicFile>,
 }
 
 impl Outputs {
     fn create(args: &ClusterArgs, inputs: &[Input]) -> Result<Outputs> {
-        let named = [&args.out, &args.assignments, &args.rejects, &args.edges];
+        let named = [
+            &args.out,
+            &args.assignments,
+            &args.rejects,
+            &args.edges,
+            &args.pairs,
+        ];
         let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
         let input_paths: Vec<PathBuf> = inputs
             .iter()
@@ -157,19 +167,28 @@ impl Outputs {
             assignments: open(&args.assignments)?,
             rejects: open(&args.rejects)?,
             edges: open(&args.edges)?,
+            pairs: open(&args.pairs)?,
         })
     }
 
     /// Writes every output file, then renames them all into place (a failure on
     /// one leaves no new file behind); then the stories to stdout if no `-o`, last,
     /// so a reader that closes stdout early (`| head`) loses none of the files.
-    fn write(mut self, result: &Clustering, format: OutFormat) -> Result<()> {
+    fn write(
+        mut self,
+        result: &Clustering,
+        config: &tidings::config::EngineConfig,
+        format: OutFormat,
+    ) -> Result<()> {
         let ctx = |f: &AtomicFile| format!("writing {}", f.path().display());
         if let Some(f) = &mut self.out {
             stories_as(format, result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.edges {
             tidings::output::write_edges(result, f.writer()).with_context(|| ctx(f))?;
+        }
+        if let Some(f) = &mut self.pairs {
+            tidings::output::write_pairs(result, config, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.assignments {
             assignments_as(format, result, f.writer()).with_context(|| ctx(f))?;
@@ -186,9 +205,15 @@ impl Outputs {
             }
         }
         let to_stdout = self.out.is_none();
-        for f in [self.out, self.edges, self.assignments, self.rejects]
-            .into_iter()
-            .flatten()
+        for f in [
+            self.out,
+            self.edges,
+            self.pairs,
+            self.assignments,
+            self.rejects,
+        ]
+        .into_iter()
+        .flatten()
         {
             f.commit()?;
         }
@@ -209,7 +234,7 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let inputs = args.input.expand(&args.inputs)?;
     let outputs = Outputs::create(&args, &inputs)?;
     let (result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
-    outputs.write(&result, args.format)?;
+    outputs.write(&result, engine.config(), args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
     args.input
         .print_report(&result, &report, rejects_file.as_deref());
