@@ -126,7 +126,7 @@ impl Outputs {
             .iter()
             .filter_map(|i| match i {
                 Input::File { path, .. } => resolved(path),
-                Input::Stdin => None,
+                Input::Stdin | Input::Saved { .. } => None,
             })
             .collect();
         for p in named.into_iter().flatten() {

@@ -172,7 +172,9 @@ impl InputArgs {
         let total: Option<u64> = inputs
             .iter()
             .map(|i| match i {
-                Input::File { path, .. } => std::fs::metadata(path).ok().map(|m| m.len()),
+                Input::File { path, .. } | Input::Saved { path, .. } => {
+                    std::fs::metadata(path).ok().map(|m| m.len())
+                }
                 Input::Stdin => None,
             })
             .sum();

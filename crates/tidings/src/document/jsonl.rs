@@ -52,6 +52,8 @@ pub struct JsonlSource {
     pending: Option<io::Error>,
     done: bool,
     buf: Vec<u8>,
+    /// Where the last record's line starts in `buf` (past a BOM), while it is there.
+    raw_start: Option<usize>,
 }
 
 impl JsonlSource {
@@ -98,6 +100,7 @@ impl JsonlSource {
             pending: None,
             done: false,
             buf: Vec::new(),
+            raw_start: None,
         }
     }
 
@@ -119,6 +122,7 @@ impl JsonlSource {
             pending,
             done: false,
             buf: Vec::new(),
+            raw_start: None,
         }
     }
 
@@ -202,7 +206,12 @@ impl DocumentSource for JsonlSource {
         self.opened.as_ref().map(Opened::describe)
     }
 
+    fn raw_record(&self) -> Option<&[u8]> {
+        self.raw_start.map(|start| &self.buf[start..])
+    }
+
     fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        self.raw_start = None;
         loop {
             if self.done {
                 return None;
@@ -238,6 +247,7 @@ impl DocumentSource for JsonlSource {
                     if line.trim_ascii().is_empty() {
                         None
                     } else {
+                        self.raw_start = Some(buf.len() - line.len());
                         let location = format!("{}:{}", self.name, self.line_no);
                         let text = match std::str::from_utf8(line) {
                             Ok(s) => std::borrow::Cow::Borrowed(s),
@@ -608,6 +618,31 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(got[3], Ok("d=last, no newline".into()));
+    }
+
+    /// Each record's line as it stands (BOM off, a CR kept), invalid bytes
+    /// included; none for a line over the cap.
+    #[test]
+    fn raw_records_are_the_lines_as_written() {
+        let input = b"\xEF\xBB\xBF{\"id\":1, \"x\": 1.0e5}\r\n\n{\"id\":\"b\",\"text\":\"t\xffo\"}\n{\"id\":\"long\",\"text\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\nnot json";
+        let opened = open_stream(Box::new(io::Cursor::new(input.to_vec()))).unwrap();
+        let options = Arc::new(ReadOptions {
+            max_line_bytes: 40,
+            ..ReadOptions::default()
+        });
+        let mut src = JsonlSource::from_opened("t".into(), opened, options, None);
+        let mut raws = Vec::new();
+        while let Some(r) = src.next_record() {
+            r.unwrap().ok();
+            raws.push(src.raw_record().map(<[u8]>::to_vec));
+        }
+        let want: [Option<&[u8]>; 4] = [
+            Some(b"{\"id\":1, \"x\": 1.0e5}\r"),
+            Some(b"{\"id\":\"b\",\"text\":\"t\xffo\"}"),
+            None,
+            Some(b"not json"),
+        ];
+        assert_eq!(raws, want.map(|w| w.map(<[u8]>::to_vec)));
     }
 
     #[test]
