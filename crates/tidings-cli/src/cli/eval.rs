@@ -116,11 +116,16 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             let inputs = args.input.expand(&args.inputs)?;
             let (result, sweep_points, report) =
                 args.input.read_and_cluster(&engine, inputs, &sweep)?;
-            args.input.print_report(&result, &report, None);
+            args.input.print_report(&result.rejects, &report, None);
             if !args.input.quiet {
                 eprintln!("{}", summary(&result));
             }
-            check_outcome(&result, &report, args.input.max_reject_share)?;
+            check_outcome(
+                result.docs.len(),
+                &result.rejects,
+                &report,
+                args.input.max_reject_share,
+            )?;
             if !sweep_points.is_empty() {
                 eprintln!("tidings: sweep of {} thresholds", sweep_points.len());
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();
