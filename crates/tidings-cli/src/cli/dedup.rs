@@ -18,12 +18,8 @@ use super::input::{check_outcome, InputArgs, Watch};
 use super::EngineArgs;
 use anyhow::{Context, Result};
 use clap::Args;
-use memchr::memmem;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,7 +29,12 @@ use tidings::engine::{Clustering, Engine, StoryLabels, Vectors};
 use tidings::graph::KnnGraph;
 use tidings::output::{article_id, story_id};
 use tidings::story::VariantKind;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+mod key;
+mod record;
+
+use key::exact_key;
+use record::{record_text, write_line, Added, Names};
 
 #[derive(Args, Debug)]
 pub struct DedupArgs {
@@ -88,22 +89,9 @@ impl Level {
     }
 }
 
-/// The fields dedup adds, in this order.
-const ADDED: [&str; 4] = ["story", "article", "variant", "representative"];
-
 /// Records read and written together: reading is serial, and the other core
 /// hashes or writes the previous batch meanwhile.
 const BATCH: usize = 2048;
-
-/// What dedup adds to one record.
-struct Added {
-    /// `None` at `--level exact`, which clusters nothing.
-    story: Option<String>,
-    article: Option<String>,
-    variant: VariantKind,
-    /// The id of the record kept in this one's place (its own when kept).
-    representative: String,
-}
 
 /// Where a document goes: `None` for a copy of a duplicate id (a reject).
 type Placement = Option<(bool, Added)>;
@@ -225,7 +213,10 @@ struct ClusterPlan {
 }
 
 impl ClusterPlan {
-    fn new(clustering: Clustering, level: Level, rejected: FxHashSet<u32>) -> ClusterPlan {
+    fn new(mut clustering: Clustering, level: Level, rejected: FxHashSet<u32>) -> ClusterPlan {
+        // Not needed from here on: the vectors and the graph are most of its memory.
+        clustering.vecs = Vec::new();
+        clustering.graph = KnnGraph::default();
         let n = clustering.docs.len();
         let mut variant = vec![VariantKind::Original; n];
         let mut article_rep: Vec<u32> = (0..n as u32).collect();
@@ -245,430 +236,6 @@ impl ClusterPlan {
     }
 }
 
-/// The key of a text at `--level exact`: the 128-bit xxh3 hash of its normalized
-/// form, so that copies differing only in case, spacing or Unicode composition
-/// share it. Normalized: runs of white space (Unicode's `White_Space`) become one
-/// space, none at either end; each character lowercased by Unicode's default
-/// mapping (no locale: `İ` is `i̇`); then composed (NFC). 128 bits, so that two
-/// different texts sharing a key (and one of them dropped) is out of reach even
-/// for billions of documents. `buf` is scratch space.
-pub fn exact_key(text: &str, buf: &mut String) -> u128 {
-    buf.clear();
-    let bytes = text.as_bytes();
-    // `text[run..i]` is text that stays as it is, not yet copied: copied at once
-    // when a character that changes ends it, not character by character.
-    let (mut i, mut run, mut gap, mut compose) = (0, 0, false, false);
-    while i < bytes.len() {
-        // Inside a run, eight bytes at a time while they stay as they are.
-        if i > run {
-            while let Some(word) = bytes.get(i..i + 8) {
-                if !plain_ascii(u64::from_le_bytes(word.try_into().unwrap_or_default())) {
-                    break;
-                }
-                i += 8;
-            }
-            let Some(&b) = bytes.get(i) else { break };
-            if ASCII_CLASS[usize::from(b)] == KEEP {
-                i += 1;
-                continue;
-            }
-        }
-        let b = bytes[i];
-        let (len, lower) = match ASCII_CLASS[usize::from(b)] {
-            KEEP => {
-                i += 1;
-                continue;
-            }
-            // One space between two words stays in the run.
-            SPACE
-                if b == b' '
-                    && i > run
-                    && text[i + 1..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| !is_white_space(c)) =>
-            {
-                i += 1;
-                continue;
-            }
-            SPACE => (1, None),
-            UPPER => (1, Some(char::from(b))),
-            _ => {
-                // `i` is on a character boundary: everything before it was ASCII
-                // or whole characters.
-                let Some(c) = text[i..].chars().next() else {
-                    break;
-                };
-                if is_white_space(c) {
-                    (c.len_utf8(), None)
-                } else if !caseless(c) && changes_when_lowercased(c) {
-                    (c.len_utf8(), Some(c))
-                } else {
-                    compose |= !composed(c);
-                    i += c.len_utf8();
-                    continue;
-                }
-            }
-        };
-        if i > run {
-            if gap {
-                buf.push(' ');
-                gap = false;
-            }
-            buf.push_str(&text[run..i]);
-        }
-        match lower {
-            None => gap = !buf.is_empty(),
-            Some(c) => {
-                if gap {
-                    buf.push(' ');
-                    gap = false;
-                }
-                for l in c.to_lowercase() {
-                    buf.push(l);
-                    compose |= !composed(l);
-                }
-            }
-        }
-        i += len;
-        run = i;
-    }
-    if run < bytes.len() {
-        if gap {
-            buf.push(' ');
-        }
-        buf.push_str(&text[run..]);
-    }
-    // Lowercased first, then composed: a capital with a combining accent
-    // (`E` U+0301) composes to the same `é` as a precomposed `É` lowercased.
-    if compose && is_nfc_quick(buf.chars()) != IsNormalized::Yes {
-        *buf = buf.nfc().collect();
-    }
-    twox_hash::XxHash3_128::oneshot(buf.as_bytes())
-}
-
-/// True when the eight bytes of `w` (the next ones of a run, after a character
-/// that stays) stay as they are: printable ASCII but capitals, with spaces only
-/// between two other bytes of it. May say false when they would stay (the byte
-/// loop then looks), never true when they would not.
-fn plain_ascii(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The bit tricks of "Bit Twiddling Hacks" (Sean Eron Anderson): a byte below
-    // n (exact), a byte between m and n (m < b < n; may also report b = n).
-    let has_less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
-    let may_have_between = |x: u64, m: u64, n: u64| {
-        (ONES * (127 + n)).wrapping_sub(x & (ONES * 127))
-            & !x
-            & ((x & (ONES * 127)) + ONES * (127 - m))
-            & HIGH
-            != 0
-    };
-    if w & HIGH != 0 || has_less(w, 0x20) || may_have_between(w, b'A' as u64 - 1, b'Z' as u64 + 1) {
-        return false;
-    }
-    // The spaces (and perhaps a `!` after one): none last, none two in a row.
-    let x = w ^ (ONES * 0x20);
-    let spaces = x.wrapping_sub(ONES) & !x & HIGH;
-    spaces & (spaces >> 8) == 0 && spaces >> 56 == 0
-}
-
-/// What [`exact_key`] does with each byte: keeps it, lowercases it, takes it for
-/// white space (`char::is_whitespace` on ASCII: tab, LF, VT, FF, CR, space), or
-/// reads the character it starts (any byte from 0x80).
-const ASCII_CLASS: [u8; 256] = {
-    let mut t = [KEEP; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = match b as u8 {
-            b'\t'..=b'\r' | b' ' => SPACE,
-            b'A'..=b'Z' => UPPER,
-            0x80..=0xFF => OTHER,
-            _ => KEEP,
-        };
-        b += 1;
-    }
-    t
-};
-const KEEP: u8 = 0;
-const SPACE: u8 = 1;
-const UPPER: u8 = 2;
-const OTHER: u8 = 3;
-
-/// `char::is_whitespace` (Unicode's `White_Space`), spelt out: the same answer
-/// (a test checks every character) without a table lookup per character.
-fn is_white_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t'..='\r'
-            | ' '
-            | '\u{85}'
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-    )
-}
-
-/// Whether lowercasing changes `c`: the uppercase and titlecase letters (a test
-/// checks every character), told by a bitset lookup rather than the search of
-/// the lowercase table that `char::to_lowercase` makes.
-fn changes_when_lowercased(c: char) -> bool {
-    c.is_uppercase()
-        || matches!(
-            c,
-            '\u{1c5}'
-                | '\u{1c8}'
-                | '\u{1cb}'
-                | '\u{1f2}'
-                | '\u{1f88}'..='\u{1f8f}'
-                | '\u{1f98}'..='\u{1f9f}'
-                | '\u{1fa8}'..='\u{1faf}'
-                | '\u{1fbc}'
-                | '\u{1fcc}'
-                | '\u{1ffc}'
-        )
-}
-
-/// True for characters that a text is composed (NFC) around whatever stands
-/// beside them: composed themselves and combining with nothing before them
-/// (Latin up to U+02FF, the Cyrillic, Hebrew and Arabic letters, kana, CJK
-/// ideographs, Hangul syllables; a test checks each one). A text of only these
-/// needs no NFC check.
-fn composed(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0..=0x2FF
-            | 0x0400..=0x0482
-            | 0x048A..=0x052F
-            | 0x05D0..=0x05EA
-            | 0x0621..=0x064A
-            | 0x3041..=0x3096
-            | 0x30A1..=0x30FA
-            | 0x4E00..=0x9FFF
-            | 0xAC00..=0xD7A3
-    )
-}
-
-/// True for the characters of blocks that have no case (Hebrew to Myanmar, Hangul
-/// Jamo to Ethiopic, Canadian syllabics to Ol Chiki, CJK, Hangul syllables), which
-/// lowercasing leaves as they are (a test checks every one): most of the text of
-/// those languages skips the lowercase table.
-fn caseless(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x0590..=0x109F | 0x1100..=0x139F | 0x1400..=0x1C7F | 0x3000..=0x9FFF | 0xAC00..=0xD7AF
-    )
-}
-
-/// A record's top-level fields in order, each value unparsed (as written).
-struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Fields<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = Fields<'de>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
-                let mut fields = Vec::new();
-                while let Some(Key(k)) = map.next_key()? {
-                    fields.push((k, map.next_value()?));
-                }
-                Ok(Fields(fields))
-            }
-        }
-        d.deserialize_map(ObjectVisitor)
-    }
-}
-
-/// A key, borrowed from the line unless it had escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-/// The names of the added fields, with the prefix, as JSON strings.
-struct Names {
-    plain: [String; 4],
-    json: [String; 4],
-    /// The JSON strings, to find in a record.
-    finders: [memchr::memmem::Finder<'static>; 4],
-    /// Whether the prefix is all ASCII (see [`Names::may_clash`]).
-    ascii: bool,
-}
-
-impl Names {
-    fn new(prefix: &str) -> Names {
-        let plain = ADDED.map(|n| format!("{prefix}{n}"));
-        let json = plain
-            .clone()
-            .map(|n| serde_json::to_string(&n).unwrap_or_default());
-        let finders = json
-            .clone()
-            .map(|n| memmem::Finder::new(n.as_bytes()).into_owned());
-        Names {
-            plain,
-            json,
-            finders,
-            ascii: prefix.is_ascii(),
-        }
-    }
-
-    /// False when no top-level key of `record` (a JSON object) can be one of the
-    /// names, found without parsing it: none of them stands in it as a JSON string,
-    /// and no `\u` escape writes a printable ASCII character (a name spelt with
-    /// escapes, `"\u0073tory"`, would need one; escapes of other characters, as
-    /// `ensure_ascii` encoders write every non-ASCII one, cannot spell an ASCII
-    /// name). A name with a non-ASCII prefix is always looked for by parsing.
-    fn may_clash(&self, record: &str) -> bool {
-        let bytes = record.as_bytes();
-        !self.ascii
-            || self.finders.iter().any(|f| f.find(bytes).is_some())
-            || memmem::find_iter(bytes, b"\\u00")
-                .any(|i| matches!(bytes.get(i + 4), Some(b'2'..=b'7')))
-    }
-
-    /// `"story":…,"article":…,"variant":…,"representative":…` onto `out`.
-    fn write(&self, added: &Added, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        let [story, article, variant, rep] = &self.json;
-        let field = |out: &mut Vec<u8>, name: &str, value: &dyn erased::Json| {
-            out.extend_from_slice(name.as_bytes());
-            out.push(b':');
-            value.write_to(out)
-        };
-        field(out, story, &added.story)?;
-        out.push(b',');
-        field(out, article, &added.article)?;
-        out.push(b',');
-        field(out, variant, &added.variant)?;
-        out.push(b',');
-        field(out, rep, &added.representative)
-    }
-}
-
-/// Values of different types behind one reference, to write as JSON.
-mod erased {
-    pub trait Json {
-        fn write_to(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn write_to(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-            serde_json::to_writer(out, self)
-        }
-    }
-}
-
-/// A JSON record of what a reader found in a record that is no JSON of its own
-/// (WARC, text, Parquet): `id`, `url`, `date` (`YYYY-MM-DD`), `title`, `text`,
-/// `lang` (when declared), `source`; the ones it lacks left out.
-fn fields_record(doc: &Document) -> String {
-    let mut obj = serde_json::Map::new();
-    let mut put = |k: &str, v: Option<String>| {
-        if let Some(v) = v {
-            obj.insert(k.to_string(), serde_json::Value::String(v));
-        }
-    };
-    put("id", Some(doc.id.clone()));
-    put("url", doc.url.clone());
-    put("date", doc.date.map(Day::to_iso));
-    put("title", doc.title.clone());
-    put("text", Some(doc.text.clone()));
-    put("lang", doc.lang.map(|l| l.code().to_string()));
-    put("source", doc.source.clone());
-    serde_json::Value::Object(obj).to_string()
-}
-
-/// The record as written: a JSONL line as read (invalid UTF-8 replaced, as the
-/// reader does), else [`fields_record`].
-fn record_text(raw: Option<&[u8]>, doc: &Document) -> String {
-    match raw.map(std::str::from_utf8) {
-        Some(Ok(line)) => line.to_string(),
-        Some(Err(_)) => String::from_utf8_lossy(raw.unwrap_or_default()).into_owned(),
-        None => fields_record(doc),
-    }
-}
-
-/// One output line: `record` (a JSON object) with the added fields before its
-/// closing brace, every byte of it kept; or, when it has fields of the added
-/// names, rebuilt without them (their values gone; every other value as written,
-/// keys re-escaped). Returns whether it had such fields.
-///
-/// # Errors
-/// `record` is not a JSON object (never for what the readers accept).
-fn write_line(
-    record: &str,
-    added: &Added,
-    names: &Names,
-    out: &mut Vec<u8>,
-) -> serde_json::Result<bool> {
-    let trimmed = record.trim_matches([' ', '\t', '\n', '\r']);
-    if !names.may_clash(trimmed) {
-        // A JSON object, as its reader found: it ends in `}`, and holds a field.
-        if let Some(head) = trimmed.strip_suffix('}') {
-            out.extend_from_slice(head.as_bytes());
-            out.push(b',');
-            names.write(added, out)?;
-            out.extend_from_slice(b"}\n");
-            return Ok(false);
-        }
-    }
-    let mut de = serde_json::Deserializer::from_str(trimmed);
-    let fields: Fields = serde::Deserialize::deserialize(&mut de)?;
-    de.end()?;
-    let clash = fields
-        .0
-        .iter()
-        .any(|(k, _)| names.plain.iter().any(|n| n == k.as_ref()));
-    if clash {
-        out.push(b'{');
-        let own = |k: &str| !names.plain.iter().any(|n| n == k);
-        for (k, v) in fields.0.iter().filter(|(k, _)| own(k)) {
-            serde_json::to_writer(&mut *out, k)?;
-            out.push(b':');
-            out.extend_from_slice(v.get().as_bytes());
-            out.push(b',');
-        }
-    } else {
-        // A parsed object ends in `}`.
-        out.extend_from_slice(&trimmed.as_bytes()[..trimmed.len() - 1]);
-        if !fields.0.is_empty() {
-            out.push(b',');
-        }
-    }
-    names.write(added, out)?;
-    out.extend_from_slice(b"}\n");
-    Ok(clash)
-}
-
 /// Up to [`BATCH`] documents from `watched`, each with its number among the
 /// documents read and, with `raw`, its record as written; the rejects counted.
 fn next_batch(
@@ -686,7 +253,9 @@ fn next_batch(
             Ok(doc) => {
                 let record = raw.then(|| record_text(watched.raw_record(), &doc));
                 batch.push((*seq, doc, record));
-                *seq += 1;
+                *seq = seq
+                    .checked_add(1)
+                    .context("more than 4,294,967,295 documents: split the inputs")?;
             }
             Err(r) => {
                 *n_rejects += 1;
@@ -1208,130 +777,4 @@ pub fn run(args: DedupArgs) -> Result<ExitCode> {
         args.input.max_reject_share,
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(text: &str) -> u128 {
-        exact_key(text, &mut String::new())
-    }
-
-    /// (a, b, same key?): case, white space and composition do not count; words,
-    /// punctuation and letters do.
-    #[test]
-    fn exact_keys_ignore_case_spacing_and_composition() {
-        let cases = [
-            ("Hello World", "hello world", true),
-            ("  Hello\t\n World \r\n", "hello world", true),
-            ("Hello\u{a0}\u{3000}World", "hello world", true),
-            ("Café", "cafe\u{301}", true),
-            ("CAFÉ", "café", true),
-            ("ΟΔΟΣ", "οδοσ", true),
-            ("İstanbul", "i\u{307}stanbul", true),
-            ("Straße", "strasse", false),
-            ("Hello World", "Hello, World", false),
-            ("Hello World", "HelloWorld", false),
-            ("北京 会谈", "北京会谈", false),
-            ("", "   ", true),
-        ];
-        for (a, b, same) in cases {
-            assert_eq!(key(a) == key(b), same, "{a:?} vs {b:?}");
-        }
-    }
-
-    /// The normalization spelt out plainly, for the fast one to match.
-    fn reference_key(text: &str) -> u128 {
-        let words: Vec<String> = text
-            .split(char::is_whitespace)
-            .filter(|w| !w.is_empty())
-            .map(|w| w.chars().flat_map(char::to_lowercase).collect())
-            .collect();
-        let normalized: String = words.join(" ").nfc().collect();
-        twox_hash::XxHash3_128::oneshot(normalized.as_bytes())
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-        /// Any mix of words, capitals, runs of every kind of white space,
-        /// accents precomposed or combining, case pairs beyond ASCII, scripts
-        /// without case: the fast key is the plain one.
-        #[test]
-        fn exact_key_is_the_plain_normalization(
-            text in "([a-z]{1,9}|[A-Z]{1,3}|[ ]{1,3}|[\t\n\r\u{b}\u{c}]|[\u{85}\u{a0}\u{2000}\u{3000}]|[.,!\\\"0-9]|[éÉΣσςİıДдǅẞß]|e\u{301}|[\u{301}\u{327}\u{93f}]|[北京가ힹאبअआ]|\u{1f600}){0,40}",
-        ) {
-            proptest::prop_assert_eq!(exact_key(&text, &mut String::new()), reference_key(&text), "{:?}", text);
-        }
-    }
-
-    /// The shortcuts in `exact_key` answer as the standard library does, for
-    /// every character.
-    #[test]
-    fn white_space_and_caseless_blocks_agree_with_std() {
-        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            assert_eq!(is_white_space(c), c.is_whitespace(), "{c:?}");
-            if caseless(c) {
-                assert!(c.to_lowercase().eq([c]), "{c:?} has a lowercase");
-            }
-            // Uppercase letters without a lowercase (`ϒ`) are only looked up.
-            assert!(
-                changes_when_lowercased(c) || c.to_lowercase().eq([c]),
-                "{c:?}"
-            );
-            if composed(c) {
-                use unicode_normalization::char::canonical_combining_class;
-                assert!(
-                    is_nfc_quick([c].into_iter()) == IsNormalized::Yes
-                        && canonical_combining_class(c) == 0,
-                    "{c:?} is no composed starter"
-                );
-            }
-        }
-    }
-
-    /// (record, output line): the record as written with the fields added before
-    /// its brace, or rebuilt without its own fields of those names.
-    #[test]
-    fn lines_keep_the_record_and_add_the_fields() {
-        let added = Added {
-            story: None,
-            article: Some("a-1".into()),
-            variant: VariantKind::NearDuplicate,
-            representative: "r\"1".into(),
-        };
-        let tail =
-            r#""story":null,"article":"a-1","variant":"near_duplicate","representative":"r\"1"}"#;
-        let cases = [
-            (
-                r#"{"id":1,"x":1.0e5}"#,
-                format!(r#"{{"id":1,"x":1.0e5,{tail}"#),
-            ),
-            (
-                " { \"id\" : \"é\" } \r",
-                format!("{{ \"id\" : \"é\" ,{tail}"),
-            ),
-            (
-                r#"{"id":"a","story":{"x":1},"text":"the story"}"#,
-                format!(r#"{{"id":"a","text":"the story",{tail}"#),
-            ),
-            (
-                r#"{"id":"a","\u0076ariant":1,"b":[1, 2]}"#,
-                format!(r#"{{"id":"a","b":[1, 2],{tail}"#),
-            ),
-            // The names inside a value are not fields.
-            (
-                r#"{"id":"a","text":"\"story\" \u00e9"}"#,
-                format!(r#"{{"id":"a","text":"\"story\" \u00e9",{tail}"#),
-            ),
-        ];
-        let names = Names::new("");
-        for (record, want) in cases {
-            let mut out = Vec::new();
-            write_line(record, &added, &names, &mut out).unwrap();
-            assert_eq!(String::from_utf8(out).unwrap(), want + "\n", "{record}");
-        }
-        let mut out = Vec::new();
-        assert!(write_line("[1]", &added, &names, &mut out).is_err());
-    }
 }
