@@ -41,7 +41,7 @@ pub struct ClusterArgs {
     engine: EngineArgs,
 }
 
-pub fn summary(c: &Clustering) -> String {
+fn summary(c: &Clustering) -> String {
     let s = &c.stats;
     let langs: Vec<String> = s
         .languages
@@ -193,16 +193,29 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let (result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
     outputs.write(&result, args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
-    args.input
-        .print_report(&result.rejects, &report, rejects_file.as_deref());
-    if !args.input.quiet {
-        eprintln!("{}", summary(&result));
+    report_and_check(&args.input, &result, &report, rejects_file.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// After a clustering run: what reading noticed and the summary on stderr, then
+/// the exit rules ([`check_outcome`]).
+///
+/// # Errors
+/// Nothing read, or too many rejects.
+pub fn report_and_check(
+    input: &InputArgs,
+    result: &Clustering,
+    report: &tidings::document::ReadReport,
+    rejects_file: Option<&str>,
+) -> Result<()> {
+    input.print_report(&result.rejects, report, rejects_file);
+    if !input.quiet {
+        eprintln!("{}", summary(result));
     }
     check_outcome(
         result.docs.len(),
         &result.rejects,
-        &report,
-        args.input.max_reject_share,
-    )?;
-    Ok(ExitCode::SUCCESS)
+        report,
+        input.max_reject_share,
+    )
 }

@@ -1,4 +1,4 @@
-//! Reading inputs for `cluster` and `eval`: the input flags, progress, the policy
+//! Reading inputs for `cluster`, `eval` and `dedup`: the input flags, progress, the policy
 //! for bad records, and what is said on stderr about what was read.
 
 use anyhow::{Context, Result};
@@ -24,8 +24,8 @@ pub enum OnError {
     Fail,
 }
 
-/// How inputs are read and what is said about them: the same flags for `cluster`
-/// and `eval`.
+/// How inputs are read and what is said about them: the same flags for `cluster`,
+/// `eval` and `dedup`.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// JSON field holding the id (a dotted path into nested objects: `meta.id`).
