@@ -15,19 +15,19 @@ pub fn exact_key(text: &str, buf: &mut String) -> u128 {
     // `text[run..i]` is text that stays as it is, not yet copied: copied at once
     // when a character that changes ends it, not character by character.
     let (mut i, mut run, mut gap, mut compose) = (0, 0, false, false);
+    // Eight bytes at a time are tried again only past where they last failed.
+    let mut words_from = 0;
     while i < bytes.len() {
-        // Inside a run, eight bytes at a time while they stay as they are.
-        if i > run {
+        if i > run && i >= words_from {
             while let Some(word) = bytes.get(i..i + 8) {
                 if !plain_ascii(u64::from_le_bytes(word.try_into().unwrap_or_default())) {
+                    words_from = i + 8;
                     break;
                 }
                 i += 8;
             }
-            let Some(&b) = bytes.get(i) else { break };
-            if ASCII_CLASS[usize::from(b)] == KEEP {
-                i += 1;
-                continue;
+            if i >= bytes.len() {
+                break;
             }
         }
         let b = bytes[i];
@@ -56,9 +56,14 @@ pub fn exact_key(text: &str, buf: &mut String) -> u128 {
                 let Some(c) = text[i..].chars().next() else {
                     break;
                 };
-                if is_white_space(c) {
+                if caseless(c) {
+                    // Caseless and no white space: it stays.
+                    compose |= !composed(c);
+                    i += c.len_utf8();
+                    continue;
+                } else if is_white_space(c) {
                     (c.len_utf8(), None)
-                } else if !caseless(c) && changes_when_lowercased(c) {
+                } else if changes_when_lowercased(c) {
                     (c.len_utf8(), Some(c))
                 } else {
                     compose |= !composed(c);
@@ -200,25 +205,51 @@ fn composed(c: char) -> bool {
     matches!(
         u32::from(c),
         0..=0x2FF
+            | 0x0386
+            | 0x0388..=0x03FF
             | 0x0400..=0x0482
             | 0x048A..=0x052F
+            | 0x0531..=0x0556
+            | 0x0561..=0x0587
             | 0x05D0..=0x05EA
             | 0x0621..=0x064A
+            | 0x0660..=0x066F
+            | 0x0671..=0x06D3
+            | 0x0904..=0x093B
+            | 0x093D..=0x094C
+            | 0x0950
+            | 0x0966..=0x096F
+            | 0x0E01..=0x0E30
+            | 0x0E32..=0x0E33
+            | 0x0E3F..=0x0E46
+            | 0x0E4F..=0x0E5B
+            | 0x2010..=0x2027
+            | 0x2030..=0x205E
+            | 0x3001..=0x3029
+            | 0x3030..=0x303F
             | 0x3041..=0x3096
-            | 0x30A1..=0x30FA
+            | 0x309B..=0x30FF
+            | 0x3400..=0x4DBF
             | 0x4E00..=0x9FFF
             | 0xAC00..=0xD7A3
+            | 0xFF01..=0xFFEE
+            | 0x1F000..=0x1FAFF
     )
 }
 
 /// True for the characters of blocks that have no case (Hebrew to Myanmar, Hangul
 /// Jamo to Ethiopic, Canadian syllabics to Ol Chiki, CJK, Hangul syllables), which
-/// lowercasing leaves as they are (a test checks every one): most of the text of
-/// those languages skips the lowercase table.
+/// lowercasing leaves as they are, white space left out (a test checks every
+/// one): most of the text of those languages needs no other look.
 fn caseless(c: char) -> bool {
     matches!(
         u32::from(c),
-        0x0590..=0x109F | 0x1100..=0x139F | 0x1400..=0x1C7F | 0x3000..=0x9FFF | 0xAC00..=0xD7AF
+        0x0590..=0x109F
+            | 0x1100..=0x139F
+            | 0x1400..=0x167F
+            | 0x1681..=0x1C7F
+            | 0x3001..=0x9FFF
+            | 0xAC00..=0xD7AF
     )
 }
 
@@ -285,6 +316,7 @@ mod tests {
             assert_eq!(is_white_space(c), c.is_whitespace(), "{c:?}");
             if caseless(c) {
                 assert!(c.to_lowercase().eq([c]), "{c:?} has a lowercase");
+                assert!(!c.is_whitespace(), "{c:?} is white space");
             }
             // Uppercase letters without a lowercase (`ϒ`) are only looked up.
             assert!(
