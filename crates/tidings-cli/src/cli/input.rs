@@ -350,7 +350,7 @@ pub struct Watch {
 
 impl Watch {
     /// The record last returned as it stands in the input (a JSONL line).
-    pub fn raw_record(&self) -> Option<&[u8]> {
+    pub fn raw_record(&self) -> Option<&str> {
         self.inner.raw_record()
     }
 }

@@ -299,10 +299,11 @@ pub trait DocumentSource: Send {
 
     /// The record last returned as it stands in the input, for sources whose
     /// records are text of their own: a JSONL line (without its line end and a
-    /// BOM), so that a caller can pass every field through as written
-    /// (`tidings dedup`). `None` for the other sources, and after a record that
-    /// was no line (a line over the cap, a stream that broke off).
-    fn raw_record(&self) -> Option<&[u8]> {
+    /// BOM; invalid UTF-8 replaced by U+FFFD, as it was parsed), so that a caller
+    /// can pass every field through as written (`tidings dedup`). `None` for the
+    /// other sources, and after a record that was no line (a line over the cap, a
+    /// stream that broke off).
+    fn raw_record(&self) -> Option<&str> {
         None
     }
 }
@@ -572,7 +573,7 @@ impl DocReader {
 
     /// The record last returned, as it stands in the input, where its source
     /// keeps it ([`DocumentSource::raw_record`]: a JSONL line).
-    pub fn raw_record(&self) -> Option<&[u8]> {
+    pub fn raw_record(&self) -> Option<&str> {
         self.current.as_ref()?.raw_record()
     }
 

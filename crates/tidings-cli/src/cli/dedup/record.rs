@@ -157,13 +157,9 @@ fn fields_record(doc: &Document) -> String {
 }
 
 /// The record as written: a JSONL line as read (invalid UTF-8 replaced, as the
-/// reader does), else [`fields_record`].
-pub fn record_text(raw: Option<&[u8]>, doc: &Document) -> String {
-    match raw.map(std::str::from_utf8) {
-        Some(Ok(line)) => line.to_string(),
-        Some(Err(_)) => String::from_utf8_lossy(raw.unwrap_or_default()).into_owned(),
-        None => fields_record(doc),
-    }
+/// reader parsed it), else [`fields_record`].
+pub fn record_text(raw: Option<&str>, doc: &Document) -> String {
+    raw.map_or_else(|| fields_record(doc), str::to_string)
 }
 
 /// One output line: `record` (a JSON object) with the added fields before its
