@@ -594,3 +594,21 @@ fn text_files_and_nothing_readable() {
     );
     assert_eq!((run.kept.len(), run.rejects.len()), (0, 2));
 }
+
+#[test]
+fn invalid_utf8_is_passed_through_as_the_reader_reads_it() {
+    let d = dir("utf8");
+    let input = d.join("bytes.jsonl");
+    std::fs::write(
+        &input,
+        b"\xEF\xBB\xBF{\"id\":\"u1\",\"text\":\"caf\xE9 au lait\",\"n\":1.50}\r\n",
+    )
+    .unwrap();
+    let run = dedup(&d, &[&input], "exact", &[]).ok();
+    assert_eq!(run.kept.len(), 1);
+    assert!(
+        run.kept[0].starts_with("{\"id\":\"u1\",\"text\":\"caf\u{fffd} au lait\",\"n\":1.50,"),
+        "{}",
+        run.kept[0]
+    );
+}
