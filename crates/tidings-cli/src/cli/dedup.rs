@@ -43,9 +43,11 @@ pub struct DedupArgs {
     /// recursively; or `-` for stdin (saved to a temporary file: it is read twice).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// What one record is kept of: each group of exact copies (same text, once
-    /// lowercased, spaces collapsed and composed: no clustering), each article (a
-    /// write-up with its copies, edits and translations) or each story.
+    /// What one record is kept of: each group of exact copies (the same text once
+    /// lowercased, white space collapsed and composed; no clustering: the earliest
+    /// dated, then the smallest id, is kept), each article (a write-up with its
+    /// copies, edits and translations: its representative is kept) or each story
+    /// (the representative `tidings cluster` names on the story's line).
     #[arg(long, value_enum)]
     level: Level,
     /// The records kept, as JSONL: each input record with every field as written,
