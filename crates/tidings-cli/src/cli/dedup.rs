@@ -270,18 +270,36 @@ fn next_batch(
     Ok(batch)
 }
 
-/// Runs `work` on each batch `read` gives, while `read` makes the next one.
+/// Runs `work` on each batch `read` gives, while `read` makes the next ones on a
+/// thread of its own: reading is serial, and `work` (hashing, writing) would
+/// otherwise wait for it, or it for `work`.
 fn pipelined<T: Send>(
-    mut read: impl FnMut() -> Result<Vec<T>> + Send,
-    mut work: impl FnMut(Vec<T>) -> Result<()> + Send,
+    read: impl FnMut() -> Result<Vec<T>> + Send,
+    mut work: impl FnMut(Vec<T>) -> Result<()>,
 ) -> Result<()> {
-    let mut batch = read()?;
-    while !batch.is_empty() {
-        let (done, next) = rayon::join(|| work(batch), &mut read);
-        done?;
-        batch = next?;
-    }
-    Ok(())
+    std::thread::scope(|scope| {
+        // Two batches ahead at most, so memory stays bounded.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<T>>>(2);
+        scope.spawn(move || {
+            let mut read = read;
+            loop {
+                let batch = read();
+                let last = !matches!(&batch, Ok(b) if !b.is_empty());
+                // A closed channel: `work` failed and stopped listening.
+                if tx.send(batch).is_err() || last {
+                    break;
+                }
+            }
+        });
+        for batch in rx {
+            let batch = batch?;
+            if batch.is_empty() {
+                break;
+            }
+            work(batch)?;
+        }
+        Ok(())
+    })
 }
 
 /// What the first pass read.
