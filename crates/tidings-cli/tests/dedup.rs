@@ -115,7 +115,9 @@ fn every_field_is_kept_as_written() {
                 .iter()
                 .find(|l| l.starts_with(head(record)))
                 .unwrap_or_else(|| panic!("{level}: no output line starts with {record}"));
-            // After the record: a comma, the four added fields, the brace.
+            // The whole line is JSON; after the record come a comma, the four
+            // added fields and the brace.
+            parse(line);
             let added = parse(&format!("{{{}", &line[head(record).len() + 1..]));
             let keys: Vec<&str> = added
                 .as_object()
