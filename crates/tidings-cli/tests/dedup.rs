@@ -614,3 +614,34 @@ fn invalid_utf8_is_passed_through_as_the_reader_reads_it() {
         run.kept[0]
     );
 }
+
+#[test]
+fn warc_records_become_json_records_of_the_fields_read() {
+    let d = dir("warc");
+    let input = d.join("news.warc");
+    std::fs::write(&input, crate::warc::news_warc()).unwrap();
+    let run = dedup(&d, &[&input], "story", &[]).ok();
+    let all: Vec<Value> = run
+        .kept
+        .iter()
+        .chain(&run.dropped)
+        .map(|l| parse(l))
+        .collect();
+    assert!(all.len() >= 2, "{:?}", run.stderr);
+    let bridge = all
+        .iter()
+        .find(|v| v["url"] == "https://herald.example/keston-bridge")
+        .unwrap_or_else(|| panic!("{all:?}"));
+    assert_eq!(
+        bridge["title"],
+        "Keston harbour bridge reopens after eight months of repairs"
+    );
+    for v in &all {
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert!(
+            keys.contains(&"id") && keys.contains(&"text") && keys.contains(&"variant"),
+            "{keys:?}"
+        );
+        assert!(v["date"].as_str().is_none_or(|d| d.len() == 10), "{v}");
+    }
+}

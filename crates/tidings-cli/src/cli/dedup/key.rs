@@ -281,7 +281,11 @@ mod tests {
             // Eight plain bytes at a time, after a composed accent and before a
             // run of spaces (a case the property test found in a broken version).
             ("É,AAAAAA   b", "e\u{301},aaaaaa b", true),
-            ("the council  met on monday", "the council met on monday", true),
+            (
+                "the council  met on monday",
+                "the council met on monday",
+                true,
+            ),
         ];
         for (a, b, same) in cases {
             assert_eq!(key(a) == key(b), same, "{a:?} vs {b:?}");
