@@ -3,6 +3,7 @@
 //! SKIPPED on a developer's machine and fail in CI (`CI` set), where it must be.
 
 mod cli;
+mod dedup;
 mod engine;
 mod inputs;
 mod shared;

@@ -278,7 +278,8 @@ fn news_records() -> Vec<Vec<u8>> {
     .to_vec()
 }
 
-fn news_warc() -> Vec<u8> {
+/// The news records as one plain WARC (the dedup tests read it too).
+pub fn news_warc() -> Vec<u8> {
     news_records().concat()
 }
 

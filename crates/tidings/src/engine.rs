@@ -676,15 +676,8 @@ impl Corpus {
                 }
             }
         }
-        // Each copy against the current keeper: the keeper ends as the smallest. The
-        // place in the reading order is left out, or the input order would decide.
-        let key = |m: &DocMeta, f: &DocFeatures| {
-            let m = DocMeta {
-                seq: 0,
-                ..m.clone()
-            };
-            crate::document::content_key(&m, f)
-        };
+        // Each copy against the current keeper: the keeper ends as the smallest.
+        let key = duplicate_key;
         for (i, a) in &mut dups {
             let k = &mut keep[*i];
             if key(&a.meta, &a.features) < key(&k.0, &k.1) {
@@ -733,6 +726,17 @@ pub fn cluster_inputs(inputs: Vec<Input>, config: &EngineConfig) -> Result<Clust
 
 /// Up to `size` documents from `items`; the records that are not documents go to
 /// `rejects`. Empty when the input is exhausted.
+/// What decides which of several documents with one id is kept: the smallest
+/// [`crate::document::content_key`] of its analysis, its place in the reading
+/// order left out (or the input order would decide).
+pub fn duplicate_key(meta: &DocMeta, features: &DocFeatures) -> (u64, Vec<u8>) {
+    let meta = DocMeta {
+        seq: 0,
+        ..meta.clone()
+    };
+    crate::document::content_key(&meta, features)
+}
+
 fn next_batch(
     items: &mut impl Iterator<Item = Result<Result<Document, Reject>>>,
     size: usize,

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use tidings::document::Input;
 
 /// One output being written.
 pub struct AtomicFile {
@@ -112,6 +113,44 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> std::io::Result<()> {
         self.writer().flush()
     }
+}
+
+/// Checks output paths before anything is written: each folder exists, no output
+/// is one of the inputs, and no two outputs name one file.
+///
+/// # Errors
+/// The first path that breaks one of those rules.
+pub fn check_outputs(named: &[&Option<PathBuf>], inputs: &[Input]) -> Result<()> {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    let input_paths: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File { path, .. } => resolved(path),
+            Input::Stdin | Input::Saved { .. } => None,
+        })
+        .collect();
+    for p in named.iter().copied().flatten() {
+        // Special files (`/dev/null`, `/dev/stdout`) may be named twice.
+        if std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
+        let r = resolved(p)
+            .with_context(|| format!("cannot write {}: its folder does not exist", p.display()))?;
+        anyhow::ensure!(
+            !input_paths.contains(&r),
+            "refusing to write {}: it is one of the inputs",
+            p.display()
+        );
+        if let Some((_, first)) = seen.iter().find(|(q, _)| *q == r) {
+            anyhow::bail!(
+                "{} and {} name the same file: each output needs its own",
+                first.display(),
+                p.display()
+            );
+        }
+        seen.push((r, p));
+    }
+    Ok(())
 }
 
 /// The path as the file system resolves it, for comparing an output with an input:

@@ -1,6 +1,6 @@
 //! `tidings cluster`: documents in, stories, assignments and rejects out.
 
-use super::atomic::{resolved, AtomicFile};
+use super::atomic::{check_outputs, AtomicFile};
 use super::input::{check_outcome, InputArgs};
 use super::EngineArgs;
 use anyhow::{Context, Result};
@@ -44,7 +44,7 @@ pub struct ClusterArgs {
     engine: EngineArgs,
 }
 
-pub fn summary(c: &Clustering) -> String {
+fn summary(c: &Clustering) -> String {
     let s = &c.stats;
     let langs: Vec<String> = s
         .languages
@@ -112,6 +112,23 @@ fn assignments_as(
     }
 }
 
+/// The rejects of `result` into `f`: TSV if its name ends in `.tsv`, else JSONL.
+///
+/// # Errors
+/// Writing fails.
+pub fn write_rejects_file(f: &mut AtomicFile, result: &Clustering) -> Result<()> {
+    let tsv = f
+        .path()
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    let written = if tsv {
+        write_rejects(result, f.writer())
+    } else {
+        write_rejects_jsonl(result, f.writer())
+    };
+    written.with_context(|| format!("writing {}", f.path().display()))
+}
+
 /// The output files, each open on its temporary name: created before any input is
 /// read, so a bad path fails at once; none may be an input or another output.
 struct Outputs {
@@ -124,43 +141,16 @@ struct Outputs {
 
 impl Outputs {
     fn create(args: &ClusterArgs, inputs: &[Input]) -> Result<Outputs> {
-        let named = [
-            &args.out,
-            &args.assignments,
-            &args.rejects,
-            &args.edges,
-            &args.pairs,
-        ];
-        let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
-        let input_paths: Vec<PathBuf> = inputs
-            .iter()
-            .filter_map(|i| match i {
-                Input::File { path, .. } => resolved(path),
-                Input::Stdin => None,
-            })
-            .collect();
-        for p in named.into_iter().flatten() {
-            // Special files (`/dev/null`, `/dev/stdout`) may be named twice.
-            if std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-                continue;
-            }
-            let r = resolved(p).with_context(|| {
-                format!("cannot write {}: its folder does not exist", p.display())
-            })?;
-            anyhow::ensure!(
-                !input_paths.contains(&r),
-                "refusing to write {}: it is one of the inputs",
-                p.display()
-            );
-            if let Some((_, first)) = seen.iter().find(|(q, _)| *q == r) {
-                anyhow::bail!(
-                    "{} and {} name the same file: each output needs its own",
-                    first.display(),
-                    p.display()
-                );
-            }
-            seen.push((r, p));
-        }
+        check_outputs(
+            &[
+                &args.out,
+                &args.assignments,
+                &args.rejects,
+                &args.edges,
+                &args.pairs,
+            ],
+            inputs,
+        )?;
         let open = |p: &Option<PathBuf>| p.as_deref().map(AtomicFile::create).transpose();
         Ok(Outputs {
             out: open(&args.out)?,
@@ -194,15 +184,7 @@ impl Outputs {
             assignments_as(format, result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.rejects {
-            let tsv = f
-                .path()
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-            if tsv {
-                write_rejects(result, f.writer()).with_context(|| ctx(f))?;
-            } else {
-                write_rejects_jsonl(result, f.writer()).with_context(|| ctx(f))?;
-            }
+            write_rejects_file(f, result)?;
         }
         let to_stdout = self.out.is_none();
         for f in [
@@ -236,11 +218,29 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let (result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
     outputs.write(&result, engine.config(), args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
-    args.input
-        .print_report(&result, &report, rejects_file.as_deref());
-    if !args.input.quiet {
-        eprintln!("{}", summary(&result));
-    }
-    check_outcome(&result, &report, args.input.max_reject_share)?;
+    report_and_check(&args.input, &result, &report, rejects_file.as_deref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// After a clustering run: what reading noticed and the summary on stderr, then
+/// the exit rules ([`check_outcome`]).
+///
+/// # Errors
+/// Nothing read, or too many rejects.
+pub fn report_and_check(
+    input: &InputArgs,
+    result: &Clustering,
+    report: &tidings::document::ReadReport,
+    rejects_file: Option<&str>,
+) -> Result<()> {
+    input.print_report(&result.rejects, report, rejects_file);
+    if !input.quiet {
+        eprintln!("{}", summary(result));
+    }
+    check_outcome(
+        result.docs.len(),
+        &result.rejects,
+        report,
+        input.max_reject_share,
+    )
 }

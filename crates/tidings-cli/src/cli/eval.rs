@@ -1,7 +1,7 @@
 //! `tidings eval`: score assignments against gold labels, or cluster and score.
 
-use super::cluster::summary;
-use super::input::{check_outcome, InputArgs};
+use super::cluster::report_and_check;
+use super::input::InputArgs;
 use super::EngineArgs;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -116,11 +116,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             let inputs = args.input.expand(&args.inputs)?;
             let (result, sweep_points, report) =
                 args.input.read_and_cluster(&engine, inputs, &sweep)?;
-            args.input.print_report(&result, &report, None);
-            if !args.input.quiet {
-                eprintln!("{}", summary(&result));
-            }
-            check_outcome(&result, &report, args.input.max_reject_share)?;
+            report_and_check(&args.input, &result, &report, None)?;
             if !sweep_points.is_empty() {
                 eprintln!("tidings: sweep of {} thresholds", sweep_points.len());
                 ids = result.docs.iter().map(|d| d.id.clone()).collect();

@@ -1,4 +1,4 @@
-//! Reading inputs for `cluster` and `eval`: the input flags, progress, the policy
+//! Reading inputs for `cluster`, `eval` and `dedup`: the input flags, progress, the policy
 //! for bad records, and what is said on stderr about what was read.
 
 use anyhow::{Context, Result};
@@ -24,8 +24,8 @@ pub enum OnError {
     Fail,
 }
 
-/// How inputs are read and what is said about them: the same flags for `cluster`
-/// and `eval`.
+/// How inputs are read and what is said about them: the same flags for `cluster`,
+/// `eval` and `dedup`.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
     /// JSON field holding the id (a dotted path into nested objects: `meta.id`).
@@ -155,37 +155,24 @@ impl InputArgs {
         Ok(inputs)
     }
 
-    /// Reads every input and clusters it (with the sweep thresholds, if any): the
-    /// engine's `cluster_inputs_with_sweep`, with progress on a terminal, the
-    /// --on-error policy and the reading report.
+    /// A reader of every input, watched: progress on a terminal (`what` names the
+    /// work), and with `--on-error fail` a stop at the first reject. Its
+    /// [`Progress`] says afterwards whether it stopped, and what reading noticed.
     ///
     /// # Errors
-    /// An input that cannot be opened; with `--on-error fail`, the first reject.
-    pub fn read_and_cluster(
-        &self,
-        engine: &Engine,
-        inputs: Vec<Input>,
-        sweep: &[f32],
-    ) -> Result<(Clustering, Vec<SweepPoint>, ReadReport)> {
+    /// Flags out of range.
+    pub fn watch(&self, inputs: Vec<Input>, what: &'static str) -> Result<(Watch, Progress)> {
         // The inputs' total size, when every input is a file: the bar then shows
         // bytes read against it with an ETA; on stdin, a counter and a rate.
         let total: Option<u64> = inputs
             .iter()
             .map(|i| match i {
-                Input::File { path, .. } => std::fs::metadata(path).ok().map(|m| m.len()),
+                Input::File { path, .. } | Input::Saved { path, .. } => {
+                    std::fs::metadata(path).ok().map(|m| m.len())
+                }
                 Input::Stdin => None,
             })
             .sum();
-        // Page furniture is counted over every input first (a second read); stdin
-        // cannot be read twice, so it is clustered with its furniture in place.
-        let furniture = if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
-            Furniture::default()
-        } else {
-            engine
-                .furniture(DocReader::with_options(inputs.clone(), self.options()?))
-                .context("reading (page furniture)")?
-                .furniture()
-        };
         let reader = DocReader::with_options(inputs, self.options()?);
         let report = reader.report();
         let bytes_read = reader.bytes_read();
@@ -204,74 +191,89 @@ impl InputArgs {
                 ProgressStyle::with_template(template)
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
-            bar.set_message("reading and analyzing");
+            bar.set_message(what);
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
             bar
         });
         let first_reject = Arc::new(Mutex::new(None));
+        let fail = self.on_error == OnError::Fail;
         let watched = Watch {
             inner: reader,
             bar: bar.clone(),
+            what,
             bytes_read,
             n_docs: 0,
             n_rejects: 0,
-            fail: self.on_error == OnError::Fail,
+            fail,
             first_reject: first_reject.clone(),
             stopped: false,
         };
+        let progress = Progress {
+            bar,
+            first_reject,
+            report,
+            fail,
+        };
+        Ok((watched, progress))
+    }
+
+    /// Reads every input and clusters it (with the sweep thresholds, if any): the
+    /// engine's `cluster_inputs_with_sweep`, with progress on a terminal, the
+    /// --on-error policy and the reading report.
+    ///
+    /// # Errors
+    /// An input that cannot be opened; with `--on-error fail`, the first reject.
+    pub fn read_and_cluster(
+        &self,
+        engine: &Engine,
+        inputs: Vec<Input>,
+        sweep: &[f32],
+    ) -> Result<(Clustering, Vec<SweepPoint>, ReadReport)> {
+        // Page furniture is counted over every input first (a second read); stdin
+        // cannot be read twice, so it is clustered with its furniture in place.
+        let furniture = if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+            Furniture::default()
+        } else {
+            engine
+                .furniture(DocReader::with_options(inputs.clone(), self.options()?))
+                .context("reading (page furniture)")?
+                .furniture()
+        };
+        let (watched, progress) = self.watch(inputs, "reading and analyzing")?;
         let start = Instant::now();
         let (corpus, n_read) = engine
             .read_corpus_with(watched, &furniture)
             .context("reading")?;
         let seconds_read = start.elapsed().as_secs_f64();
-        let stopped = first_reject
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if self.on_error == OnError::Fail {
-            if let Some(r) = stopped.as_ref().or(corpus.rejects.first()) {
-                if let Some(b) = &bar {
-                    b.finish_and_clear();
-                }
-                anyhow::bail!("{}: {} (stopped: --on-error fail)", r.location, r.reason);
-            }
-        }
-        if let Some(b) = &bar {
-            b.set_message("clustering (stories, articles)");
-        }
+        progress.check_stop(&corpus.rejects)?;
+        progress.message("clustering (stories, articles)");
         let (mut result, points) = engine.finish(corpus, sweep).context("clustering")?;
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
+        progress.finish();
         result.stats.n_read = n_read;
         result.stats.seconds_read_analyze = seconds_read;
         result.stats.seconds_total = start.elapsed().as_secs_f64();
-        let report = report
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        Ok((result, points, report))
+        Ok((result, points, progress.report()))
     }
 
     /// What reading noticed, on stderr (unless --quiet): rejects by reason, kept
     /// records that were repaired or lack a field.
     pub fn print_report(
         &self,
-        result: &Clustering,
+        rejects: &[Reject],
         report: &ReadReport,
         rejects_file: Option<&str>,
     ) {
         if self.quiet {
             return;
         }
-        if !result.rejects.is_empty() {
+        if !rejects.is_empty() {
             let mut by_reason: BTreeMap<String, Vec<&Reject>> = BTreeMap::new();
-            for r in &result.rejects {
+            for r in rejects {
                 by_reason.entry(reason_kind(&r.reason)).or_default().push(r);
             }
             eprintln!(
                 "tidings: {} records rejected{}:",
-                result.rejects.len(),
+                rejects.len(),
                 rejects_file.map_or(" (list them all with --rejects FILE)".into(), |f| format!(
                     " (all listed in {f})"
                 ))
@@ -345,15 +347,77 @@ fn reason_kind(reason: &str) -> String {
 
 /// The reader, watched: progress, and a stop at the first reject with
 /// `--on-error fail`.
-struct Watch {
+pub struct Watch {
     inner: DocReader,
     bar: Option<ProgressBar>,
+    /// The work, as the progress line names it.
+    what: &'static str,
     bytes_read: Arc<std::sync::atomic::AtomicU64>,
     n_docs: u64,
     n_rejects: u64,
     fail: bool,
     first_reject: Arc<Mutex<Option<Reject>>>,
     stopped: bool,
+}
+
+impl Watch {
+    /// The record last returned as it stands in the input (a JSONL line).
+    pub fn raw_record(&self) -> Option<&str> {
+        self.inner.raw_record()
+    }
+}
+
+/// What the caller keeps of a [`Watch`] it hands on: the progress line, where it
+/// stopped, and the reading report.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    first_reject: Arc<Mutex<Option<Reject>>>,
+    report: tidings::document::SharedReport,
+    fail: bool,
+}
+
+impl Progress {
+    /// With `--on-error fail`, the error for the reject reading stopped at (or the
+    /// first of `rejects`, which may hold rejects found after reading).
+    ///
+    /// # Errors
+    /// That reject, with its place and reason.
+    pub fn check_stop(&self, rejects: &[Reject]) -> Result<()> {
+        let stopped = self
+            .first_reject
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if self.fail {
+            if let Some(r) = stopped.as_ref().or(rejects.first()) {
+                self.finish();
+                anyhow::bail!("{}: {} (stopped: --on-error fail)", r.location, r.reason);
+            }
+        }
+        Ok(())
+    }
+
+    /// Says what is being done now on the progress line.
+    pub fn message(&self, what: &'static str) {
+        if let Some(b) = &self.bar {
+            b.set_message(what);
+        }
+    }
+
+    /// Clears the progress line.
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+
+    /// What reading noticed so far.
+    pub fn report(&self) -> ReadReport {
+        self.report
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 }
 
 impl Iterator for Watch {
@@ -373,8 +437,8 @@ impl Iterator for Watch {
             b.set_position(self.bytes_read.load(std::sync::atomic::Ordering::Relaxed));
             if (self.n_docs + self.n_rejects).is_multiple_of(512) {
                 b.set_message(format!(
-                    "reading and analyzing: {} documents, {} rejected",
-                    self.n_docs, self.n_rejects
+                    "{}: {} documents, {} rejected",
+                    self.what, self.n_docs, self.n_rejects
                 ));
             }
         }
@@ -393,9 +457,14 @@ impl Iterator for Watch {
 /// An error when not one document could be read, or when more than `max_share`
 /// of the records were rejected, saying what the inputs looked like. Called after
 /// the outputs are written, so the rejects say why.
-pub fn check_outcome(result: &Clustering, report: &ReadReport, max_share: f64) -> Result<()> {
-    let n_rejected = result.rejects.len();
-    let n_records = result.docs.len() + n_rejected;
+pub fn check_outcome(
+    n_docs: usize,
+    rejects: &[Reject],
+    report: &ReadReport,
+    max_share: f64,
+) -> Result<()> {
+    let n_rejected = rejects.len();
+    let n_records = n_docs + n_rejected;
     let looks: Vec<String> = report
         .sources
         .iter()
@@ -408,8 +477,8 @@ pub fn check_outcome(result: &Clustering, report: &ReadReport, max_share: f64) -
     } else {
         format!("; {}", looks.join("; "))
     };
-    if result.docs.is_empty() {
-        match result.rejects.first() {
+    if n_docs == 0 {
+        match rejects.first() {
             Some(r) => anyhow::bail!(
                 "no document could be read: all {n_rejected} records were rejected (the first, {}: {}){looks}",
                 r.location,
@@ -429,7 +498,7 @@ pub fn check_outcome(result: &Clustering, report: &ReadReport, max_share: f64) -
         );
     }
     if let Some(n) = report.notes.get(NO_TEXT_FIELD) {
-        if n.count >= result.docs.len() {
+        if n.count >= n_docs {
             anyhow::bail!(
                 "no record has the text field: name it with --text-field ({})",
                 n.examples.first().map_or("", String::as_str)

@@ -4,6 +4,7 @@
 mod analyze;
 mod atomic;
 mod cluster;
+mod dedup;
 mod eval;
 mod input;
 mod lexicon;
@@ -20,6 +21,7 @@ use tidings::lexicon::ModelSource;
 
 pub use analyze::AnalyzeArgs;
 pub use cluster::ClusterArgs;
+pub use dedup::DedupArgs;
 pub use eval::EvalArgs;
 pub use lexicon::BuildArgs;
 pub use synth::SynthArgs;
@@ -39,6 +41,8 @@ pub struct Cli {
 enum Command {
     /// Cluster documents into stories, with their articles and variants.
     Cluster(ClusterArgs),
+    /// Keep one record of each group of exact copies, each article or each story, every field passed through.
+    Dedup(DedupArgs),
     /// Print each token with its language, normalized term, stem and pivot concepts (TSV
     /// `id lang token term stem pivots`; `~concept` marks a transliteration guess).
     Analyze(AnalyzeArgs),
@@ -190,6 +194,7 @@ pub fn set_threads(common: &CommonArgs) -> Result<()> {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Cluster(a) => cluster::run(a),
+        Command::Dedup(a) => dedup::run(a),
         Command::Analyze(a) => analyze::run(a),
         Command::Eval(a) => eval::run(a),
         Command::BuildLexicons(a) => lexicon::run(a),

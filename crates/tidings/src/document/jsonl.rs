@@ -51,7 +51,11 @@ pub struct JsonlSource {
     /// An error found while opening, reported after the lines read before it.
     pending: Option<io::Error>,
     done: bool,
-    buf: Vec<u8>,
+    /// The last line read, as text (invalid UTF-8 replaced); its allocation is
+    /// reused for the next line.
+    line: String,
+    /// Where the last record starts in `line` (past a BOM), while it is there.
+    raw_start: Option<usize>,
 }
 
 impl JsonlSource {
@@ -97,7 +101,8 @@ impl JsonlSource {
             report: None,
             pending: None,
             done: false,
-            buf: Vec::new(),
+            line: String::new(),
+            raw_start: None,
         }
     }
 
@@ -118,7 +123,8 @@ impl JsonlSource {
             report,
             pending,
             done: false,
-            buf: Vec::new(),
+            line: String::new(),
+            raw_start: None,
         }
     }
 
@@ -202,13 +208,18 @@ impl DocumentSource for JsonlSource {
         self.opened.as_ref().map(Opened::describe)
     }
 
+    fn raw_record(&self) -> Option<&str> {
+        self.raw_start.map(|start| &self.line[start..])
+    }
+
     fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        self.raw_start = None;
         loop {
             if self.done {
                 return None;
             }
             let cap = self.options.max_line_bytes;
-            let mut buf = std::mem::take(&mut self.buf);
+            let mut buf = std::mem::take(&mut self.line).into_bytes();
             let read = read_line_capped(&mut *self.reader, &mut buf, cap);
             let out = match read {
                 Err(e) => Some(Ok(Err(self.broken(&e)))),
@@ -231,27 +242,37 @@ impl DocumentSource for JsonlSource {
                 }
                 Ok(Some(Line::Ok)) => {
                     self.line_no += 1;
-                    let mut line: &[u8] = &buf;
-                    if self.line_no == 1 {
-                        line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-                    }
-                    if line.trim_ascii().is_empty() {
+                    let start = if self.line_no == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                        3
+                    } else {
+                        0
+                    };
+                    if buf[start..].trim_ascii().is_empty() {
                         None
                     } else {
                         let location = format!("{}:{}", self.name, self.line_no);
-                        let text = match std::str::from_utf8(line) {
-                            Ok(s) => std::borrow::Cow::Borrowed(s),
-                            Err(_) => {
+                        // Validated once, in place; kept for `raw_record`.
+                        let text = match String::from_utf8(std::mem::take(&mut buf)) {
+                            Ok(s) => s,
+                            Err(e) => {
                                 if let Some(r) = &self.report {
                                     with_report(r, |r| {
                                         r.note("invalid UTF-8 replaced with U+FFFD", &location, "")
                                     });
                                 }
-                                String::from_utf8_lossy(line)
+                                // A BOM is valid UTF-8: it keeps its 3 bytes.
+                                String::from_utf8_lossy(e.as_bytes()).into_owned()
                             }
                         };
+                        self.line = text;
+                        self.raw_start = Some(start);
                         let mut notes = Vec::new();
-                        let rec = parse_record(&text, location, &self.options.fields, &mut notes);
+                        let rec = parse_record(
+                            &self.line[start..],
+                            location,
+                            &self.options.fields,
+                            &mut notes,
+                        );
                         if let (Some(r), Ok(doc)) = (&self.report, &rec) {
                             with_report(r, |r| {
                                 for (kind, detail) in notes {
@@ -263,7 +284,11 @@ impl DocumentSource for JsonlSource {
                     }
                 }
             };
-            self.buf = buf;
+            if self.raw_start.is_none() {
+                // No record kept the line: its allocation serves the next one.
+                buf.clear();
+                self.line = String::from_utf8(buf).unwrap_or_default();
+            }
             match out {
                 Some(x) => return Some(x),
                 None if self.done => return None,
@@ -608,6 +633,31 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(got[3], Ok("d=last, no newline".into()));
+    }
+
+    /// Each record's line as it stands (BOM off, a CR kept), invalid bytes
+    /// replaced as the parser saw them; none for a line over the cap.
+    #[test]
+    fn raw_records_are_the_lines_as_written() {
+        let input = b"\xEF\xBB\xBF{\"id\":1, \"x\": 1.0e5}\r\n\n{\"id\":\"b\",\"text\":\"t\xffo\"}\n{\"id\":\"long\",\"text\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\nnot json";
+        let opened = open_stream(Box::new(io::Cursor::new(input.to_vec()))).unwrap();
+        let options = Arc::new(ReadOptions {
+            max_line_bytes: 40,
+            ..ReadOptions::default()
+        });
+        let mut src = JsonlSource::from_opened("t".into(), opened, options, None);
+        let mut raws = Vec::new();
+        while let Some(r) = src.next_record() {
+            r.unwrap().ok();
+            raws.push(src.raw_record().map(str::to_string));
+        }
+        let want: [Option<&str>; 4] = [
+            Some("{\"id\":1, \"x\": 1.0e5}\r"),
+            Some("{\"id\":\"b\",\"text\":\"t\u{fffd}o\"}"),
+            None,
+            Some("not json"),
+        ];
+        assert_eq!(raws, want.map(|w| w.map(str::to_string)));
     }
 
     #[test]

@@ -158,6 +158,10 @@ pub enum Input {
         /// For a text file, its id (its path below the folder it was found in).
         id: String,
     },
+    /// An input that can be read only once (stdin, a pipe), saved to the file at
+    /// `path` so that it can be read again: read from there, and otherwise (name in
+    /// messages, kind, id) as `original`, as a stream.
+    Saved { path: PathBuf, original: Box<Input> },
 }
 
 impl Input {
@@ -294,6 +298,16 @@ pub trait DocumentSource: Send {
     /// The next record, an IO error on the source itself (which ends the run), or
     /// `None` at the source's end.
     fn next_record(&mut self) -> Option<Result<Record, Error>>;
+
+    /// The record last returned as it stands in the input, for sources whose
+    /// records are text of their own: a JSONL line (without its line end and a
+    /// BOM; invalid UTF-8 replaced by U+FFFD, as it was parsed), so that a caller
+    /// can pass every field through as written (`tidings dedup`). `None` for the
+    /// other sources, and after a record that was no line (a line over the cap, a
+    /// stream that broke off).
+    fn raw_record(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A source that is one reject: a file whose content tidings does not read.
@@ -323,6 +337,7 @@ impl Input {
         match self {
             Input::Stdin => "<stdin>".into(),
             Input::File { path, .. } => path.display().to_string(),
+            Input::Saved { original, .. } => original.name(),
         }
     }
 
@@ -361,7 +376,9 @@ impl Input {
         };
         let raw: Box<dyn std::io::Read + Send> = match self {
             Input::Stdin => Box::new(std::io::stdin()),
-            Input::File { path, .. } => Box::new(std::fs::File::open(path).map_err(io_err)?),
+            Input::File { path, .. } | Input::Saved { path, .. } => {
+                Box::new(std::fs::File::open(path).map_err(io_err)?)
+            }
         };
         let raw: Box<dyn std::io::Read + Send> = match tally {
             Some(total) => Box::new(open::Tally { inner: raw, total }),
@@ -379,9 +396,13 @@ impl Input {
                 report,
             )?));
         }
-        let (kind, id, path) = match self {
-            Input::Stdin => (Kind::Jsonl, String::new(), PathBuf::from(&name)),
+        let as_read = match self {
+            Input::Saved { original, .. } => original,
+            other => other,
+        };
+        let (kind, id, path) = match as_read {
             Input::File { path, kind, id } => (*kind, id.clone(), path.clone()),
+            _ => (Kind::Jsonl, String::new(), PathBuf::from(&name)),
         };
         Ok(source_for(name, opened, kind, id, path, options, report))
     }
@@ -552,6 +573,12 @@ impl DocReader {
         self.report.clone()
     }
 
+    /// The record last returned, as it stands in the input, where its source
+    /// keeps it ([`DocumentSource::raw_record`]: a JSONL line).
+    pub fn raw_record(&self) -> Option<&str> {
+        self.current.as_ref()?.raw_record()
+    }
+
     fn tally(&self, record: &Record) {
         with_report(&self.report, |r| {
             if let Some(s) = r.sources.last_mut() {
@@ -686,6 +713,23 @@ mod tests {
             let bytes = parts.concat();
             read_all(&bytes, how, cut, kind);
         }
+    }
+
+    /// A saved copy of stdin reads as stdin did: its name in messages, JSONL.
+    #[test]
+    fn a_saved_input_reads_as_its_original() {
+        let path = std::env::temp_dir().join(format!("tidings-saved-{}", std::process::id()));
+        std::fs::write(&path, "{\"id\":\"a\",\"text\":\"x\"}\nbad\n").unwrap();
+        let saved = Input::Saved {
+            path: path.clone(),
+            original: Box::new(Input::Stdin),
+        };
+        assert_eq!(saved.name(), "<stdin>");
+        let got: Vec<Record> = DocReader::new(vec![saved]).map(Result::unwrap).collect();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].as_ref().unwrap().location, "<stdin>:1");
+        assert_eq!(got[1].as_ref().unwrap_err().location, "<stdin>:2");
     }
 
     #[test]
