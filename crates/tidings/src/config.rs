@@ -133,7 +133,7 @@ impl Default for EngineConfig {
             articles: ArticleConfig {
                 same_language: 0.25,
                 cross_language: 0.15,
-                same_language_floor: 0.35,
+                same_language_floor: 0.33,
                 near_duplicate_jaccard: 0.5,
                 keep: Keep::Central,
             },

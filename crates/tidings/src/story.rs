@@ -14,17 +14,19 @@
 //!   median, 0.33 on ntrex-dev); and two independent write-ups of one event in one
 //!   language (0.17 median, up to 0.6) are as similar as many translations. So a
 //!   pair counts its cosine divided by the cut of its kind
-//!   ([`ArticleConfig::same_language`] or [`ArticleConfig::cross_language`]), and
-//!   groups merge while the mean of that is at least 1.
+//!   ([`ArticleConfig::same_language`], or for two languages [`translation_cut`],
+//!   lower the less of the two documents the lexicons read), and groups merge
+//!   while the mean of that is at least 1.
 //! - **Documents in a shared language decide.** Two groups that both hold documents
-//!   of some language merge only if those documents' mean cosine across the groups
-//!   reaches [`ArticleConfig::same_language_floor`]: comparing a document with a
+//!   of some language merge only if those documents' mean cosine plus shingle
+//!   Jaccard across the groups reaches [`ArticleConfig::same_language_floor`]:
+//!   comparing a document with a
 //!   version in its own language is reliable where comparing through the lexicons is
 //!   not, so two independent English reports with their translations stay two
 //!   articles however well their translations match.
 //!
 //! On wmt21-dev and ntrex-dev (articles inside the stories as clustered) a single
-//! cut at cosine 0.12 gave article B³ F1 0.904 and 0.901; these rules, 0.93 and 0.97
+//! cut at cosine 0.12 gave article B³ F1 0.904 and 0.901; these rules, 0.970 and 0.967
 //! (BENCHMARKS.md, "Articles").
 //!
 //! A story of more than [`DENSE_MAX`] distinct documents (a crawl's syndicated
