@@ -97,7 +97,13 @@ def roundtrip(value):
 def test_stages_one_by_one_through_pickle_give_the_cluster_result(sample_records):
     want = tidings.cluster(sample_records)
     # Two shards analyzed apart, as two workers would.
-    shards = [roundtrip(tidings.analyze(sample_records[:20])), roundtrip(tidings.analyze(sample_records[20:]))]
+    # Page furniture counted per shard, merged.
+    counts = roundtrip(tidings.furniture(sample_records[:20])).merge(roundtrip(tidings.furniture(sample_records[20:])))
+    furniture = roundtrip(counts.furniture())
+    shards = [
+        roundtrip(tidings.analyze(sample_records[:20], furniture)),
+        roundtrip(tidings.analyze(sample_records[20:], furniture)),
+    ]
     assert [len(s) for s in shards] == [20, 18]
     corpus = roundtrip(tidings.assemble(*shards))
     stats = roundtrip(tidings.corpus_stats(corpus))
@@ -105,7 +111,9 @@ def test_stages_one_by_one_through_pickle_give_the_cluster_result(sample_records
     graph = roundtrip(tidings.graph(vectors))
     labels = roundtrip(tidings.stories(vectors, graph))
     result = pickle.loads(pickle.dumps(tidings.articles(vectors, graph, labels)))
+    result = tidings.add_sentences(result, sample_records, furniture)
     assert result.stories_jsonl() == want.stories_jsonl()
+    assert b"sentences" in bytes(result.stories_jsonl()), "the sample has independent reports that add"
     assert result.assignments == want.assignments
     assert len(corpus) == len(vectors) == len(graph) == len(labels) == 38
 

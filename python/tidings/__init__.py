@@ -35,7 +35,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Optional, Sequence, Union
 
 from . import _tidings
-from ._tidings import Analyzed, Clustering, Corpus, CorpusStats, Graph, StoryLabels, Vectors
+from ._tidings import (
+    Analyzed,
+    Clustering,
+    Corpus,
+    CorpusStats,
+    Furniture,
+    FurnitureCounts,
+    Graph,
+    StoryLabels,
+    Vectors,
+)
 
 __version__: str = _tidings.__version__
 
@@ -44,10 +54,13 @@ __all__ = [
     "Corpus",
     "CorpusStats",
     "Engine",
+    "Furniture",
+    "FurnitureCounts",
     "Graph",
     "Result",
     "StoryLabels",
     "Vectors",
+    "add_sentences",
     "analyze",
     "articles",
     "assemble",
@@ -55,6 +68,7 @@ __all__ = [
     "corpus_stats",
     "defaults",
     "eval",
+    "furniture",
     "graph",
     "main",
     "merge_stats",
@@ -321,9 +335,13 @@ class Engine:
         _warn(notes)
         return Result(clustering)
 
-    def analyze(self, docs: Any) -> Analyzed:
+    def furniture(self, docs: Any) -> FurnitureCounts:
+        """Stage 0: page furniture counts of documents: see :func:`furniture`."""
+        return self._engine.furniture(_json_lines(docs))
+
+    def analyze(self, docs: Any, furniture: Optional[Furniture] = None) -> Analyzed:
         """Stage 1: analyzes documents (any batch or shard): see :func:`analyze`."""
-        shard, notes = self._engine.analyze(_json_lines(docs))
+        shard, notes = self._engine.analyze(_json_lines(docs), furniture)
         _warn(notes)
         return shard
 
@@ -350,6 +368,13 @@ class Engine:
     def articles(self, vectors: Vectors, graph: Graph, labels: StoryLabels) -> Result:
         """Stage 6: articles and variants, and the result: see :func:`articles`."""
         return Result(self._engine.articles(vectors, graph, labels))
+
+    def add_sentences(
+        self, result: Result, docs: Any, furniture: Optional[Furniture] = None
+    ) -> Result:
+        """After the stages: what each member adds, sentence by sentence: see
+        :func:`add_sentences`."""
+        return Result(self._engine.add_sentences(result.clustering, _json_lines(docs), furniture))
 
 
 def _engine_of(settings: dict) -> Engine:
@@ -382,12 +407,33 @@ def cluster(docs: Any, **settings: Any) -> Result:
     return Engine(**settings).cluster(docs)
 
 
-def analyze(docs: Any, **settings: Any) -> Analyzed:
+def furniture(docs: Any, **settings: Any) -> FurnitureCounts:
+    """Stage 0: for each line of each site (the record's ``source``, else its
+    URL's host), the titles of the pages that carry it, over ``docs`` (a shard or
+    all; ``docs`` as for :func:`cluster`). Shards' counts add up with
+    ``a.merge(b)``; ``.furniture()`` is the :class:`Furniture` to pass to
+    :func:`analyze` and :func:`add_sentences`: the lines on pages of three titles
+    of one site (eight with no site), struck before analysis."""
+    return Engine(**settings).furniture(docs)
+
+
+def analyze(docs: Any, furniture: Optional[Furniture] = None, **settings: Any) -> Analyzed:
     """Stage 1: reads and analyzes documents (a batch or shard; ``docs`` as for
-    :func:`cluster`). Each document is analyzed on its own, so shards can be
+    :func:`cluster`), with the page ``furniture`` struck first (see
+    :func:`furniture`). Each document is analyzed on its own, so shards can be
     analyzed anywhere and put together with :func:`assemble`. Returns an
     :class:`Analyzed` value (picklable; ``len()`` is its documents)."""
-    return Engine(**settings).analyze(docs)
+    return Engine(**settings).analyze(docs, furniture)
+
+
+def add_sentences(
+    result: Result, docs: Any, furniture: Optional[Furniture] = None, **settings: Any
+) -> Result:
+    """After :func:`articles`: the sentences each independent report or edited
+    copy says that the document it is compared with does not, from the same
+    ``docs`` again (the ``adds.sentences`` of the story records). :func:`cluster`
+    does this itself."""
+    return Engine(**settings).add_sentences(result, docs, furniture)
 
 
 def assemble(*shards: Analyzed, **settings: Any) -> Corpus:

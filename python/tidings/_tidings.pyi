@@ -45,6 +45,17 @@ class Graph(_Stage):
 class StoryLabels(_Stage):
     """The story of each document."""
 
+class FurnitureCounts(_Stage):
+    """Stage 0 per shard: the titles of the pages carrying each line of each site."""
+
+    def merge(self, other: FurnitureCounts) -> FurnitureCounts:
+        """The counts of two shards together."""
+    def furniture(self) -> Furniture:
+        """The lines that are page furniture."""
+
+class Furniture(_Stage):
+    """The page furniture of a run: lines struck from every text before analysis."""
+
 class Clustering(_Stage):
     """The result of a run."""
 
@@ -61,14 +72,23 @@ class Engine:
     """Lexicons and validated settings (those of ``tidings cluster``)."""
 
     def __init__(self, **settings: Any) -> None: ...
-    def analyze(self, lines: Iterable[str]) -> tuple[Analyzed, list[Note]]:
-        """Reads JSON lines (record i is ``docs[i]`` in messages) and analyzes them."""
+    def furniture(self, lines: Iterable[str]) -> FurnitureCounts:
+        """Stage 0: the page furniture counts of JSON lines."""
+    def analyze(
+        self, lines: Iterable[str], furniture: Optional[Furniture] = None
+    ) -> tuple[Analyzed, list[Note]]:
+        """Reads JSON lines (record i is ``docs[i]`` in messages) and analyzes them,
+        the furniture struck first."""
     def assemble(self, shards: Sequence[Analyzed]) -> Corpus: ...
     def corpus_stats(self, corpus: Corpus) -> CorpusStats: ...
     def vectorize(self, corpus: Corpus, stats: CorpusStats) -> Vectors: ...
     def graph(self, vectors: Vectors) -> Graph: ...
     def stories(self, vectors: Vectors, graph: Graph) -> StoryLabels: ...
     def articles(self, vectors: Vectors, graph: Graph, labels: StoryLabels) -> Clustering: ...
+    def add_sentences(
+        self, result: Clustering, lines: Iterable[str], furniture: Optional[Furniture] = None
+    ) -> Clustering:
+        """The sentences each member adds, from the same JSON lines again."""
     def cluster(self, lines: Iterable[str]) -> tuple[Clustering, list[Note]]:
         """The whole run on JSON lines."""
 

@@ -460,8 +460,20 @@ fn the_stages_one_by_one_through_bytes_give_the_one_shot_result() {
     }
     let engine = Engine::new(Config::default()).unwrap();
     let (a, b) = docs.split_at(docs.len() / 2);
-    let shard_a = through_bytes(&engine.analyze(a.to_vec()).unwrap());
-    let shard_b = through_bytes(&engine.analyze(b.to_vec()).unwrap());
+    // Stage 0 per shard, merged: the page furniture.
+    let mut counts = through_bytes(
+        &engine
+            .furniture(a.iter().cloned().map(|d| Ok(Ok(d))))
+            .unwrap(),
+    );
+    counts.merge(through_bytes(
+        &engine
+            .furniture(b.iter().cloned().map(|d| Ok(Ok(d))))
+            .unwrap(),
+    ));
+    let furniture = through_bytes(&counts.furniture());
+    let shard_a = through_bytes(&engine.analyze_with(a.to_vec(), &furniture).unwrap());
+    let shard_b = through_bytes(&engine.analyze_with(b.to_vec(), &furniture).unwrap());
     let mut stats = through_bytes(
         &engine.corpus_stats(&tidings::engine::Corpus::assemble(shard_a.clone(), vec![])),
     );
@@ -481,7 +493,12 @@ fn the_stages_one_by_one_through_bytes_give_the_one_shot_result() {
     let graph = through_bytes(&engine.graph(&vectors));
     let labels = through_bytes(&engine.stories(&vectors, &graph));
     let stories = through_bytes(&engine.articles(&vectors, &graph, &labels));
-    let staged = Clustering::new(vectors, graph, labels, stories);
+    let mut staged = Clustering::new(vectors, graph, labels, stories);
+    staged.furniture = furniture;
+    // After clustering: the sentences each member adds, from the texts again.
+    engine
+        .add_sentences(&mut staged, docs.clone().into_iter().map(|d| Ok(Ok(d))))
+        .unwrap();
     let one_shot = cluster_documents(docs, &Config::default()).unwrap();
     assert!(
         one_shot.stats.n_multi > 3,
@@ -578,6 +595,15 @@ fn page_templates_never_merge_stories() {
             "{a} {b}: {kinds:?}"
         );
     }
+    // What an edited copy and an independent report add, sentence by sentence:
+    // the copy's one new sentence, the other report's quote.
+    assert!(
+        out.contains(
+            r#""sentences":["The next monetary policy meeting is scheduled for 24 June."]"#
+        ),
+        "{out}"
+    );
+    assert!(out.contains("never seen the sky that color"), "{out}");
     for furniture in [
         "Quayside Lane",
         "Commerce Street",

@@ -25,6 +25,7 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
     let mut story_of: HashMap<String, String> = HashMap::new();
     let mut variants: HashMap<String, (String, String)> = HashMap::new();
     let mut adds: Vec<String> = Vec::new();
+    let mut sentences: Vec<String> = Vec::new();
     for line in String::from_utf8(out.stdout).unwrap().lines() {
         let s: serde_json::Value = serde_json::from_str(line).unwrap();
         for a in s["articles"].as_array().unwrap() {
@@ -33,6 +34,9 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
                 story_of.insert(id.clone(), s["story"].as_str().unwrap().to_string());
                 if let Some(numbers) = m["adds"]["numbers"].as_array() {
                     adds.extend(numbers.iter().map(|n| n.as_str().unwrap().to_string()));
+                }
+                if let Some(list) = m["adds"]["sentences"].as_array() {
+                    sentences.extend(list.iter().map(|n| n.as_str().unwrap().to_string()));
                 }
                 variants.insert(
                     id,
@@ -70,6 +74,11 @@ fn seeds_cairo_reports_form_one_story_and_the_rest_stay_apart() {
     assert!(
         adds.iter().any(|a| a.starts_with("16 ")),
         "the Turkish report adds its 16 bilateral meetings: {adds:?}"
+    );
+    // And the sentence that tells of them ("a series of bilateral meetings").
+    assert!(
+        sentences.iter().any(|s| s.contains("ikili görüşme")),
+        "{sentences:?}"
     );
 }
 

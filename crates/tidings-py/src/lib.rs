@@ -19,7 +19,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tidings::config::EngineConfig;
-use tidings::document::{parse_record, Fields, ReadReport, Reject, NO_TEXT_FIELD};
+use tidings::document::{
+    parse_record, Document, Fields, Furniture, FurnitureCounts, ReadReport, Reject, NO_TEXT_FIELD,
+};
 use tidings::engine::{AnalyzedDoc, Clustering, Corpus, StoryLabels, Vectors};
 use tidings::graph::{IndexKind, KnnGraph};
 use tidings::lexicon::ModelSource;
@@ -135,6 +137,18 @@ impl StageValue for KnnGraph {
     }
 }
 
+impl StageValue for FurnitureCounts {
+    fn n_docs(&self) -> usize {
+        self.len()
+    }
+}
+
+impl StageValue for Furniture {
+    fn n_docs(&self) -> usize {
+        self.len()
+    }
+}
+
 impl StageValue for StoryLabels {
     fn n_docs(&self) -> usize {
         self.story_of_doc.len()
@@ -221,6 +235,23 @@ stage_classes! {
     PyGraph("Graph", KnnGraph) {}
     /// The story of each document.
     PyStoryLabels("StoryLabels", StoryLabels) {}
+    /// Stage 0 per shard: for each line of each site, the titles of the pages that
+    /// carry it (`len()`: lines counted); shards merge by union.
+    PyFurnitureCounts("FurnitureCounts", FurnitureCounts) {
+        /// The counts of this shard and another, together.
+        fn merge(&self, other: PyRef<'_, PyFurnitureCounts>) -> PyFurnitureCounts {
+            let mut out = self.0.clone();
+            out.merge(other.0.clone());
+            PyFurnitureCounts(out)
+        }
+
+        /// The lines that are page furniture (`len()`: how many).
+        fn furniture(&self) -> PyFurniture {
+            PyFurniture(self.0.furniture())
+        }
+    }
+    /// The page furniture of a run: lines struck from every text before analysis.
+    PyFurniture("Furniture", Furniture) {}
     /// The result of a run: documents, stories with articles and variants, rejects.
     PyClustering("Clustering", Clustering) {
         /// One `(id, story, article, variant)` row per document, sorted by id: the
@@ -347,10 +378,38 @@ impl Engine {
 
     /// Reads the JSON lines of `lines` (an iterable of str) in batches and
     /// analyzes each batch without the GIL. Record `i` is at `docs[i]` in messages.
-    fn read(&self, py: Python<'_>, lines: &Bound<'_, PyAny>) -> PyResult<(AnalyzedShard, Notes)> {
+    fn read(
+        &self,
+        py: Python<'_>,
+        lines: &Bound<'_, PyAny>,
+        furniture: &Furniture,
+    ) -> PyResult<(AnalyzedShard, Notes)> {
+        let mut shard = AnalyzedShard::default();
+        let report = self.parse(
+            lines,
+            |docs| {
+                shard.docs.extend(
+                    self.run(py, |e| e.analyze_with(docs, furniture))
+                        .map_err(engine_error)?,
+                );
+                Ok(())
+            },
+            &mut shard.rejects,
+        )?;
+        self.check_read(&shard.rejects, shard.docs.len(), &report)?;
+        Ok((shard, notes_of(report)))
+    }
+
+    /// Parses the JSON lines, handing each batch of documents to `batch`; bad
+    /// records go to `rejects`. Returns what reading noticed.
+    fn parse(
+        &self,
+        lines: &Bound<'_, PyAny>,
+        mut batch: impl FnMut(Vec<Document>) -> PyResult<()>,
+        rejects: &mut Vec<Reject>,
+    ) -> PyResult<ReadReport> {
         let batch_size = self.engine.config().analysis.batch_size;
         let mut iter = lines.try_iter()?;
-        let mut shard = AnalyzedShard::default();
         let mut report = ReadReport::default();
         let mut index = 0usize;
         let mut done = false;
@@ -367,21 +426,25 @@ impl Engine {
                 let mut notes = Vec::new();
                 match parse_record(&line, location.clone(), &self.fields, &mut notes) {
                     Ok(doc) => docs.push(doc),
-                    Err(reject) => shard.rejects.push(reject),
+                    Err(reject) => rejects.push(reject),
                 }
                 for (kind, detail) in notes {
                     report.note(kind, &location, &detail);
                 }
             }
             if !docs.is_empty() {
-                shard
-                    .docs
-                    .extend(self.run(py, |e| e.analyze(docs)).map_err(engine_error)?);
+                batch(docs)?;
             }
         }
-        self.check_rejects(&shard.rejects)?;
+        Ok(report)
+    }
+
+    /// The checks after reading: the --on-error policy, and a text field that no
+    /// record has.
+    fn check_read(&self, rejects: &[Reject], n_docs: usize, report: &ReadReport) -> PyResult<()> {
+        self.check_rejects(rejects)?;
         if let Some(n) = report.notes.get(NO_TEXT_FIELD) {
-            if n.count >= shard.docs.len() && !shard.docs.is_empty() {
+            if n.count >= n_docs && n_docs > 0 {
                 return Err(PyValueError::new_err(format!(
                     "no record has the text field \"{}\": name it with text_field= ({})",
                     self.fields.text,
@@ -389,7 +452,7 @@ impl Engine {
                 )));
             }
         }
-        Ok((shard, notes_of(report)))
+        Ok(())
     }
 
     fn assemble_shards(&self, py: Python<'_>, shards: Vec<AnalyzedShard>) -> PyResult<Corpus> {
@@ -529,9 +592,63 @@ impl Engine {
 
     /// Stage 1: reads JSON lines and analyzes the documents; returns the
     /// analyzed shard and the notes on repaired records.
-    fn analyze(&self, py: Python<'_>, lines: &Bound<'_, PyAny>) -> PyResult<(PyAnalyzed, Notes)> {
-        let (shard, notes) = self.read(py, lines)?;
+    #[pyo3(signature = (lines, furniture = None))]
+    fn analyze(
+        &self,
+        py: Python<'_>,
+        lines: &Bound<'_, PyAny>,
+        furniture: Option<PyRef<'_, PyFurniture>>,
+    ) -> PyResult<(PyAnalyzed, Notes)> {
+        let furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
+        let (shard, notes) = self.read(py, lines, &furniture)?;
         Ok((PyAnalyzed(shard), notes))
+    }
+
+    /// Stage 0: the page furniture counts of JSON lines (a shard or all).
+    fn furniture(&self, py: Python<'_>, lines: &Bound<'_, PyAny>) -> PyResult<PyFurnitureCounts> {
+        let mut counts = FurnitureCounts::default();
+        let mut rejects = Vec::new();
+        self.parse(
+            lines,
+            |docs| {
+                let c = self
+                    .run(py, |e| e.furniture(docs.into_iter().map(|d| Ok(Ok(d)))))
+                    .map_err(engine_error)?;
+                counts.merge(c);
+                Ok(())
+            },
+            &mut rejects,
+        )?;
+        Ok(PyFurnitureCounts(counts))
+    }
+
+    /// After the stages: the sentences each member adds, from the JSON lines of the
+    /// same documents, with `furniture` struck (as `cluster` does it).
+    #[pyo3(signature = (result, lines, furniture = None))]
+    fn add_sentences(
+        &self,
+        py: Python<'_>,
+        result: &PyClustering,
+        lines: &Bound<'_, PyAny>,
+        furniture: Option<PyRef<'_, PyFurniture>>,
+    ) -> PyResult<PyClustering> {
+        let mut docs = Vec::new();
+        let mut rejects = Vec::new();
+        self.parse(
+            lines,
+            |batch| {
+                docs.extend(batch);
+                Ok(())
+            },
+            &mut rejects,
+        )?;
+        let mut c = result.0.clone();
+        c.furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
+        self.run(py, |e| {
+            e.add_sentences(&mut c, docs.into_iter().map(|d| Ok(Ok(d))))
+        })
+        .map_err(engine_error)?;
+        Ok(PyClustering(c))
     }
 
     /// Analyzed shards into one corpus in canonical order (duplicate ids rejected).
@@ -596,18 +713,31 @@ impl Engine {
     /// The whole run on JSON lines: read and analyze in batches, then the later
     /// stages; returns the result and the notes on repaired records.
     fn cluster(&self, py: Python<'_>, lines: &Bound<'_, PyAny>) -> PyResult<(PyClustering, Notes)> {
+        // The documents are held whole (the caller holds them already): the page
+        // furniture and the sentences each member adds need a second look at them,
+        // as the CLI reads its files twice.
         let start = std::time::Instant::now();
-        let (shard, notes) = self.read(py, lines)?;
-        let n_read = shard.docs.len();
-        let seconds_read = start.elapsed().as_secs_f64();
-        let corpus = self.assemble_shards(py, vec![shard])?;
-        let (mut c, _) = self
-            .run(py, |e| e.finish(corpus, &[]))
-            .map_err(engine_error)?;
+        let mut docs = Vec::new();
+        let mut rejects = Vec::new();
+        let report = self.parse(
+            lines,
+            |batch| {
+                docs.extend(batch);
+                Ok(())
+            },
+            &mut rejects,
+        )?;
+        self.check_read(&rejects, docs.len(), &report)?;
+        let n_read = docs.len();
+        let mut c = self.run(py, |e| e.cluster(docs)).map_err(engine_error)?;
+        // Read rejects first, then the duplicate ids, as the CLI lists them.
+        rejects.append(&mut c.rejects);
+        c.rejects = rejects;
+        self.check_rejects(&c.rejects)?;
+        c.stats.n_rejected = c.rejects.len();
         c.stats.n_read = n_read;
-        c.stats.seconds_read_analyze = seconds_read;
         c.stats.seconds_total = start.elapsed().as_secs_f64();
-        Ok((PyClustering(c), notes))
+        Ok((PyClustering(c), notes_of(report)))
     }
 }
 
@@ -703,6 +833,8 @@ fn _tidings(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyGraph>()?;
     m.add_class::<PyStoryLabels>()?;
     m.add_class::<PyClustering>()?;
+    m.add_class::<PyFurnitureCounts>()?;
+    m.add_class::<PyFurniture>()?;
     m.add_function(wrap_pyfunction!(merge_stats, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;

@@ -23,11 +23,12 @@ use crate::document::{
 use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
-use crate::pivot::{doc_features, DocFeatures, FeatureWeights, Mentions};
-use crate::story::{build_stories, Story};
+use crate::pivot::{doc_features, sentence_features, DocFeatures, FeatureWeights, Mentions};
+use crate::story::{build_stories, Story, VariantKind};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -214,15 +215,33 @@ pub struct Clustering {
     pub stats: Stats,
     pub vecs: Vec<SparseVec>,
     pub graph: KnnGraph,
+    /// The page furniture struck from the texts before analysis.
+    #[serde(default)]
+    pub furniture: Furniture,
+    /// The sentences each member says that the document it is compared with does
+    /// not (see `output.rs`), by document index, sorted; filled by
+    /// [`Engine::add_sentences`] from another read of the inputs, else empty.
+    #[serde(default)]
+    pub sentences: Vec<(u32, Vec<String>)>,
 }
 
 impl Clustering {
+    /// The sentences a document adds, if any were found.
+    pub fn sentences_of(&self, doc: u32) -> &[String] {
+        self.sentences
+            .binary_search_by_key(&doc, |(d, _)| *d)
+            .map_or(&[], |i| &self.sentences[i].1)
+    }
+
     /// The story index of a document id, if the id was read.
     pub fn story_of(&self, id: &str) -> Option<u32> {
         let i = self.docs.binary_search_by(|d| d.id.as_str().cmp(id)).ok()?;
         Some(self.story_of_doc[i])
     }
 }
+
+/// Sentences listed as what one member adds, at most.
+pub const MAX_ADDED_SENTENCES: usize = 3;
 
 /// Lexicons and a validated configuration: everything the stages need.
 pub struct Engine {
@@ -260,6 +279,79 @@ impl Engine {
     /// A lexicon that fails to load ([`Error::Model`]).
     pub fn analyze(&self, docs: Vec<Document>) -> Result<Vec<AnalyzedDoc>> {
         self.analyze_with(docs, &Furniture::default())
+    }
+
+    /// After clustering: the sentences each member adds (see
+    /// [`Clustering::adds_pairs`]), from the texts read again (`items`: the same
+    /// inputs), with the run's furniture struck. A sentence adds when at least
+    /// two thirds of its features (concepts, name keys, numbers, in any language)
+    /// are absent from the other document; at most [`MAX_ADDED_SENTENCES`] each.
+    ///
+    /// # Errors
+    /// IO errors on an input.
+    pub fn add_sentences(
+        &self,
+        c: &mut Clustering,
+        items: impl Iterator<Item = Result<Result<Document, Reject>>>,
+    ) -> Result<()> {
+        let pairs = c.adds_pairs();
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let wanted: FxHashSet<u32> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let mut texts: FxHashMap<u32, String> = FxHashMap::default();
+        for item in items {
+            let Ok(mut doc) = item? else { continue };
+            let Ok(i) = c.docs.binary_search_by(|m| m.id.as_str().cmp(&doc.id)) else {
+                continue;
+            };
+            let i = i as u32;
+            if wanted.contains(&i) && !texts.contains_key(&i) {
+                c.furniture.strip(&mut doc);
+                let text = match doc.title.take() {
+                    Some(t) => format!("{t}\n{}", doc.text),
+                    None => doc.text,
+                };
+                texts.insert(i, text);
+            }
+        }
+        let weights = &self.config.analysis.weights;
+        let models = &self.models;
+        let docs = &c.docs;
+        let bases: Vec<u32> = {
+            let mut b: Vec<u32> = pairs.iter().map(|&(_, b)| b).collect();
+            b.sort_unstable();
+            b.dedup();
+            b
+        };
+        let base_features: FxHashMap<u32, FxHashSet<u64>> = bases
+            .par_iter()
+            .filter_map(|&b| {
+                let text = texts.get(&b)?;
+                let f = doc_features(text, docs[b as usize].lang, models, weights);
+                Some((b, f.features.into_iter().map(|(id, _)| id).collect()))
+            })
+            .collect();
+        let mut sentences: Vec<(u32, Vec<String>)> = pairs
+            .par_iter()
+            .filter_map(|&(m, b)| {
+                let (text, base) = (texts.get(&m)?, base_features.get(&b)?);
+                let added: Vec<String> =
+                    sentence_features(text, docs[m as usize].lang, models, weights)
+                        .into_iter()
+                        .filter(|(_, f)| {
+                            let absent = f.iter().filter(|id| !base.contains(id)).count();
+                            f.len() >= 3 && 3 * absent >= 2 * f.len()
+                        })
+                        .take(MAX_ADDED_SENTENCES)
+                        .map(|(s, _)| s)
+                        .collect();
+                (!added.is_empty()).then_some((m, added))
+            })
+            .collect();
+        sentences.sort_unstable_by_key(|(d, _)| *d);
+        c.sentences = sentences;
+        Ok(())
     }
 
     /// Stage 0: the page furniture of a corpus (see `document::boilerplate`): every
@@ -468,12 +560,14 @@ impl Engine {
     /// A lexicon that fails to load.
     pub fn cluster(&self, docs: Vec<Document>) -> Result<Clustering> {
         let furniture = self.furniture(docs.iter().cloned().map(|d| Ok(Ok(d))))?;
-        self.cluster_stream(
+        let again = docs.clone();
+        let (mut c, _) = self.cluster_stream(
             docs.into_iter().map(|d| Ok(Ok(d))),
             &furniture.furniture(),
             &[],
-        )
-        .map(|(c, _)| c)
+        )?;
+        self.add_sentences(&mut c, again.into_iter().map(|d| Ok(Ok(d))))?;
+        Ok(c)
     }
 
     /// The whole job on every input, read as a stream: documents are analyzed batch
@@ -507,7 +601,12 @@ impl Engine {
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>)> {
         let furniture = self.furniture_of_inputs(&inputs)?;
-        self.cluster_stream(DocReader::new(inputs), &furniture, sweep)
+        let again = (!inputs.iter().any(|i| matches!(i, Input::Stdin))).then(|| inputs.clone());
+        let (mut c, points) = self.cluster_stream(DocReader::new(inputs), &furniture, sweep)?;
+        if let Some(inputs) = again {
+            self.add_sentences(&mut c, DocReader::new(inputs))?;
+        }
+        Ok((c, points))
     }
 
     /// Reads and analyzes every document, batch by batch, and assembles the corpus.
@@ -563,6 +662,7 @@ impl Engine {
         let (corpus, n_read) = self.read_corpus_with(items, furniture)?;
         let seconds_read_analyze = start.elapsed().as_secs_f64();
         let (mut out, points) = self.finish(corpus, sweep)?;
+        out.furniture = furniture.clone();
         out.stats.n_read = n_read;
         out.stats.seconds_read_analyze = seconds_read_analyze;
         out.stats.seconds_total = start.elapsed().as_secs_f64();
@@ -654,7 +754,32 @@ impl Clustering {
             stats,
             vecs,
             graph,
+            furniture: Furniture::default(),
+            sentences: Vec::new(),
         }
+    }
+
+    /// Which member is compared with which document for what it adds: an
+    /// independent report with its story's representative, an edited copy with the
+    /// version it copies (its article's representative). Translations and exact
+    /// copies are the same write-up and add nothing.
+    pub fn adds_pairs(&self) -> Vec<(u32, u32)> {
+        let mut pairs = Vec::new();
+        for s in &self.stories {
+            for a in &s.articles {
+                for m in &a.members {
+                    let base = match m.kind {
+                        VariantKind::Independent => s.representative,
+                        VariantKind::NearDuplicate => a.representative,
+                        _ => continue,
+                    };
+                    if m.doc != s.representative && m.doc != base {
+                        pairs.push((m.doc, base));
+                    }
+                }
+            }
+        }
+        pairs
     }
 }
 

@@ -34,6 +34,11 @@ pub struct Adds {
     pub names: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<String>,
+    /// Sentences whose concepts, names and numbers are mostly absent from the
+    /// document it is compared with (at most [`crate::engine::MAX_ADDED_SENTENCES`]),
+    /// when the inputs could be read again (not stdin).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sentences: Vec<String>,
 }
 
 /// A story record lists at most this many sources.
@@ -139,9 +144,10 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
         let adds = Adds {
             names: lacks(&m.names, &base.names),
             numbers: lacks(&m.numbers, &base.numbers),
+            sentences: c.sentences_of(d).to_vec(),
         };
-        (d != s.representative && !(adds.names.is_empty() && adds.numbers.is_empty()))
-            .then_some(adds)
+        let empty = adds.names.is_empty() && adds.numbers.is_empty() && adds.sentences.is_empty();
+        (d != s.representative && !empty).then_some(adds)
     };
     let mut articles: Vec<ArticleRecord> = s
         .articles

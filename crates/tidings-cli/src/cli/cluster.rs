@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tidings::document::Input;
+use tidings::document::{DocReader, Input};
 use tidings::engine::Clustering;
 use tidings::output::{write_assignments, write_rejects, write_rejects_jsonl, write_stories};
 
@@ -215,7 +215,18 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let engine = args.engine.engine()?;
     let inputs = args.input.expand(&args.inputs)?;
     let outputs = Outputs::create(&args, &inputs)?;
-    let (result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
+    let again = (!inputs.iter().any(|i| matches!(i, Input::Stdin))).then(|| inputs.clone());
+    let (mut result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
+    // What each independent report or edited copy adds, sentence by sentence, needs
+    // their texts again: one more read (stdin was read once and is not).
+    if let Some(inputs) = again {
+        engine
+            .add_sentences(
+                &mut result,
+                DocReader::with_options(inputs, args.input.options()?),
+            )
+            .context("reading again (the sentences each member adds)")?;
+    }
     outputs.write(&result, engine.config(), args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
     report_and_check(&args.input, &result, &report, rejects_file.as_deref())?;

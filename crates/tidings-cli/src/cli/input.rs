@@ -248,6 +248,7 @@ impl InputArgs {
         progress.check_stop(&corpus.rejects)?;
         progress.message("clustering (stories, articles)");
         let (mut result, points) = engine.finish(corpus, sweep).context("clustering")?;
+        result.furniture = furniture;
         progress.finish();
         result.stats.n_read = n_read;
         result.stats.seconds_read_analyze = seconds_read;

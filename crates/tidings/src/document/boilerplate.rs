@@ -112,6 +112,15 @@ pub struct FurnitureCounts {
 }
 
 impl FurnitureCounts {
+    /// How many (site, line) pairs were counted.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     /// Counts one document's lines.
     pub fn add(&mut self, doc: &Document) {
         let site = site_of(doc);

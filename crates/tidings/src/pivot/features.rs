@@ -308,6 +308,62 @@ fn features_with(
     out.features = features;
     out
 }
+/// Sentences shorter than this many words are not listed as something a document
+/// adds: a dateline or a caption says little on its own.
+const MIN_SENTENCE_WORDS: usize = 6;
+
+/// Sentences listed are cut to this many characters.
+const MAX_SENTENCE_CHARS: usize = 200;
+
+/// The sentences of a text (of at least [`MIN_SENTENCE_WORDS`] words), each with
+/// the features [`doc_features`] finds in it, for what one document says that
+/// another does not. A sentence ends at `.`, `!`, `?` (and their CJK, Arabic and
+/// Devanagari forms) before white space, or at the end of a line.
+pub fn sentence_features(
+    text: &str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+) -> Vec<(String, Vec<FeatureId>)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut start = 0;
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let end_mark = matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।');
+            let next_blank = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
+            let cjk = matches!(c, '。' | '！' | '？');
+            if end_mark && (next_blank || cjk) {
+                let end = i + c.len_utf8();
+                sentence(&line[start..end], lang, models, weights, &mut out);
+                start = end;
+            }
+        }
+        sentence(&line[start..], lang, models, weights, &mut out);
+    }
+    out
+}
+
+fn sentence(
+    s: &str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+    out: &mut Vec<(String, Vec<FeatureId>)>,
+) {
+    let s = s.trim();
+    let ideographic = s.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
+    if s.is_empty() || (!ideographic && s.split_whitespace().count() < MIN_SENTENCE_WORDS) {
+        return;
+    }
+    let f = doc_features(s, lang, models, weights);
+    let surface = match s.char_indices().nth(MAX_SENTENCE_CHARS) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    };
+    out.push((surface, f.features.into_iter().map(|(id, _)| id).collect()));
+}
+
 /// Lexicon coverage of a set of documents.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Coverage {
