@@ -439,6 +439,25 @@ impl Engine {
         Ok(report)
     }
 
+    /// Every document of the JSON lines at once, with the rejects and what
+    /// reading noticed.
+    fn parse_all(
+        &self,
+        lines: &Bound<'_, PyAny>,
+    ) -> PyResult<(Vec<Document>, Vec<Reject>, ReadReport)> {
+        let mut docs = Vec::new();
+        let mut rejects = Vec::new();
+        let report = self.parse(
+            lines,
+            |batch| {
+                docs.extend(batch);
+                Ok(())
+            },
+            &mut rejects,
+        )?;
+        Ok((docs, rejects, report))
+    }
+
     /// The checks after reading: the --on-error policy, and a text field that no
     /// record has.
     fn check_read(&self, rejects: &[Reject], n_docs: usize, report: &ReadReport) -> PyResult<()> {
@@ -632,16 +651,7 @@ impl Engine {
         lines: &Bound<'_, PyAny>,
         furniture: Option<PyRef<'_, PyFurniture>>,
     ) -> PyResult<PyClustering> {
-        let mut docs = Vec::new();
-        let mut rejects = Vec::new();
-        self.parse(
-            lines,
-            |batch| {
-                docs.extend(batch);
-                Ok(())
-            },
-            &mut rejects,
-        )?;
+        let (docs, _, _) = self.parse_all(lines)?;
         let mut c = result.0.clone();
         c.furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
         self.run(py, |e| {
@@ -717,16 +727,7 @@ impl Engine {
         // furniture and the sentences each member adds need a second look at them,
         // as the CLI reads its files twice.
         let start = std::time::Instant::now();
-        let mut docs = Vec::new();
-        let mut rejects = Vec::new();
-        let report = self.parse(
-            lines,
-            |batch| {
-                docs.extend(batch);
-                Ok(())
-            },
-            &mut rejects,
-        )?;
+        let (docs, mut rejects, report) = self.parse_all(lines)?;
         self.check_read(&rejects, docs.len(), &report)?;
         let n_read = docs.len();
         let mut c = self.run(py, |e| e.cluster(docs)).map_err(engine_error)?;

@@ -142,14 +142,8 @@ impl Vectors {
 
     pub fn copy_input<'a>(&'a self, langs: &'a [Lang], days: &'a [Option<Day>]) -> CopyInput<'a> {
         CopyInput {
-            vecs: &self.vecs,
-            langs,
-            days,
-            exact: &self.exact,
-            sketches: &self.sketches,
             coverage: &self.coverage,
-            chars: &[],
-            seq: &[],
+            ..CopyInput::new(&self.vecs, langs, days, &self.exact, &self.sketches)
         }
     }
 }

@@ -512,16 +512,7 @@ mod tests {
         let exact: Vec<u64> = (0..n).map(|i| if i < 1000 { 7 } else { 8 }).collect();
         let sketches = vec![Vec::new(); n];
         let days = vec![None; n];
-        let input = CopyInput {
-            vecs: &vecs,
-            langs: &langs,
-            exact: &exact,
-            sketches: &sketches,
-            days: &days,
-            coverage: &[],
-            chars: &[],
-            seq: &[],
-        };
+        let input = CopyInput::new(&vecs, &langs, &days, &exact, &sketches);
         let docs: Vec<u32> = (0..n as u32).collect();
         let config = ArticleConfig::default();
         let edges = article_edges(&docs, &[], &input, &config);
@@ -565,16 +556,7 @@ mod tests {
         let exact: Vec<u64> = (0..6).collect();
         let sketches = vec![Vec::new(); 6];
         let days = vec![None; 6];
-        let input = CopyInput {
-            vecs: &vecs,
-            langs: &langs,
-            exact: &exact,
-            sketches: &sketches,
-            days: &days,
-            coverage: &[],
-            chars: &[],
-            seq: &[],
-        };
+        let input = CopyInput::new(&vecs, &langs, &days, &exact, &sketches);
         let cos = |a: usize, b: usize| vecs[a].cosine(&vecs[b]);
         let config = ArticleConfig::default();
         assert!(cos(0, 3) < config.same_language_floor, "{}", cos(0, 3));
@@ -612,14 +594,9 @@ mod tests {
         let chars = [100, 200, 900, 50];
         let seq = [3, 2, 1, 0];
         let input = CopyInput {
-            vecs: &vecs,
-            langs: &langs,
-            exact: &exact,
-            sketches: &sketches,
-            days: &days,
-            coverage: &[],
             chars: &chars,
             seq: &seq,
+            ..CopyInput::new(&vecs, &langs, &days, &exact, &sketches)
         };
         let docs = [0, 1, 2, 3];
         assert_eq!(representative(&docs, &input, Keep::Central), 0);

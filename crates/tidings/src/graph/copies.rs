@@ -57,6 +57,28 @@ pub struct CopyInput<'a> {
     pub seq: &'a [u64],
 }
 
+impl<'a> CopyInput<'a> {
+    /// The input with no coverage, lengths or reading order (all read as unknown).
+    pub fn new(
+        vecs: &'a [SparseVec],
+        langs: &'a [Lang],
+        days: &'a [Option<Day>],
+        exact: &'a [u64],
+        sketches: &'a [Vec<u64>],
+    ) -> CopyInput<'a> {
+        CopyInput {
+            vecs,
+            langs,
+            days,
+            exact,
+            sketches,
+            coverage: &[],
+            chars: &[],
+            seq: &[],
+        }
+    }
+}
+
 impl Copies {
     /// Every document its own representative.
     pub fn none(n_docs: usize) -> Copies {
@@ -191,16 +213,7 @@ mod tests {
         ];
         let days = vec![None, None, None, None, Some(Day(3)), None];
         let vecs: Vec<SparseVec> = (0..6).map(v).collect();
-        let input = CopyInput {
-            vecs: &vecs,
-            langs: &langs,
-            days: &days,
-            exact: &exact,
-            sketches: &sketches,
-            coverage: &[],
-            chars: &[],
-            seq: &[],
-        };
+        let input = CopyInput::new(&vecs, &langs, &days, &exact, &sketches);
         let c = Copies::find(&input, 0.5);
         assert_eq!(c.rep_of, vec![0, 0, 0, 3, 4, 5]);
         assert_eq!(c.sizes(), vec![3, 0, 0, 1, 1, 1]);
