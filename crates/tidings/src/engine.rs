@@ -24,7 +24,7 @@ use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
 use crate::pivot::{doc_features, sentence_features, DocFeatures, FeatureWeights, Mentions};
-use crate::story::{build_stories, Story, VariantKind};
+use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
 use rayon::prelude::*;
@@ -365,18 +365,7 @@ impl Engine {
         while !batch.is_empty() {
             ignored.clear();
             let (done, next) = rayon::join(
-                || {
-                    batch
-                        .par_iter()
-                        .fold(FurnitureCounts::default, |mut c, d| {
-                            c.add(d);
-                            c
-                        })
-                        .reduce(FurnitureCounts::default, |mut a, b| {
-                            a.merge(b);
-                            a
-                        })
-                },
+                || FurnitureCounts::of(&batch),
                 || next_batch(&mut items, size, &mut ignored),
             );
             counts.merge(done);
@@ -553,7 +542,7 @@ impl Engine {
     /// # Errors
     /// A lexicon that fails to load.
     pub fn cluster(&self, docs: Vec<Document>) -> Result<Clustering> {
-        let furniture = self.furniture(docs.iter().cloned().map(|d| Ok(Ok(d))))?;
+        let furniture = FurnitureCounts::of(&docs);
         let again = docs.clone();
         let (mut c, _) = self.cluster_stream(
             docs.into_iter().map(|d| Ok(Ok(d))),
@@ -578,7 +567,7 @@ impl Engine {
     /// # Errors
     /// IO errors on an input.
     pub fn furniture_of_inputs(&self, inputs: &[Input]) -> Result<Furniture> {
-        if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
+        if !Input::rereadable(inputs) {
             return Ok(Furniture::default());
         }
         Ok(self.furniture(DocReader::new(inputs.to_vec()))?.furniture())
@@ -595,7 +584,7 @@ impl Engine {
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>)> {
         let furniture = self.furniture_of_inputs(&inputs)?;
-        let again = (!inputs.iter().any(|i| matches!(i, Input::Stdin))).then(|| inputs.clone());
+        let again = Input::rereadable(&inputs).then(|| inputs.clone());
         let (mut c, points) = self.cluster_stream(DocReader::new(inputs), &furniture, sweep)?;
         if let Some(inputs) = again {
             self.add_sentences(&mut c, DocReader::new(inputs))?;
@@ -753,21 +742,14 @@ impl Clustering {
         }
     }
 
-    /// Which member is compared with which document for what it adds: an
-    /// independent report with its story's representative, an edited copy with the
-    /// version it copies (its article's representative). Translations and exact
-    /// copies are the same write-up and add nothing.
+    /// Each member that can add something and the document it is compared with
+    /// ([`Story::compared_with`]).
     pub fn adds_pairs(&self) -> Vec<(u32, u32)> {
         let mut pairs = Vec::new();
         for s in &self.stories {
             for a in &s.articles {
                 for m in &a.members {
-                    let base = match m.kind {
-                        VariantKind::Independent => s.representative,
-                        VariantKind::NearDuplicate => a.representative,
-                        _ => continue,
-                    };
-                    if m.doc != s.representative && m.doc != base {
+                    if let Some(base) = s.compared_with(a, m) {
                         pairs.push((m.doc, base));
                     }
                 }

@@ -5,7 +5,7 @@
 use crate::document::Reject;
 use crate::engine::Clustering;
 use crate::pivot::Mentions;
-use crate::story::VariantKind;
+use crate::story::{Article, Member, VariantKind};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
@@ -129,25 +129,17 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
             .map(|(_, surface)| surface.to_string())
             .collect()
     };
-    // A translation or a copy is the same write-up as its article's representative:
-    // what it seems to add is what the comparison misses across languages (word
-    // order around a number, a compound no lexicon splits), not news.
-    // An independent report against the story's representative; an edited copy
-    // against the version it copies (its article's representative, same language).
-    let adds = |d: u32, kind: VariantKind, article_rep: u32| -> Option<Adds> {
-        let base = match kind {
-            VariantKind::Independent => rep,
-            VariantKind::NearDuplicate => &c.docs[article_rep as usize],
-            _ => return None,
-        };
-        let m = &c.docs[d as usize];
+    // What each member is compared with: `Story::compared_with`.
+    let adds = |a: &Article, member: &Member| -> Option<Adds> {
+        let base = &c.docs[s.compared_with(a, member)? as usize];
+        let m = &c.docs[member.doc as usize];
         let adds = Adds {
             names: lacks(&m.names, &base.names),
             numbers: lacks(&m.numbers, &base.numbers),
-            sentences: c.sentences_of(d).to_vec(),
+            sentences: c.sentences_of(member.doc).to_vec(),
         };
         let empty = adds.names.is_empty() && adds.numbers.is_empty() && adds.sentences.is_empty();
-        (d != s.representative && !empty).then_some(adds)
+        (!empty).then_some(adds)
     };
     let mut articles: Vec<ArticleRecord> = s
         .articles
@@ -162,7 +154,7 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
                     lang: c.docs[m.doc as usize].lang.code().to_string(),
                     variant: m.kind,
                     sim: round3(m.sim),
-                    adds: adds(m.doc, m.kind, a.representative),
+                    adds: adds(a, m),
                 })
                 .collect();
             let representative = c.docs[a.representative as usize].id.clone();

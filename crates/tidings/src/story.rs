@@ -82,6 +82,24 @@ pub struct Story {
     pub articles: Vec<Article>,
 }
 
+impl Story {
+    /// The document a member of `article` is compared with for what it adds: an
+    /// independent report with the story's representative, an edited copy with the
+    /// version it copies (its article's representative). A translation or an exact
+    /// copy is the same write-up as its article's representative: what it seems to
+    /// add is what the comparison misses across languages (word order around a
+    /// number, a compound no lexicon splits), not news. `None` for those and for
+    /// the story's representative.
+    pub fn compared_with(&self, article: &Article, member: &Member) -> Option<u32> {
+        let base = match member.kind {
+            VariantKind::Independent => self.representative,
+            VariantKind::NearDuplicate => article.representative,
+            _ => return None,
+        };
+        (member.doc != self.representative).then_some(base)
+    }
+}
+
 /// Stories of up to this many distinct documents (copy groups' representatives)
 /// are cut into articles over the matrix of all their pairs ([`cut_articles`]: three
 /// n × n matrices of f64, 25 MB at the limit); larger ones along the graph's
@@ -155,14 +173,30 @@ fn variant_of(d: u32, rep: u32, input: &CopyInput<'_>) -> VariantKind {
     }
 }
 
+/// Whether two documents of one language, with this shingle Jaccard, are copies
+/// of one article: exact copies, or near-duplicates.
+fn is_copy(
+    a: usize,
+    b: usize,
+    jaccard: f32,
+    input: &CopyInput<'_>,
+    config: &ArticleConfig,
+) -> bool {
+    input.exact[a] == input.exact[b] || jaccard >= config.near_duplicate_jaccard
+}
+
 /// The similarity of two documents of a story: 1 for copies (exact, or
 /// same-language near-duplicates), else their cosine.
 fn article_sim(a: u32, b: u32, input: &CopyInput<'_>, config: &ArticleConfig) -> f32 {
     let (ua, ub) = (a as usize, b as usize);
     let copy = input.langs[ua] == input.langs[ub]
-        && (input.exact[ua] == input.exact[ub]
-            || sketch_jaccard(&input.sketches[ua], &input.sketches[ub])
-                >= config.near_duplicate_jaccard);
+        && is_copy(
+            ua,
+            ub,
+            sketch_jaccard(&input.sketches[ua], &input.sketches[ub]),
+            input,
+            config,
+        );
     if copy {
         1.0
     } else {
@@ -263,8 +297,7 @@ pub fn cut_articles(
                         let pairs = size(i) * size(j);
                         if input.langs[a] == input.langs[b] {
                             let jaccard = sketch_jaccard(&input.sketches[a], &input.sketches[b]);
-                            let copy = input.exact[a] == input.exact[b]
-                                || jaccard >= config.near_duplicate_jaccard;
+                            let copy = is_copy(a, b, jaccard, input, config);
                             let cos = if copy { 1.0 } else { cos };
                             let cut = f64::from(config.same_language);
                             let alike = (cos + f64::from(jaccard)).min(1.0);

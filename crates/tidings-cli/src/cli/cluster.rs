@@ -215,7 +215,7 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let engine = args.engine.engine()?;
     let inputs = args.input.expand(&args.inputs)?;
     let outputs = Outputs::create(&args, &inputs)?;
-    let again = (!inputs.iter().any(|i| matches!(i, Input::Stdin))).then(|| inputs.clone());
+    let again = Input::rereadable(&inputs).then(|| inputs.clone());
     let (mut result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
     // What each independent report or edited copy adds, sentence by sentence, needs
     // their texts again: one more read (stdin was read once and is not).

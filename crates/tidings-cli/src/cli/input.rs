@@ -231,13 +231,13 @@ impl InputArgs {
     ) -> Result<(Clustering, Vec<SweepPoint>, ReadReport)> {
         // Page furniture is counted over every input first (a second read); stdin
         // cannot be read twice, so it is clustered with its furniture in place.
-        let furniture = if inputs.iter().any(|i| matches!(i, Input::Stdin)) {
-            Furniture::default()
-        } else {
+        let furniture = if Input::rereadable(&inputs) {
             engine
                 .furniture(DocReader::with_options(inputs.clone(), self.options()?))
                 .context("reading (page furniture)")?
                 .furniture()
+        } else {
+            Furniture::default()
         };
         let (watched, progress) = self.watch(inputs, "reading and analyzing")?;
         let start = Instant::now();

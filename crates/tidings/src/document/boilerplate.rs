@@ -112,6 +112,20 @@ pub struct FurnitureCounts {
 }
 
 impl FurnitureCounts {
+    /// The counts of a batch of documents, in parallel.
+    pub fn of(docs: &[Document]) -> FurnitureCounts {
+        use rayon::prelude::*;
+        docs.par_iter()
+            .fold(FurnitureCounts::default, |mut c, d| {
+                c.add(d);
+                c
+            })
+            .reduce(FurnitureCounts::default, |mut a, b| {
+                a.merge(b);
+                a
+            })
+    }
+
     /// How many (site, line) pairs were counted.
     pub fn len(&self) -> usize {
         self.lines.len()

@@ -165,6 +165,12 @@ pub enum Input {
 }
 
 impl Input {
+    /// Whether every input can be read again (stdin cannot): the page furniture
+    /// and the sentences members add need a read of their own.
+    pub fn rereadable(inputs: &[Input]) -> bool {
+        !inputs.iter().any(|i| matches!(i, Input::Stdin))
+    }
+
     /// A file named on the command line (not found in a folder).
     pub fn file(path: PathBuf) -> Input {
         let kind = kind_of(&path).unwrap_or(Kind::Auto);
