@@ -217,6 +217,14 @@ pub struct Clustering {
     /// [`Engine::add_sentences`] from another read of the inputs, else empty.
     #[serde(default)]
     pub sentences: Vec<(u32, Vec<String>)>,
+    /// Each story's id, where the run gives stories ids of their own (an
+    /// incremental run: `state.rs`); empty: `s-` and the story's smallest document id.
+    #[serde(default)]
+    pub story_names: Vec<String>,
+    /// Each story's earlier ids that retired into it in this run (an incremental
+    /// run that connected stories of earlier batches); empty otherwise.
+    #[serde(default)]
+    pub story_merged: Vec<Vec<String>>,
 }
 
 impl Clustering {
@@ -611,9 +619,23 @@ impl Engine {
     /// As [`Engine::read_corpus`].
     pub fn read_corpus_with(
         &self,
-        mut items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
+        items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
         furniture: &Furniture,
     ) -> Result<(Corpus, usize)> {
+        let (analyzed, rejects, n_read) = self.read_analyzed_with(items, furniture)?;
+        Ok((Corpus::assemble(analyzed, rejects), n_read))
+    }
+
+    /// [`Engine::read_corpus_with`] before assembling: the analyzed documents in
+    /// reading order, the rejects, and the number of documents read.
+    ///
+    /// # Errors
+    /// As [`Engine::read_corpus`].
+    pub fn read_analyzed_with(
+        &self,
+        mut items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
+        furniture: &Furniture,
+    ) -> Result<(Vec<AnalyzedDoc>, Vec<Reject>, usize)> {
         let size = self.config.analysis.batch_size;
         let mut analyzed: Vec<AnalyzedDoc> = Vec::new();
         let mut rejects = Vec::new();
@@ -632,7 +654,7 @@ impl Engine {
             }));
             batch = next?;
         }
-        Ok((Corpus::assemble(analyzed, rejects), n_read))
+        Ok((analyzed, rejects, n_read))
     }
 
     fn cluster_stream(
@@ -739,6 +761,8 @@ impl Clustering {
             graph,
             furniture: Furniture::default(),
             sentences: Vec::new(),
+            story_names: Vec::new(),
+            story_merged: Vec::new(),
         }
     }
 

@@ -76,12 +76,19 @@ pub struct StoryRecord {
     /// Why a lone document was not compared (`empty`, `undetermined_language`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The ids of earlier stories that this run connected to this one, retired
+    /// into its id (`cluster --state`: the older story's id is kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
     /// Largest first, then by article id.
     pub articles: Vec<ArticleRecord>,
 }
 
 /// Story id: `s-` and the smallest document id in it (stable across runs).
 pub fn story_id(c: &Clustering, story: usize) -> String {
+    if let Some(name) = c.story_names.get(story) {
+        return name.clone();
+    }
     format!("s-{}", c.docs[c.stories[story].docs[0] as usize].id)
 }
 
@@ -191,6 +198,7 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
             v.truncate(MAX_SOURCES);
             v
         },
+        merged: c.story_merged.get(si).cloned().unwrap_or_default(),
         note: if s.docs.len() == 1 {
             rep.status.note().map(str::to_string)
         } else {

@@ -5,11 +5,12 @@ use super::input::{check_outcome, InputArgs};
 use super::EngineArgs;
 use anyhow::{Context, Result};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tidings::document::{DocReader, Input};
-use tidings::engine::Clustering;
+use tidings::document::{DocReader, FurnitureCounts, Input};
+use tidings::engine::{Clustering, Engine};
 use tidings::output::{write_assignments, write_rejects, write_rejects_jsonl, write_stories};
+use tidings::state::{Block, BlockKey, State};
 
 #[derive(Args, Debug)]
 pub struct ClusterArgs {
@@ -38,6 +39,12 @@ pub struct ClusterArgs {
     /// or parquet (builds with `--features parquet`).
     #[arg(long, value_enum, default_value_t = OutFormat::Text)]
     format: OutFormat,
+    /// Incremental runs: keep the statistics, the documents that can still join a
+    /// story and every story id in DIR (made if missing), and add these inputs to
+    /// the stories of earlier runs. Story ids never change once written; the outputs
+    /// hold this batch and the earlier documents still open (see README).
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -215,6 +222,9 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let engine = args.engine.engine()?;
     let inputs = args.input.expand(&args.inputs)?;
     let outputs = Outputs::create(&args, &inputs)?;
+    if let Some(dir) = &args.state {
+        return run_with_state(&args, dir, &engine, inputs, outputs);
+    }
     let again = Input::rereadable(&inputs).then(|| inputs.clone());
     let (mut result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
     // What each independent report or edited copy adds, sentence by sentence, needs
@@ -254,4 +264,148 @@ pub fn report_and_check(
         report,
         input.max_reject_share,
     )
+}
+
+/// The state's index in a `--state` folder ([`State`]).
+const STATE_FILE: &str = "state.bin";
+/// The folder of its blocks of documents ([`Block`]), one file each.
+const BLOCKS: &str = "blocks";
+
+/// The blocks `keys` of the state in `dir`, read back.
+///
+/// # Errors
+/// A block the index lists is missing or damaged.
+fn engine_blocks(dir: &Path, keys: &[BlockKey]) -> Result<Vec<Block>> {
+    keys.iter()
+        .map(|k| {
+            let path = dir.join(BLOCKS).join(k.file_name());
+            let bytes = std::fs::read(&path).with_context(|| {
+                format!("reading {} (the state's index lists it)", path.display())
+            })?;
+            let block =
+                Block::from_bytes(&bytes).with_context(|| format!("reading {}", path.display()))?;
+            anyhow::ensure!(block.key == *k, "{} holds another block", path.display());
+            Ok(block)
+        })
+        .collect()
+}
+
+/// Writes `bytes` to `path` whole or not at all.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot make {}", parent.display()))?;
+    }
+    let mut f = AtomicFile::create(path)?;
+    std::io::Write::write_all(f.writer(), bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    f.commit()
+}
+
+/// `cluster --state DIR`: the inputs are one batch, clustered with the open
+/// documents of the earlier ones (`tidings::state`). The outputs are committed
+/// first, the state last: a run that fails before the end leaves the state as it
+/// was, and running the batch again gives the same outputs.
+fn run_with_state(
+    args: &ClusterArgs,
+    dir: &Path,
+    engine: &Engine,
+    inputs: Vec<Input>,
+    outputs: Outputs,
+) -> Result<ExitCode> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot make the state folder {}", dir.display()))?;
+    let path = dir.join(STATE_FILE);
+    let mut state_file = AtomicFile::create(&path)?;
+    let mut state = match std::fs::read(&path) {
+        Ok(bytes) => State::from_bytes(&bytes, engine.config())
+            .with_context(|| format!("reading {}", path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::new(engine.config()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let again = Input::rereadable(&inputs).then(|| inputs.clone());
+    // The batch's page furniture, added to that of the earlier batches (stdin is
+    // read once: the earlier batches' furniture only).
+    let batch_furniture = match &again {
+        Some(inputs) => engine
+            .furniture(DocReader::with_options(
+                inputs.clone(),
+                args.input.options()?,
+            ))
+            .context("reading (page furniture)")?,
+        None => FurnitureCounts::default(),
+    };
+    let mut counts = state.furniture().clone();
+    counts.merge(batch_furniture.clone());
+    let furniture = counts.furniture();
+    let (watched, progress) = args.input.watch(inputs, "reading and analyzing")?;
+    let start = std::time::Instant::now();
+    let (analyzed, rejects, n_read) = engine
+        .read_analyzed_with(watched, &furniture)
+        .context("reading")?;
+    let seconds_read = start.elapsed().as_secs_f64();
+    progress.check_stop(&rejects)?;
+    progress.message("clustering with the state (stories, articles)");
+    let batch = state.admit(analyzed, rejects);
+    let loaded = engine_blocks(dir, &state.blocks_for(&batch, engine.config()))?;
+    let (mut result, inc, blocks) = engine
+        .cluster_increment(&mut state, batch, loaded, batch_furniture)
+        .context("clustering")?;
+    result.furniture = furniture;
+    progress.finish();
+    result.stats.n_read = n_read;
+    result.stats.seconds_read_analyze = seconds_read;
+    result.stats.seconds_total = start.elapsed().as_secs_f64();
+    let report = progress.report();
+    if let Some(inputs) = again {
+        engine
+            .add_sentences(
+                &mut result,
+                DocReader::with_options(inputs, args.input.options()?),
+            )
+            .context("reading again (the sentences each member adds)")?;
+    }
+    outputs.write(&result, engine.config(), args.format)?;
+    let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
+    args.input
+        .print_report(&result.rejects, &report, rejects_file.as_deref());
+    if !args.input.quiet {
+        eprintln!("{}", summary(&result));
+        eprintln!(
+            "tidings: state {}: batch {}: {} documents added ({} joined {} earlier stories; {} new stories; {} earlier stories retired into older ones they now share a story with); {} earlier documents clustered again (of {} read from {} blocks); {} documents in all, in {} blocks",
+            dir.display(),
+            state.batches,
+            inc.added,
+            inc.joined_docs,
+            inc.joined,
+            inc.started,
+            inc.retired,
+            inc.again,
+            inc.loaded,
+            inc.blocks,
+            state.len(),
+            state.n_blocks()
+        );
+    }
+    // A batch that fails the exit rules (nothing new read, too many rejects) does
+    // not change the state: its outputs say what happened, and it can be run again.
+    check_outcome(
+        inc.added,
+        &result.rejects,
+        &report,
+        args.input.max_reject_share,
+    )?;
+    // The blocks first, the index last: a block may then hold documents of a run
+    // whose index was never written, and the next run leaves them out.
+    for block in &blocks {
+        write_atomic(
+            &dir.join(BLOCKS).join(block.key.file_name()),
+            &block.to_bytes()?,
+        )?;
+    }
+    let bytes = state.to_bytes()?;
+    std::io::Write::write_all(state_file.writer(), &bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    state_file.commit()?;
+    Ok(ExitCode::SUCCESS)
 }

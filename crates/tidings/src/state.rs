@@ -1,0 +1,701 @@
+//! Incremental runs: what `tidings cluster --state DIR` keeps between batches, and
+//! how a new batch joins the stories of the earlier ones under ids that never change.
+//!
+//! **What is kept.** The corpus statistics and the page-furniture counts of every
+//! document ever added (so a document's weights are those a one-shot run over all
+//! batches would give it); every document's story id (so an id is never clustered
+//! twice, and a story's id is never given to another); each story's batch (so the
+//! older of two stories is known); and every document analyzed (features, no
+//! text), in *blocks* of days: one block per `max_days` days, and one for the
+//! undated documents (for all documents when `max_days` is not set). The index
+//! (statistics, ids) is one value, [`State`]; each block another, [`Block`].
+//!
+//! **What a batch reads.** Two documents dated more than `max_days` apart never
+//! share a story, and a story spans at most `max_days`. So a batch can only join
+//! or connect stories that have a document within `max_days` of one of its own:
+//! those stories are clustered again with the batch, whole (their documents lie
+//! within `2·max_days`: the blocks [`State::blocks_for`] names). Every other
+//! document stays as it was, and its block is not even read: a daily batch of a
+//! crawl that spans years reads a few weeks of it, and late documents (a batch of
+//! last month's pages) are handled the same way. An undated document can share a
+//! story with any other, so a batch with one reads every block: an undated crawl is
+//! clustered whole again at each batch, which is exact but not cheaper than a
+//! one-shot run.
+//!
+//! **How a batch joins.** The batch and the stories it can reach are clustered
+//! together, exactly as a one-shot run would cluster them (the same stages, the
+//! merged statistics), and the new stories are then named: each earlier story goes
+//! to the new story holding most of its documents; a new story that earlier
+//! stories go to takes the id of the *oldest* (the one first written; then the one
+//! with most documents in it; then the smallest id), and the others retire into it
+//! (its record lists them under `merged`); a story none goes to is named like any
+//! story (`s-` and its smallest id; with `~BATCH` after it if an earlier story had
+//! that name). So a story keeps its id as it grows, and the partition is the one a
+//! one-shot run would give the same documents, but for the stories the batch
+//! cannot reach (they keep the weights they had) and page furniture that only the
+//! later batches show (struck from their documents, not from the earlier ones).
+
+use crate::config::EngineConfig;
+use crate::document::{Day, FurnitureCounts, Reject};
+use crate::engine::{AnalyzedDoc, Clustering, Corpus, DocMeta, Engine};
+use crate::pivot::DocFeatures;
+use crate::vectorize::CorpusStats;
+use crate::{Error, Result};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// The first line of a state's bytes (`kind`: `state` or `block`): the format and
+/// the tidings version. The body is postcard, which reads fields by position, so a
+/// state crosses only between equal versions; the header says so instead of a
+/// confusing decoding error.
+fn header(kind: &str) -> String {
+    format!("tidings-{kind} {}\n", env!("CARGO_PKG_VERSION"))
+}
+
+/// `value` as bytes: [`header`], then postcard.
+fn encode<T: Serialize>(kind: &str, value: &T) -> Result<Vec<u8>> {
+    postcard::to_extend(value, header(kind).into_bytes())
+        .map_err(|e| Error::Model(format!("encoding a {kind}: {e}")))
+}
+
+/// A value of [`encode`], checked to be a `kind` of this version.
+fn decode<T: serde::de::DeserializeOwned>(kind: &str, data: &[u8]) -> Result<T> {
+    let bad = |why: String| Error::Config(format!("the {kind} {why}"));
+    let Some(n) = data.iter().position(|&b| b == b'\n') else {
+        return Err(bad(format!("is not a tidings {kind} (no header line)")));
+    };
+    let head = String::from_utf8_lossy(&data[..=n]);
+    if head != header(kind) {
+        return Err(bad(format!(
+            "was written as `{}`, and this is a tidings {} {kind}: start a new state, or use the version that wrote it",
+            head.trim_end(),
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    postcard::from_bytes(&data[n + 1..])
+        .map_err(|e| bad(format!("does not decode ({e}): the file is damaged")))
+}
+
+/// Which block a document is kept in: its day's run of `max_days` days, or the
+/// undated block (every document's, when `max_days` is not set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum BlockKey {
+    Days(i32),
+    Undated,
+}
+
+impl BlockKey {
+    fn of(day: Option<Day>, max_days: Option<i32>) -> BlockKey {
+        match (day, max_days) {
+            (Some(d), Some(m)) => BlockKey::Days(d.0.div_euclid(m.max(1))),
+            _ => BlockKey::Undated,
+        }
+    }
+
+    /// The block's file name in a state folder.
+    pub fn file_name(self) -> String {
+        match self {
+            BlockKey::Days(n) => format!("days-{n}.bin"),
+            BlockKey::Undated => "undated.bin".into(),
+        }
+    }
+}
+
+/// The analyzed documents of one block, sorted by id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    pub key: BlockKey,
+    pub docs: Vec<(DocMeta, DocFeatures)>,
+}
+
+impl Block {
+    /// # Errors
+    /// Encoding fails (it does not for these types; the error is passed on).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        encode("block", self)
+    }
+
+    /// # Errors
+    /// Another format or version, or bytes that do not decode.
+    pub fn from_bytes(data: &[u8]) -> Result<Block> {
+        decode("block", data)
+    }
+}
+
+/// A batch admitted to a state: its documents (ids no earlier batch had), sorted
+/// by id, and its rejects.
+pub struct Batch {
+    docs: Vec<(DocMeta, DocFeatures)>,
+    rejects: Vec<Reject>,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+/// What an incremental run keeps between batches (see the module docs).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// The settings the state was made with, as JSON: a batch with other settings
+    /// would cluster differently from the batches before it, and is refused.
+    settings: String,
+    /// Batches added so far.
+    pub batches: u32,
+    /// Documents added so far (their reading order continues from here).
+    pub n_docs: u64,
+    /// Of every document added.
+    stats: CorpusStats,
+    /// Of every document added.
+    furniture: FurnitureCounts,
+    /// The blocks that hold documents.
+    blocks: std::collections::BTreeSet<BlockKey>,
+    /// Every document's story id, sorted by document id.
+    story_of: Vec<(String, String)>,
+    /// Every story's batch (the first that wrote it), by story id.
+    story_batch: BTreeMap<String, u32>,
+}
+
+/// What a batch did to the state, for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Increment {
+    /// Documents of the batch.
+    pub added: usize,
+    /// Documents of earlier batches clustered again with it.
+    pub again: usize,
+    /// Documents of earlier batches read (in the blocks it needed).
+    pub loaded: usize,
+    /// Blocks read.
+    pub blocks: usize,
+    /// Stories of earlier batches that documents of this one joined.
+    pub joined: usize,
+    /// Documents of this batch that joined a story of an earlier batch.
+    pub joined_docs: usize,
+    /// Stories this batch started.
+    pub started: usize,
+    /// Earlier stories that a document of this batch connected to an older one:
+    /// their ids retire into the older one's.
+    pub retired: usize,
+}
+
+impl State {
+    /// An empty state for `config`.
+    pub fn new(config: &EngineConfig) -> State {
+        State {
+            settings: settings_json(config),
+            ..State::default()
+        }
+    }
+
+    /// The documents of all batches so far.
+    pub fn len(&self) -> usize {
+        self.story_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.story_of.is_empty()
+    }
+
+    /// The blocks that hold documents.
+    pub fn n_blocks(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// The page furniture of every batch so far, to which a new batch's counts are
+    /// added before it is analyzed.
+    pub fn furniture(&self) -> &FurnitureCounts {
+        &self.furniture
+    }
+
+    /// The story id of a document of an earlier batch.
+    pub fn story_of(&self, id: &str) -> Option<&str> {
+        let i = self
+            .story_of
+            .binary_search_by(|(d, _)| d.as_str().cmp(id))
+            .ok()?;
+        Some(&self.story_of[i].1)
+    }
+
+    /// The state as bytes: [`header`], then postcard.
+    ///
+    /// # Errors
+    /// Encoding fails (it does not for these types; the error is passed on).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        encode("state", self)
+    }
+
+    /// A state from [`State::to_bytes`], checked against `config`: made by this
+    /// version, with the same settings.
+    ///
+    /// # Errors
+    /// Another format or version, bytes that do not decode, other settings.
+    pub fn from_bytes(data: &[u8], config: &EngineConfig) -> Result<State> {
+        let state: State = decode("state", data)?;
+        let now = settings_json(config);
+        if state.settings != now {
+            return Err(Error::Config(format!(
+                "the state was made with other settings ({}); a batch clustered with other settings would not join its stories as a one-shot run would",
+                settings_diff(&state.settings, &now)
+            )));
+        }
+        Ok(state)
+    }
+
+    /// A batch's analyzed documents, less those whose id an earlier batch had
+    /// (rejects: a story is written for it), put in canonical order
+    /// ([`Corpus::assemble`]), their reading order continuing the state's.
+    pub fn admit(&self, analyzed: Vec<AnalyzedDoc>, mut rejects: Vec<Reject>) -> Batch {
+        let mut fresh: Vec<AnalyzedDoc> = Vec::with_capacity(analyzed.len());
+        for mut a in analyzed {
+            match self.story_of(&a.meta.id) {
+                Some(story) => rejects.push(Reject {
+                    reason: format!(
+                        "duplicate id: an earlier batch of the state had it (in story {story})"
+                    ),
+                    location: std::mem::take(&mut a.location),
+                    id: Some(std::mem::take(&mut a.meta.id)),
+                }),
+                None => {
+                    a.meta.seq += self.n_docs;
+                    fresh.push(a);
+                }
+            }
+        }
+        let Corpus {
+            docs,
+            features,
+            rejects,
+        } = Corpus::assemble(fresh, rejects);
+        Batch {
+            docs: docs.into_iter().zip(features).collect(),
+            rejects,
+        }
+    }
+
+    /// The blocks `batch` must be clustered with: those within `2·max_days` of one
+    /// of its days, and the undated one; every block if it has an undated document.
+    pub fn blocks_for(&self, batch: &Batch, config: &EngineConfig) -> Vec<BlockKey> {
+        let Some(m) = config.candidates.max_days else {
+            return self.blocks.iter().copied().collect();
+        };
+        if batch.docs.iter().any(|(d, _)| d.date.is_none()) {
+            return self.blocks.iter().copied().collect();
+        }
+        let reach = 2 * m.max(0);
+        let mut days: Vec<i32> = batch
+            .docs
+            .iter()
+            .filter_map(|(d, _)| d.date)
+            .map(|d| d.0)
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        self.blocks
+            .iter()
+            .copied()
+            .filter(|&k| match k {
+                BlockKey::Undated => true,
+                BlockKey::Days(n) => {
+                    // The block's days, and whether a batch day is within reach.
+                    let (first, last) = (n * m.max(1), n * m.max(1) + m.max(1) - 1);
+                    let i = days.partition_point(|&d| d < first - reach);
+                    days.get(i).is_some_and(|&d| d <= last + reach)
+                }
+            })
+            .collect()
+    }
+}
+
+/// The settings that decide a clustering, as JSON (the batch size only bounds the
+/// memory of reading, and is left out).
+fn settings_json(config: &EngineConfig) -> String {
+    let mut c = config.clone();
+    c.analysis.batch_size = 0;
+    serde_json::to_string(&c).expect("a config serializes")
+}
+
+/// The settings that differ between two [`settings_json`]s, as `a.b: x → y`.
+fn settings_diff(old: &str, new: &str) -> String {
+    fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+        match (a, b) {
+            (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
+                for (k, v) in x {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    match y.get(k) {
+                        Some(w) => walk(&p, v, w, out),
+                        None => out.push(format!("{p}: {v} → none")),
+                    }
+                }
+            }
+            _ if a != b => out.push(format!("{path}: {a} → {b}")),
+            _ => {}
+        }
+    }
+    let parse = |s: &str| serde_json::from_str(s).unwrap_or(serde_json::Value::Null);
+    let mut out = Vec::new();
+    walk("", &parse(old), &parse(new), &mut out);
+    if out.is_empty() {
+        "the settings' format changed".into()
+    } else {
+        out.join(", ")
+    }
+}
+
+impl Engine {
+    /// Clusters an admitted batch ([`State::admit`]) with the stories of `loaded`
+    /// (the blocks [`State::blocks_for`] named, read back) that it can reach, and
+    /// updates the state (see the module docs). Returns the clustering of the batch
+    /// and those stories, under stable story ids, and the blocks to write back: each
+    /// loaded one and each the batch adds to.
+    ///
+    /// # Errors
+    /// None today; the engine's stages may fail in the future.
+    pub fn cluster_increment(
+        &self,
+        state: &mut State,
+        batch: Batch,
+        loaded: Vec<Block>,
+        batch_furniture: FurnitureCounts,
+    ) -> Result<(Clustering, Increment, Vec<Block>)> {
+        let start = Instant::now();
+        let Batch {
+            docs: batch,
+            rejects,
+        } = batch;
+        let max_days = self.config().candidates.max_days;
+        let mut stats = CorpusStats::of(&batch.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+        stats.merge(std::mem::take(&mut state.stats));
+        // The earlier documents near the batch (within `max_days` of one of its
+        // days, or undated on either side), then every document of their stories.
+        // A block may hold a document the state does not know: a run that wrote
+        // its blocks and failed before its index. It is left out.
+        let n_blocks = loaded.len();
+        let mut keys: std::collections::BTreeSet<BlockKey> = loaded.iter().map(|b| b.key).collect();
+        let mut earlier: Vec<(DocMeta, DocFeatures)> = loaded
+            .into_iter()
+            .flat_map(|b| b.docs)
+            .filter(|(m, _)| state.story_of(&m.id).is_some())
+            .collect();
+        let n_loaded = earlier.len();
+        let mut days: Vec<i32> = batch
+            .iter()
+            .filter_map(|(m, _)| m.date)
+            .map(|d| d.0)
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let any_undated = batch.iter().any(|(m, _)| m.date.is_none());
+        let near = |d: Option<Day>| match (d, max_days) {
+            (Some(d), Some(m)) if !any_undated => {
+                let i = days.partition_point(|&x| x < d.0 - m);
+                days.get(i).is_some_and(|&x| x <= d.0 + m)
+            }
+            _ => true,
+        };
+        let reached: rustc_hash::FxHashSet<&str> = earlier
+            .iter()
+            .filter(|(m, _)| near(m.date))
+            .map(|(m, _)| state.story_of(&m.id).expect("known"))
+            .collect();
+        let (again, kept): (Vec<_>, Vec<_>) = earlier
+            .drain(..)
+            .partition(|(m, _)| reached.contains(state.story_of(&m.id).expect("known")));
+        drop(reached);
+        let n_batch = batch.len();
+        let n_again = again.len();
+        let mut all: Vec<(DocMeta, DocFeatures)> = again;
+        all.extend(batch);
+        all.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+        let (docs, features): (Vec<DocMeta>, Vec<DocFeatures>) = all.into_iter().unzip();
+        let is_new: Vec<bool> = docs
+            .iter()
+            .map(|m| state.story_of(&m.id).is_none())
+            .collect();
+        let corpus = Corpus {
+            docs,
+            features: features.clone(),
+            rejects,
+        };
+        let t_index = Instant::now();
+        let vectors = self.vectorize(corpus, &stats);
+        let graph = self.graph(&vectors);
+        let seconds_index = t_index.elapsed().as_secs_f64();
+        let t_cluster = Instant::now();
+        let labels = self.stories(&vectors, &graph);
+        let batch_no = state.batches + 1;
+        let earlier_of: Vec<Option<&str>> =
+            vectors.docs.iter().map(|m| state.story_of(&m.id)).collect();
+        let ids: Vec<&str> = vectors.docs.iter().map(|m| m.id.as_str()).collect();
+        let (names, merged) = name_stories(
+            &labels.story_of_doc,
+            labels.n_stories,
+            &earlier_of,
+            &ids,
+            &state.story_batch,
+            batch_no,
+        );
+        drop((earlier_of, ids));
+        let stable = labels;
+        let seconds_cluster = t_cluster.elapsed().as_secs_f64();
+        let t_articles = Instant::now();
+        let stories = self.articles(&vectors, &graph, &stable);
+        let seconds_articles = t_articles.elapsed().as_secs_f64();
+        // The state after the batch: every document clustered again under its story's name
+        // (an earlier document's changes only when its story retired into an older
+        // one or was split), every name ever given kept, so none is given twice.
+        let mut joined = std::collections::BTreeSet::new();
+        let (mut started, mut joined_docs) = (0, 0);
+        let mut retired = 0;
+        let mut rows: FxHashMap<&str, &str> = FxHashMap::default();
+        let mut blocks: BTreeMap<BlockKey, Vec<(DocMeta, DocFeatures)>> = BTreeMap::new();
+        for doc in kept {
+            blocks
+                .entry(BlockKey::of(doc.0.date, max_days))
+                .or_default()
+                .push(doc);
+        }
+        for (i, (m, f)) in vectors.docs.iter().zip(features).enumerate() {
+            let s = stable.story_of_doc[i] as usize;
+            let name = names[s].as_str();
+            if is_new[i] && state.story_batch.contains_key(name) {
+                joined.insert(name);
+                joined_docs += 1;
+            }
+            rows.insert(m.id.as_str(), name);
+            let key = BlockKey::of(m.date, max_days);
+            blocks.entry(key).or_default().push((m.clone(), f));
+        }
+        for (s, name) in names.iter().enumerate() {
+            retired += merged[s].len();
+            if !state.story_batch.contains_key(name) {
+                state.story_batch.insert(name.clone(), batch_no);
+                started += 1;
+            }
+        }
+        for (id, story) in &mut state.story_of {
+            if let Some(name) = rows.remove(id.as_str()) {
+                if story != name {
+                    *story = name.to_string();
+                }
+            }
+        }
+        let mut new_rows: Vec<(String, String)> = rows
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name.to_string()))
+            .collect();
+        new_rows.sort_unstable();
+        let joined = joined.len();
+        state.story_of = merge_sorted(std::mem::take(&mut state.story_of), new_rows);
+        keys.extend(blocks.keys().copied());
+        let blocks: Vec<Block> = keys
+            .into_iter()
+            .map(|key| {
+                let mut docs = blocks.remove(&key).unwrap_or_default();
+                docs.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+                Block { key, docs }
+            })
+            .collect();
+        state.blocks.extend(blocks.iter().map(|b| b.key));
+        state.stats = stats;
+        state.furniture.merge(batch_furniture);
+        state.batches = batch_no;
+        state.n_docs += n_batch as u64;
+        let mut c = Clustering::new(vectors, graph, stable, stories);
+        c.story_names = names;
+        c.story_merged = merged;
+        c.stats.seconds_index = seconds_index;
+        c.stats.seconds_cluster = seconds_cluster;
+        c.stats.seconds_articles = seconds_articles;
+        c.stats.seconds_total = start.elapsed().as_secs_f64();
+        let inc = Increment {
+            added: n_batch,
+            again: n_again,
+            loaded: n_loaded,
+            blocks: n_blocks,
+            joined,
+            joined_docs,
+            retired,
+            started,
+        };
+        Ok((c, inc, blocks))
+    }
+}
+
+/// The first (smallest) document of each story.
+fn first_docs(story_of_doc: &[u32], n_stories: usize) -> Vec<u32> {
+    let mut first = vec![u32::MAX; n_stories];
+    for (i, &s) in story_of_doc.iter().enumerate() {
+        first[s as usize] = first[s as usize].min(i as u32);
+    }
+    first
+}
+
+/// Two lists sorted by their first field, as one (no key is in both).
+fn merge_sorted(a: Vec<(String, String)>, b: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        out.extend(next);
+    }
+    out
+}
+
+/// The names of the stories of a batch run (`story_of_doc`, numbered by smallest
+/// document) given each document's earlier story id (`None`: new in this batch),
+/// with the ids that retire into each: see the module docs. `ids` are the
+/// documents' ids, `story_batch` the batch of every story ever named.
+fn name_stories(
+    story_of_doc: &[u32],
+    n_stories: usize,
+    earlier_of: &[Option<&str>],
+    ids: &[&str],
+    story_batch: &BTreeMap<String, u32>,
+    batch_no: u32,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    // Each earlier story goes to the story now holding most of its documents
+    // (ties: the first).
+    let mut held: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+    for (&s, old) in story_of_doc.iter().zip(earlier_of) {
+        if let Some(old) = old {
+            *held.entry(old).or_default().entry(s).or_default() += 1;
+        }
+    }
+    let mut claims: Vec<Vec<(&str, usize)>> = vec![Vec::new(); n_stories];
+    for (old, per_story) in &held {
+        let (&s, &n) = per_story
+            .iter()
+            .max_by_key(|&(&s, &n)| (n, std::cmp::Reverse(s)))
+            .expect("counted");
+        claims[s as usize].push((old, n));
+    }
+    let first = first_docs(story_of_doc, n_stories);
+    let mut names: Vec<String> = Vec::with_capacity(n_stories);
+    let mut merged: Vec<Vec<String>> = vec![Vec::new(); n_stories];
+    let mut taken: rustc_hash::FxHashSet<String> = Default::default();
+    for (s, claim) in claims.iter().enumerate() {
+        // The oldest: first written, then most documents here, then smallest id.
+        let survivor = claim.iter().min_by_key(|&&(id, n)| {
+            let batch = story_batch.get(id).copied().unwrap_or(0);
+            (batch, std::cmp::Reverse(n), id)
+        });
+        let name = match survivor {
+            Some(&(id, _)) => {
+                merged[s] = claim
+                    .iter()
+                    .filter(|&&(o, _)| o != id)
+                    .map(|&(o, _)| o.to_string())
+                    .collect();
+                merged[s].sort();
+                id.to_string()
+            }
+            None => {
+                // `s-` and the smallest id, as in a one-shot run, unless a story
+                // ever had that name (its namesake document moved on).
+                let plain = format!("s-{}", ids[first[s] as usize]);
+                let mut name = plain.clone();
+                let mut k = batch_no;
+                while story_batch.contains_key(&name) || taken.contains(&name) {
+                    name = format!("{plain}~{k}");
+                    k += 1;
+                }
+                name
+            }
+        };
+        taken.insert(name.clone());
+        names.push(name);
+    }
+    (names, merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batches(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
+        list.iter().map(|&(s, b)| (s.to_string(), b)).collect()
+    }
+
+    #[test]
+    fn stories_keep_their_ids_and_the_older_survives_a_merge() {
+        // Documents a..f; earlier stories s-a (batch 1: a, b) and s-c (batch 2: c);
+        // d, e, f are new. The run puts a, b, c, d in one story, e alone, f alone.
+        let ids = ["a", "b", "c", "d", "e", "f"];
+        let earlier = [Some("s-a"), Some("s-a"), Some("s-c"), None, None, None];
+        let story_of_doc = [0, 0, 0, 0, 1, 2];
+        let (names, merged) = name_stories(
+            &story_of_doc,
+            3,
+            &earlier,
+            &ids,
+            &batches(&[("s-a", 1), ("s-c", 2)]),
+            3,
+        );
+        assert_eq!(names, ["s-a", "s-e", "s-f"]);
+        assert_eq!(merged[0], ["s-c"]);
+        assert!(merged[1].is_empty() && merged[2].is_empty());
+    }
+
+    #[test]
+    fn a_split_story_stays_with_most_of_its_documents_and_no_name_is_reused() {
+        // s-a held a, b, c; the run splits off a (with new d). b, c keep s-a; the
+        // part holding a would be "s-a" by the usual rule, which is taken.
+        let ids = ["a", "b", "c", "d"];
+        let earlier = [Some("s-a"), Some("s-a"), Some("s-a"), None];
+        let story_of_doc = [0, 1, 1, 0];
+        let (names, merged) =
+            name_stories(&story_of_doc, 2, &earlier, &ids, &batches(&[("s-a", 1)]), 2);
+        assert_eq!(names, ["s-a~2", "s-a"]);
+        assert!(merged.iter().all(Vec::is_empty));
+    }
+
+    #[test]
+    fn the_older_story_wins_over_the_bigger_one() {
+        let ids = ["a", "b", "c", "d"];
+        let earlier = [Some("s-a"), Some("s-b"), Some("s-b"), Some("s-b")];
+        let (names, merged) = name_stories(
+            &[0, 0, 0, 0],
+            1,
+            &earlier,
+            &ids,
+            &batches(&[("s-a", 2), ("s-b", 1)]),
+            3,
+        );
+        assert_eq!(names, ["s-b"]);
+        assert_eq!(merged[0], ["s-a"]);
+    }
+
+    #[test]
+    fn blocks_cover_the_days_a_batch_can_reach() {
+        let m = Some(7);
+        assert_eq!(BlockKey::of(Some(Day(0)), m), BlockKey::Days(0));
+        assert_eq!(BlockKey::of(Some(Day(6)), m), BlockKey::Days(0));
+        assert_eq!(BlockKey::of(Some(Day(7)), m), BlockKey::Days(1));
+        assert_eq!(BlockKey::of(Some(Day(-1)), m), BlockKey::Days(-1));
+        assert_eq!(BlockKey::of(None, m), BlockKey::Undated);
+        assert_eq!(BlockKey::of(Some(Day(3)), None), BlockKey::Undated);
+        let merged = merge_sorted(
+            vec![("a".into(), "1".into()), ("c".into(), "3".into())],
+            vec![("b".into(), "2".into()), ("d".into(), "4".into())],
+        );
+        let keys: Vec<&str> = merged.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c", "d"]);
+    }
+}
