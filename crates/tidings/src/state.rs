@@ -110,6 +110,19 @@ pub struct Block {
     pub docs: Vec<(DocMeta, DocFeatures)>,
 }
 
+/// [`Block`] as written: the same bytes, from borrowed documents.
+#[derive(Serialize)]
+struct BlockRef<'a> {
+    key: BlockKey,
+    docs: Vec<(&'a DocMeta, &'a DocFeatures)>,
+}
+
+/// A block to write back, encoded ([`Block::from_bytes`] reads it).
+pub struct BlockBytes {
+    pub key: BlockKey,
+    pub bytes: Vec<u8>,
+}
+
 impl Block {
     /// # Errors
     /// Encoding fails (it does not for these types; the error is passed on).
@@ -367,7 +380,7 @@ impl Engine {
         batch: Batch,
         loaded: Vec<Block>,
         batch_furniture: FurnitureCounts,
-    ) -> Result<(Clustering, Increment, Vec<Block>)> {
+    ) -> Result<(Clustering, Increment, Vec<BlockBytes>)> {
         let start = Instant::now();
         let Batch {
             docs: batch,
@@ -417,6 +430,29 @@ impl Engine {
         let mut all: Vec<(DocMeta, DocFeatures)> = again;
         all.extend(batch);
         all.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+        // The blocks to write back, encoded now: they hold what was read and
+        // analyzed, not the clustering, and the vectors take the features over.
+        let blocks = {
+            let mut by_key: BTreeMap<BlockKey, Vec<(&DocMeta, &DocFeatures)>> = BTreeMap::new();
+            for (m, f) in kept.iter().chain(&all) {
+                by_key
+                    .entry(BlockKey::of(m.date, max_days))
+                    .or_default()
+                    .push((m, f));
+            }
+            keys.extend(by_key.keys().copied());
+            keys.into_iter()
+                .map(|key| {
+                    let mut docs = by_key.remove(&key).unwrap_or_default();
+                    docs.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+                    Ok(BlockBytes {
+                        key,
+                        bytes: encode("block", &BlockRef { key, docs })?,
+                    })
+                })
+                .collect::<Result<Vec<BlockBytes>>>()?
+        };
+        drop(kept);
         let (docs, features): (Vec<DocMeta>, Vec<DocFeatures>) = all.into_iter().unzip();
         let is_new: Vec<bool> = docs
             .iter()
@@ -424,7 +460,7 @@ impl Engine {
             .collect();
         let corpus = Corpus {
             docs,
-            features: features.clone(),
+            features,
             rejects,
         };
         let t_index = Instant::now();
@@ -458,14 +494,7 @@ impl Engine {
         let (mut started, mut joined_docs) = (0, 0);
         let mut retired = 0;
         let mut rows: FxHashMap<&str, &str> = FxHashMap::default();
-        let mut blocks: BTreeMap<BlockKey, Vec<(DocMeta, DocFeatures)>> = BTreeMap::new();
-        for doc in kept {
-            blocks
-                .entry(BlockKey::of(doc.0.date, max_days))
-                .or_default()
-                .push(doc);
-        }
-        for (i, (m, f)) in vectors.docs.iter().zip(features).enumerate() {
+        for (i, m) in vectors.docs.iter().enumerate() {
             let s = stable.story_of_doc[i] as usize;
             let name = names[s].as_str();
             if is_new[i] && state.story_batch.contains_key(name) {
@@ -473,8 +502,6 @@ impl Engine {
                 joined_docs += 1;
             }
             rows.insert(m.id.as_str(), name);
-            let key = BlockKey::of(m.date, max_days);
-            blocks.entry(key).or_default().push((m.clone(), f));
         }
         for (s, name) in names.iter().enumerate() {
             retired += merged[s].len();
@@ -497,15 +524,6 @@ impl Engine {
         new_rows.sort_unstable();
         let joined = joined.len();
         state.story_of = merge_sorted(std::mem::take(&mut state.story_of), new_rows);
-        keys.extend(blocks.keys().copied());
-        let blocks: Vec<Block> = keys
-            .into_iter()
-            .map(|key| {
-                let mut docs = blocks.remove(&key).unwrap_or_default();
-                docs.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
-                Block { key, docs }
-            })
-            .collect();
         state.blocks.extend(blocks.iter().map(|b| b.key));
         state.stats = stats;
         state.furniture.merge(batch_furniture);
@@ -680,6 +698,33 @@ mod tests {
         );
         assert_eq!(names, ["s-b"]);
         assert_eq!(merged[0], ["s-a"]);
+    }
+
+    #[test]
+    fn a_block_written_from_borrowed_documents_reads_back_as_a_block() {
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        let docs = vec![crate::document::Document {
+            id: "x".into(),
+            text: "The central bank raised its key rate by a quarter point on Wednesday.".into(),
+            ..Default::default()
+        }];
+        let a = engine.analyze(docs).unwrap().remove(0);
+        let owned = Block {
+            key: BlockKey::Days(3),
+            docs: vec![(a.meta.clone(), a.features.clone())],
+        };
+        let borrowed = encode(
+            "block",
+            &BlockRef {
+                key: BlockKey::Days(3),
+                docs: vec![(&a.meta, &a.features)],
+            },
+        )
+        .unwrap();
+        assert!(borrowed == owned.to_bytes().unwrap());
+        assert_eq!(Block::from_bytes(&borrowed).unwrap(), owned);
+        assert!(Block::from_bytes(b"tidings-block 0.0.0\n").is_err());
+        assert!(Block::from_bytes(&borrowed[..borrowed.len() - 3]).is_err());
     }
 
     #[test]

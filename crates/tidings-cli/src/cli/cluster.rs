@@ -398,10 +398,7 @@ fn run_with_state(
     // The blocks first, the index last: a block may then hold documents of a run
     // whose index was never written, and the next run leaves them out.
     for block in &blocks {
-        write_atomic(
-            &dir.join(BLOCKS).join(block.key.file_name()),
-            &block.to_bytes()?,
-        )?;
+        write_atomic(&dir.join(BLOCKS).join(block.key.file_name()), &block.bytes)?;
     }
     let bytes = state.to_bytes()?;
     std::io::Write::write_all(state_file.writer(), &bytes)
