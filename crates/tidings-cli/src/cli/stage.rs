@@ -209,7 +209,7 @@ pub fn run_furniture(args: FurnitureArgs) -> Result<ExitCode> {
         out.commit()?;
         if !args.input.quiet {
             eprintln!(
-                "tidings: furniture: {} lines counted, {} furniture so far; {} ({})",
+                "tidings: furniture: {} lines counted ({} of them furniture in this shard alone); {} ({})",
                 counts.len(),
                 counts.furniture().len(),
                 args.out.display(),
