@@ -408,7 +408,7 @@ mod tests {
         };
         let good = bytes(&shard);
         assert_eq!(from_bytes::<AnalyzedShard>(&good).unwrap(), shard);
-        assert!(std::str::from_utf8(&good[..30])
+        assert!(std::str::from_utf8(&good[..40])
             .unwrap()
             .starts_with(&format!("tidings-stage {VERSION} AnalyzedShard ")));
         let mut damaged = good.clone();
