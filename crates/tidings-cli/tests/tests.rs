@@ -7,6 +7,7 @@ mod dedup;
 mod engine;
 mod inputs;
 mod shared;
+mod stage;
 mod state;
 mod warc;
 

@@ -622,12 +622,16 @@ impl Engine {
         items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
         furniture: &Furniture,
     ) -> Result<(Corpus, usize)> {
-        let (analyzed, rejects, n_read) = self.read_analyzed_with(items, furniture)?;
+        let (analyzed, rejects) = self.read_analyzed_with(items, furniture)?;
+        let n_read = analyzed.len();
         Ok((Corpus::assemble(analyzed, rejects), n_read))
     }
 
-    /// [`Engine::read_corpus_with`] before assembling: the analyzed documents in
-    /// reading order, the rejects, and the number of documents read.
+    /// [`Engine::read_corpus_with`] short of assembling: the analyzed documents in
+    /// reading order (`seq` counting from 0) and the rejects, as one shard of a
+    /// corpus that [`Corpus::assemble`] puts together with the others (a shard
+    /// assembled alone would reject its duplicate ids before the other shards are
+    /// seen, in another order and naming another keeper).
     ///
     /// # Errors
     /// As [`Engine::read_corpus`].
@@ -635,14 +639,12 @@ impl Engine {
         &self,
         mut items: impl Iterator<Item = Result<Result<Document, Reject>>> + Send,
         furniture: &Furniture,
-    ) -> Result<(Vec<AnalyzedDoc>, Vec<Reject>, usize)> {
+    ) -> Result<(Vec<AnalyzedDoc>, Vec<Reject>)> {
         let size = self.config.analysis.batch_size;
         let mut analyzed: Vec<AnalyzedDoc> = Vec::new();
         let mut rejects = Vec::new();
-        let mut n_read = 0;
         let mut batch = next_batch(&mut items, size, &mut rejects)?;
         while !batch.is_empty() {
-            n_read += batch.len();
             let (done, next) = rayon::join(
                 || self.analyze_with(batch, furniture),
                 || next_batch(&mut items, size, &mut rejects),
@@ -654,7 +656,7 @@ impl Engine {
             }));
             batch = next?;
         }
-        Ok((analyzed, rejects, n_read))
+        Ok((analyzed, rejects))
     }
 
     fn cluster_stream(

@@ -44,6 +44,7 @@ pub mod lang;
 pub mod lexicon;
 pub mod output;
 pub mod pivot;
+pub mod stage_file;
 pub mod state;
 pub mod story;
 pub mod vectorize;

@@ -39,6 +39,7 @@ use crate::config::EngineConfig;
 use crate::document::{Day, FurnitureCounts, Reject};
 use crate::engine::{AnalyzedDoc, Clustering, Corpus, DocMeta, Engine};
 use crate::pivot::DocFeatures;
+use crate::stage_file::{self, StageValue};
 use crate::vectorize::CorpusStats;
 use crate::{Error, Result};
 use rustc_hash::FxHashMap;
@@ -46,36 +47,27 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// The first line of a state's bytes (`kind`: `state` or `block`): the format and
-/// the tidings version. The body is postcard, which reads fields by position, so a
-/// state crosses only between equal versions; the header says so instead of a
-/// confusing decoding error.
-fn header(kind: &str) -> String {
-    format!("tidings-{kind} {}\n", env!("CARGO_PKG_VERSION"))
+/// A state's values are stage files (`stage_file.rs`): a header line naming the
+/// tidings version, the type, the length and the xxh3 of the body, then postcard.
+/// A file of another version, cut short or damaged is refused before decoding.
+fn encode<T: Serialize>(type_name: &str, value: &T) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    stage_file::write_as(type_name, value, &mut out)
+        .map_err(|e| Error::Model(format!("encoding a {type_name}: {e}")))?;
+    Ok(out)
 }
 
-/// `value` as bytes: [`header`], then postcard.
-fn encode<T: Serialize>(kind: &str, value: &T) -> Result<Vec<u8>> {
-    postcard::to_extend(value, header(kind).into_bytes())
-        .map_err(|e| Error::Model(format!("encoding a {kind}: {e}")))
+/// A value of [`encode`], checked.
+fn decode<T: StageValue>(data: &[u8]) -> Result<T> {
+    stage_file::from_bytes(data).map_err(|why| Error::Config(format!("the state file {why}")))
 }
 
-/// A value of [`encode`], checked to be a `kind` of this version.
-fn decode<T: serde::de::DeserializeOwned>(kind: &str, data: &[u8]) -> Result<T> {
-    let bad = |why: String| Error::Config(format!("the {kind} {why}"));
-    let Some(n) = data.iter().position(|&b| b == b'\n') else {
-        return Err(bad(format!("is not a tidings {kind} (no header line)")));
-    };
-    let head = String::from_utf8_lossy(&data[..=n]);
-    if head != header(kind) {
-        return Err(bad(format!(
-            "was written as `{}`, and this is a tidings {} {kind}: start a new state, or use the version that wrote it",
-            head.trim_end(),
-            env!("CARGO_PKG_VERSION")
-        )));
-    }
-    postcard::from_bytes(&data[n + 1..])
-        .map_err(|e| bad(format!("does not decode ({e}): the file is damaged")))
+impl StageValue for State {
+    const TYPE: &'static str = "State";
+}
+
+impl StageValue for Block {
+    const TYPE: &'static str = "StateBlock";
 }
 
 /// Which block a document is kept in: its day's run of `max_days` days, or the
@@ -127,13 +119,13 @@ impl Block {
     /// # Errors
     /// Encoding fails (it does not for these types; the error is passed on).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        encode("block", self)
+        encode(Block::TYPE, self)
     }
 
     /// # Errors
     /// Another format or version, or bytes that do not decode.
     pub fn from_bytes(data: &[u8]) -> Result<Block> {
-        decode("block", data)
+        decode(data)
     }
 }
 
@@ -236,12 +228,12 @@ impl State {
         Some(&self.story_of[i].1)
     }
 
-    /// The state as bytes: [`header`], then postcard.
+    /// The state as bytes: a stage file ([`encode`]).
     ///
     /// # Errors
     /// Encoding fails (it does not for these types; the error is passed on).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        encode("state", self)
+        encode(State::TYPE, self)
     }
 
     /// A state from [`State::to_bytes`], checked against `config`: made by this
@@ -250,7 +242,7 @@ impl State {
     /// # Errors
     /// Another format or version, bytes that do not decode, other settings.
     pub fn from_bytes(data: &[u8], config: &EngineConfig) -> Result<State> {
-        let state: State = decode("state", data)?;
+        let state: State = decode(data)?;
         let now = settings_json(config);
         if state.settings != now {
             return Err(Error::Config(format!(
@@ -447,7 +439,7 @@ impl Engine {
                     docs.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
                     Ok(BlockBytes {
                         key,
-                        bytes: encode("block", &BlockRef { key, docs })?,
+                        bytes: encode(Block::TYPE, &BlockRef { key, docs })?,
                     })
                 })
                 .collect::<Result<Vec<BlockBytes>>>()?
@@ -714,7 +706,7 @@ mod tests {
             docs: vec![(a.meta.clone(), a.features.clone())],
         };
         let borrowed = encode(
-            "block",
+            Block::TYPE,
             &BlockRef {
                 key: BlockKey::Days(3),
                 docs: vec![(&a.meta, &a.features)],
@@ -723,7 +715,8 @@ mod tests {
         .unwrap();
         assert!(borrowed == owned.to_bytes().unwrap());
         assert_eq!(Block::from_bytes(&borrowed).unwrap(), owned);
-        assert!(Block::from_bytes(b"tidings-block 0.0.0\n").is_err());
+        assert!(Block::from_bytes(b"tidings-stage 0.0.0 StateBlock 0 0\n").is_err());
+        assert!(State::from_bytes(&borrowed, &EngineConfig::default()).is_err());
         assert!(Block::from_bytes(&borrowed[..borrowed.len() - 3]).is_err());
     }
 

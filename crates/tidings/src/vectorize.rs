@@ -185,13 +185,22 @@ impl CorpusStats {
     /// The statistics of `docs`, counted in parallel. Every document counts in
     /// [`CorpusStats::n_docs`] and in its language, also one with no features.
     pub fn of(docs: &[DocFeatures]) -> CorpusStats {
+        CorpusStats::of_each(docs, |d| d)
+    }
+
+    /// [`CorpusStats::of`] over anything that holds a document's features (a
+    /// shard's analyzed documents), without copying them out.
+    pub fn of_each<T: Sync>(
+        docs: &[T],
+        features: impl Fn(&T) -> &DocFeatures + Sync + Send,
+    ) -> CorpusStats {
         docs.par_chunks(4096)
             .map(|chunk| {
                 let mut s = CorpusStats {
                     n_docs: chunk.len(),
                     ..Default::default()
                 };
-                for d in chunk {
+                for d in chunk.iter().map(&features) {
                     *s.n_lang.entry(d.lang).or_default() += 1;
                     for &(f, _) in &d.features {
                         *s.df.entry(f).or_default() += 1;

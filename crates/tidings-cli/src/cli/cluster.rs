@@ -340,9 +340,10 @@ fn run_with_state(
     let furniture = counts.furniture();
     let (watched, progress) = args.input.watch(inputs, "reading and analyzing")?;
     let start = std::time::Instant::now();
-    let (analyzed, rejects, n_read) = engine
+    let (analyzed, rejects) = engine
         .read_analyzed_with(watched, &furniture)
         .context("reading")?;
+    let n_read = analyzed.len();
     let seconds_read = start.elapsed().as_secs_f64();
     progress.check_stop(&rejects)?;
     progress.message("clustering with the state (stories, articles)");

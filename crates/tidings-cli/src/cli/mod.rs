@@ -8,6 +8,7 @@ mod dedup;
 mod eval;
 mod input;
 mod lexicon;
+mod stage;
 mod synth;
 
 use anyhow::{Context, Result};
@@ -24,6 +25,7 @@ pub use cluster::ClusterArgs;
 pub use dedup::DedupArgs;
 pub use eval::EvalArgs;
 pub use lexicon::BuildArgs;
+pub use stage::{AnalyzeBatchArgs, FurnitureArgs, GraphArgs, StatsMergeArgs, StoriesArgs};
 pub use synth::SynthArgs;
 
 #[derive(Parser, Debug)]
@@ -52,6 +54,16 @@ enum Command {
     BuildLexicons(BuildArgs),
     /// Grow a labelled set into a synthetic corpus of any size with known labels.
     Synth(SynthArgs),
+    /// Stage 0 of a run in stages: the page-furniture counts of one shard's inputs, as a stage file.
+    Furniture(FurnitureArgs),
+    /// Stage 1: one shard's inputs read and analyzed (documents and rejects), as a stage file; also its corpus statistics.
+    AnalyzeBatch(AnalyzeBatchArgs),
+    /// Merge stage files of corpus statistics, or of page-furniture counts, into one.
+    StatsMerge(StatsMergeArgs),
+    /// Assemble the analyzed shards, vectorize them with the merged statistics and build the kNN graph, as a stage file.
+    Graph(GraphArgs),
+    /// The last stage: stories and articles from the graph, then the sentences members add from the inputs; writes what `cluster` writes.
+    Stories(StoriesArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -199,6 +211,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::BuildLexicons(a) => lexicon::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Furniture(a) => stage::run_furniture(a),
+        Command::AnalyzeBatch(a) => stage::run_analyze_batch(a),
+        Command::StatsMerge(a) => stage::run_stats_merge(a),
+        Command::Graph(a) => stage::run_graph(a),
+        Command::Stories(a) => stage::run_stories(a),
     }
 }
 

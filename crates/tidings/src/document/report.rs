@@ -17,7 +17,7 @@ pub const WARC_NOT_DOCUMENTS: &str = "WARC ";
 const EXAMPLES: usize = 3;
 
 /// Something noticed on kept records, counted, with the first few places.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     pub count: usize,
     /// `location: detail` of the first few.
@@ -25,7 +25,7 @@ pub struct Note {
 }
 
 /// One input as it was read.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SourceInfo {
     pub name: String,
     /// "zstd-compressed JSONL", "WARC", "binary data …".
@@ -56,6 +56,19 @@ impl ReadReport {
                 format!("{location}: {detail}")
             });
         }
+    }
+
+    /// Adds what reading another part of the inputs noticed (that part read after
+    /// this one): counts add, the first places are kept.
+    pub fn merge(&mut self, other: ReadReport) {
+        for (kind, theirs) in other.notes {
+            let n = self.notes.entry(kind).or_default();
+            n.count += theirs.count;
+            let room = EXAMPLES.saturating_sub(n.examples.len());
+            n.examples.extend(theirs.examples.into_iter().take(room));
+        }
+        self.skipped_files.extend(other.skipped_files);
+        self.sources.extend(other.sources);
     }
 }
 
