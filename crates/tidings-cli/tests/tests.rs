@@ -6,6 +6,7 @@ mod cli;
 mod dedup;
 mod engine;
 mod inputs;
+mod partition;
 mod shared;
 mod stage;
 mod state;

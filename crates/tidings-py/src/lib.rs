@@ -35,7 +35,7 @@ fn engine_error(e: tidings::Error) -> PyErr {
             PyOSError::new_err(format!("{}: {source}", path.display()))
         }
         tidings::Error::Model(_) => PyRuntimeError::new_err(e.to_string()),
-        tidings::Error::Config(_) | tidings::Error::Parse { .. } => {
+        tidings::Error::Config(_) | tidings::Error::Parse { .. } | tidings::Error::Parts(_) => {
             PyValueError::new_err(e.to_string())
         }
     }

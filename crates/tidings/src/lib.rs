@@ -16,7 +16,8 @@
 //! 6. **articles**: each story split into articles and variants ([`story`]).
 //!
 //! [`config::EngineConfig`] holds every setting, validated before any input is
-//! read; [`output`] turns a [`engine::Clustering`] into the records people read.
+//! read; [`partition`] cuts the stages after the statistics into parts that merge
+//! into the whole; [`output`] turns a [`engine::Clustering`] into the records people read.
 //!
 //! ```
 //! use tidings::config::EngineConfig;
@@ -43,6 +44,7 @@ pub mod graph;
 pub mod lang;
 pub mod lexicon;
 pub mod output;
+pub mod partition;
 pub mod pivot;
 pub mod stage_file;
 pub mod state;
@@ -84,6 +86,9 @@ pub enum Error {
     Model(String),
     #[error("invalid setting: {0}")]
     Config(String),
+    /// Parts of a partitioned stage that do not fit together (`partition.rs`).
+    #[error("parts do not fit together: {0}")]
+    Parts(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

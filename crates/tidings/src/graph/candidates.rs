@@ -12,6 +12,7 @@ use super::windows::{block_index, blocks_meet, Windows};
 use crate::vectorize::{dense_projection_of, SparseVec, DENSE_DIM};
 use ndarray::{s, Array2};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Finds, for every position of the window order, up to `k` candidate neighbours
 /// among the positions its window allows ([`Windows::compatible`]), best first.
@@ -20,7 +21,22 @@ pub trait CandidateGenerator: Sync {
     /// A short name for summaries (`exact`, `hnsw`).
     fn name(&self) -> &'static str;
 
-    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>>;
+    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+        self.neighbors_of(vecs, windows, k, 0..windows.n())
+    }
+
+    /// [`CandidateGenerator::neighbors`] of the positions in `queries` only (one
+    /// list each, in order), for a part of the graph built on its own (see
+    /// `partition.rs`). A position's list is the one a whole run finds for it: the
+    /// index reads the same blocks of days, built whole, and the exact search the
+    /// same tiles when `queries` is one of [`Windows::parts`].
+    fn neighbors_of(
+        &self,
+        vecs: &[SparseVec],
+        windows: &Windows,
+        k: usize,
+        queries: Range<usize>,
+    ) -> Vec<Vec<Neighbor>>;
 }
 
 /// Brute force by tiled matrix products over the dense projection: the oracle the
@@ -36,8 +52,14 @@ impl CandidateGenerator for SparseCandidates {
         "sparse"
     }
 
-    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
-        super::sparse::sparse_neighbors(vecs, windows, k)
+    fn neighbors_of(
+        &self,
+        vecs: &[SparseVec],
+        windows: &Windows,
+        k: usize,
+        queries: Range<usize>,
+    ) -> Vec<Vec<Neighbor>> {
+        super::sparse::sparse_neighbors(vecs, windows, k, queries)
     }
 }
 
@@ -52,9 +74,15 @@ impl CandidateGenerator for ExactCandidates {
         "exact"
     }
 
-    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+    fn neighbors_of(
+        &self,
+        vecs: &[SparseVec],
+        windows: &Windows,
+        k: usize,
+        queries: Range<usize>,
+    ) -> Vec<Vec<Neighbor>> {
         let dense = dense_projection_of(vecs, &windows.order, DENSE_DIM);
-        exact_neighbors(&dense, windows, k)
+        exact_neighbors(&dense, windows, k, queries)
     }
 }
 
@@ -63,16 +91,31 @@ impl CandidateGenerator for HnswCandidates {
         "hnsw"
     }
 
-    fn neighbors(&self, vecs: &[SparseVec], windows: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+    fn neighbors_of(
+        &self,
+        vecs: &[SparseVec],
+        windows: &Windows,
+        k: usize,
+        queries: Range<usize>,
+    ) -> Vec<Vec<Neighbor>> {
         let dense = dense_projection_of(vecs, &windows.order, DENSE_DIM);
-        hnsw_neighbors(&dense, windows, k, self.params)
+        hnsw_neighbors(&dense, windows, k, self.params, queries)
     }
 }
 
 /// Tiles of [`QUERY_TILE`] documents, each on its own thread. The window of a tile
-/// spans its days, so small tiles also keep windows tight.
-fn exact_neighbors(dense: &Array2<f32>, w: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+/// spans its days, so small tiles also keep windows tight. Only the tiles inside
+/// `queries` (a run of whole tiles: see [`Windows::parts`]).
+fn exact_neighbors(
+    dense: &Array2<f32>,
+    w: &Windows,
+    k: usize,
+    queries: Range<usize>,
+) -> Vec<Vec<Neighbor>> {
     w.tiles(QUERY_TILE)
+        .into_iter()
+        .filter(|t| t.start >= queries.start && t.end <= queries.end)
+        .collect::<Vec<_>>()
         .into_par_iter()
         .flat_map_iter(|tile| {
             let queries = dense.slice(s![tile.clone(), ..]);
@@ -97,14 +140,20 @@ fn hnsw_neighbors(
     w: &Windows,
     k: usize,
     params: HnswParams,
+    queries: Range<usize>,
 ) -> Vec<Vec<Neighbor>> {
     let blocks = w.blocks();
-    let indexes: Vec<HnswIndex> = blocks
+    // Only the blocks the queries read are built (each whole, as in a whole run).
+    let needed = w.blocks_read(&blocks, &queries);
+    let indexes: Vec<Option<HnswIndex>> = blocks
         .par_iter()
-        .map(|(_, r)| HnswIndex::build(dense.slice(s![r.clone(), ..]), r.start, params))
+        .zip(&needed)
+        .map(|((_, r), &needed)| {
+            needed.then(|| HnswIndex::build(dense.slice(s![r.clone(), ..]), r.start, params))
+        })
         .collect();
     let block_of = block_index(&blocks);
-    (0..w.n())
+    queries
         .into_par_iter()
         .map(|p| {
             let query = dense.row(p);
@@ -115,7 +164,8 @@ fn hnsw_neighbors(
                 .iter()
                 .zip(&indexes)
                 .filter(|((b, _), _)| blocks_meet(mine, *b))
-                .flat_map(|(_, index)| index.search(query, k, &keep))
+                .filter_map(|(_, index)| index.as_ref())
+                .flat_map(|index| index.search(query, k, &keep))
                 .collect();
             top_k(found, k)
         })

@@ -136,6 +136,41 @@ pub fn build_knn_graph(
     graph
 }
 
+/// The part `part` of `parts` of [`build_knn_graph`]'s graph: the edges found by
+/// the neighbour queries of one run of positions in window order
+/// ([`Windows::parts`]). Every edge of the whole graph is found by the query of one
+/// of its ends, and each query finds what it finds in a whole run (see
+/// [`CandidateGenerator::neighbors_of`]), so the parts' edges together
+/// ([`KnnGraph::merge`]) are the whole graph's. `copies` are found once for all
+/// parts (copy detection is a hash join over the whole corpus).
+pub fn knn_graph_part(
+    vecs: &[SparseVec],
+    days: &[Option<Day>],
+    copies: Copies,
+    config: &CandidateConfig,
+    floor: f32,
+    part: usize,
+    parts: usize,
+) -> KnnGraph {
+    assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
+    assert_eq!(
+        vecs.len(),
+        copies.rep_of.len(),
+        "one representative per vector"
+    );
+    let w = Windows::of_nodes(&copies.reps(), days, config.max_days);
+    let queries = w
+        .parts(parts, ann::QUERY_TILE)
+        .get(part)
+        .cloned()
+        .unwrap_or(0..0);
+    let generator = candidate_generator(config);
+    let lists = generator.neighbors_of(vecs, &w, config.k, queries.clone());
+    let mut graph = graph_of_lists(vecs, &w, lists, queries.start, floor);
+    graph.copies = copies;
+    graph
+}
+
 /// [`build_knn_graph`] with a given generator, over the documents of `w` (no copies).
 pub fn knn_graph_from(
     vecs: &[SparseVec],
@@ -145,11 +180,23 @@ pub fn knn_graph_from(
     floor: f32,
 ) -> KnnGraph {
     let lists = generator.neighbors(vecs, w, k);
+    graph_of_lists(vecs, w, lists, 0, floor)
+}
+
+/// The edges of neighbour lists (positions `first..` of `w`), re-scored exactly
+/// and kept at or above `floor`, sorted, each once.
+fn graph_of_lists(
+    vecs: &[SparseVec],
+    w: &Windows,
+    lists: Vec<Vec<Neighbor>>,
+    first: usize,
+    floor: f32,
+) -> KnnGraph {
     let mut edges: Vec<Edge> = lists
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(p, list)| {
-            let i = w.order[p] as usize;
+            let i = w.order[first + p] as usize;
             let order = &w.order;
             list.into_iter().filter_map(move |n| {
                 let j = order[n.id] as usize;

@@ -23,6 +23,7 @@ use super::windows::{block_index, blocks_meet, Windows};
 use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::ops::Range;
 
 /// Features per document in the index and in its query.
 pub const TOP_FEATURES: usize = 48;
@@ -48,20 +49,40 @@ fn top_features(v: &SparseVec, n: usize) -> Vec<(Dim, f32)> {
     e
 }
 
-/// For every position of `w`, up to `k` candidates by partial dot product over the
-/// inverted index (see the module docs), best first.
-pub fn sparse_neighbors(vecs: &[SparseVec], w: &Windows, k: usize) -> Vec<Vec<Neighbor>> {
+/// For every position of `queries` (a range of positions of `w`), up to `k`
+/// candidates by partial dot product over the inverted index (see the module
+/// docs), best first. Only the blocks those positions read are indexed, each
+/// whole, so a position's list does not depend on the range it is queried in.
+pub fn sparse_neighbors(
+    vecs: &[SparseVec],
+    w: &Windows,
+    k: usize,
+    queries: Range<usize>,
+) -> Vec<Vec<Neighbor>> {
     let n = w.n();
+    let blocks = w.blocks();
+    let needed = w.blocks_read(&blocks, &queries);
+    let block_of = block_index(&blocks);
     let tops: Vec<Vec<(Dim, f32)>> = w
         .order
         .par_iter()
-        .map(|&d| top_features(&vecs[d as usize], TOP_FEATURES))
+        .enumerate()
+        .map(|(p, &d)| {
+            if needed[block_of[p]] {
+                top_features(&vecs[d as usize], TOP_FEATURES)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
-    let blocks = w.blocks();
     let postings: Vec<FxHashMap<Dim, Vec<(u32, f32)>>> = blocks
         .par_iter()
-        .map(|(_, range)| {
+        .zip(&needed)
+        .map(|((_, range), &needed)| {
             let mut map: FxHashMap<Dim, Vec<(u32, f32)>> = FxHashMap::default();
+            if !needed {
+                return map;
+            }
             for p in range.clone() {
                 for &(f, x) in &tops[p] {
                     map.entry(f).or_default().push((p as u32, x));
@@ -80,8 +101,7 @@ pub fn sparse_neighbors(vecs: &[SparseVec], w: &Windows, k: usize) -> Vec<Vec<Ne
             map
         })
         .collect();
-    let block_of = block_index(&blocks);
-    (0..n)
+    queries
         .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),

@@ -97,6 +97,48 @@ impl Windows {
     }
 }
 
+impl Windows {
+    /// Which of `blocks` (from [`Windows::blocks`]) the positions in `queries` read:
+    /// the blocks that meet one of theirs ([`blocks_meet`]).
+    pub(crate) fn blocks_read(
+        &self,
+        blocks: &[(Option<i64>, Range<usize>)],
+        queries: &Range<usize>,
+    ) -> Vec<bool> {
+        let theirs: Vec<Option<i64>> = blocks
+            .iter()
+            .filter(|(_, r)| r.start < queries.end && queries.start < r.end)
+            .map(|(b, _)| *b)
+            .collect();
+        blocks
+            .iter()
+            .map(|(b, _)| theirs.iter().any(|&t| blocks_meet(t, *b)))
+            .collect()
+    }
+
+    /// The positions cut into `parts` runs of whole tiles of `tile` positions
+    /// ([`Windows::tiles`]), about equal in length, in order; some may be empty.
+    /// Consecutive positions are documents of consecutive days, so a part reads
+    /// only the blocks of days around its own (a date window with the overlap its
+    /// windows need), and whole tiles make an exact search of a part that of the
+    /// whole run.
+    pub fn parts(&self, parts: usize, tile: usize) -> Vec<Range<usize>> {
+        let tiles = self.tiles(tile);
+        let parts = parts.max(1);
+        (0..parts)
+            .map(|i| {
+                let (lo, hi) = (i * tiles.len() / parts, (i + 1) * tiles.len() / parts);
+                if lo == hi {
+                    let at = tiles.get(lo).map_or(self.n(), |t| t.start);
+                    at..at
+                } else {
+                    tiles[lo].start..tiles[hi - 1].end
+                }
+            })
+            .collect()
+    }
+}
+
 /// For each position, the index of its block in `blocks` (from [`Windows::blocks`]).
 pub(crate) fn block_index(blocks: &[(Option<i64>, Range<usize>)]) -> Vec<usize> {
     blocks
@@ -192,5 +234,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn parts_are_runs_of_whole_tiles_that_cover_every_position_once() {
+        let mut days: Vec<Option<i32>> = (0..1000).map(|i| Some(i / 30)).collect();
+        days.extend([None; 300]);
+        let w = windows(&days, Some(3));
+        let tiles = w.tiles(64);
+        for parts in [1, 2, 3, 7, 40] {
+            let ranges = w.parts(parts, 64);
+            assert_eq!(ranges.len(), parts);
+            let mut next = 0;
+            for r in &ranges {
+                assert_eq!(r.start, next, "{parts} parts: {ranges:?}");
+                next = r.end;
+                // Whole tiles only.
+                assert!(tiles.iter().all(|t| t.end <= r.start
+                    || t.start >= r.end
+                    || (t.start >= r.start && t.end <= r.end)));
+            }
+            assert_eq!(next, w.n());
+        }
+        // A part of the first days reads its blocks and the next, not the undated
+        // block's neighbours alone.
+        let blocks = w.blocks();
+        let read = w.blocks_read(&blocks, &(0..10));
+        assert_eq!(read.iter().filter(|&&r| r).count(), 3, "{blocks:?}");
     }
 }
