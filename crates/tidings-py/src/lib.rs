@@ -20,12 +20,16 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use tidings::config::EngineConfig;
 use tidings::document::{
-    parse_record, Document, Fields, Furniture, FurnitureCounts, ReadReport, Reject, NO_TEXT_FIELD,
+    expand_inputs, parse_record, DocReader, Document, Fields, Furniture, FurnitureCounts,
+    ReadOptions, ReadReport, Reject, NO_TEXT_FIELD,
 };
 use tidings::engine::{AnalyzedDoc, Clustering, Corpus, StoryLabels, Vectors};
-use tidings::graph::{IndexKind, KnnGraph};
+use tidings::graph::{Copies, IndexKind, KnnGraph};
 use tidings::lexicon::ModelSource;
-use tidings::output::{assignment_rows, write_assignments, write_stories, RejectRecord};
+use tidings::output::{
+    assignment_rows, write_assignments, write_rejects_jsonl, write_stories, RejectRecord,
+};
+use tidings::partition::ArticlesPart;
 use tidings::vectorize::CorpusStats;
 
 /// An engine error as the Python exception that fits it.
@@ -107,6 +111,11 @@ trait StageValue {
 pub struct AnalyzedShard {
     pub docs: Vec<AnalyzedDoc>,
     pub rejects: Vec<Reject>,
+    /// Each reject's place in the reading order of all shards (its record's
+    /// index), as `docs[i].meta.seq` is each document's, when the shard is one of
+    /// several read apart (`analyze_shard`, `analyze_lines`); else empty.
+    #[serde(default)]
+    pub reject_seq: Vec<u64>,
 }
 
 /// The stage values that hold their documents (`docs`) and the rejects so far.
@@ -146,6 +155,18 @@ impl StageValue for FurnitureCounts {
 impl StageValue for Furniture {
     fn n_docs(&self) -> usize {
         self.len()
+    }
+}
+
+impl StageValue for Copies {
+    fn n_docs(&self) -> usize {
+        self.rep_of.len()
+    }
+}
+
+impl StageValue for ArticlesPart {
+    fn n_docs(&self) -> usize {
+        self.n_docs
     }
 }
 
@@ -233,8 +254,13 @@ stage_classes! {
     PyVectors("Vectors", Vectors) {}
     /// The exactly re-scored kNN graph, copies collapsed.
     PyGraph("Graph", KnnGraph) {}
-    /// The story of each document.
+    /// The story of each document (or, of one part's, the stories of its
+    /// documents, the others `ELSEWHERE`).
     PyStoryLabels("StoryLabels", StoryLabels) {}
+    /// The copy groups the graph collapses, found once for all graph parts.
+    PyCopies("Copies", Copies) {}
+    /// One part's stories cut into articles.
+    PyArticlesPart("ArticlesPart", ArticlesPart) {}
     /// Stage 0 per shard: for each line of each site, the titles of the pages that
     /// carry it (`len()`: lines counted); shards merge by union.
     PyFurnitureCounts("FurnitureCounts", FurnitureCounts) {
@@ -286,6 +312,14 @@ stage_classes! {
         fn assignments_tsv<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
             let mut out = Vec::new();
             write_assignments(&self.0, &mut out)
+                .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+            Ok(PyBytes::new(py, &out))
+        }
+
+        /// The rejects as `tidings cluster --rejects FILE.jsonl` writes them.
+        fn rejects_jsonl<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+            let mut out = Vec::new();
+            write_rejects_jsonl(&self.0, &mut out)
                 .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
             Ok(PyBytes::new(py, &out))
         }
@@ -472,6 +506,95 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// The records `i` of `items` (record `i` is `first + i` in the reading order of
+    /// all shards) with `i % shards == shard`, handed to `each` in batches with
+    /// their places in that order; returns the rejects among them with theirs.
+    /// Every record is parsed (a shard does not know where the next begins), but
+    /// only the shard's are analyzed, which is most of the work.
+    fn sharded(
+        &self,
+        items: impl Iterator<Item = tidings::Result<Result<Document, Reject>>>,
+        first: u64,
+        (shard, shards): (usize, usize),
+        mut each: impl FnMut(Vec<Document>, Vec<u64>) -> tidings::Result<()>,
+    ) -> tidings::Result<Vec<(u64, Reject)>> {
+        let size = self.engine.config().analysis.batch_size;
+        let (mut docs, mut seq, mut rejects) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, item) in items.enumerate() {
+            // An input that cannot be read fails every shard alike.
+            let item = item?;
+            if i % shards.max(1) != shard {
+                continue;
+            }
+            let at = first + i as u64;
+            match item {
+                Ok(d) => {
+                    docs.push(d);
+                    seq.push(at);
+                }
+                Err(r) => rejects.push((at, r)),
+            }
+            if docs.len() >= size {
+                each(std::mem::take(&mut docs), std::mem::take(&mut seq))?;
+            }
+        }
+        if !docs.is_empty() {
+            each(docs, seq)?;
+        }
+        Ok(rejects)
+    }
+
+    /// The records of the files or folders at `paths`, read as `tidings cluster`
+    /// reads them (with this engine's field names).
+    fn reader(&self, paths: &[PathBuf]) -> PyResult<DocReader> {
+        let inputs = expand_inputs(paths).map_err(engine_error)?;
+        let options = ReadOptions {
+            fields: self.fields.clone(),
+            ..ReadOptions::default()
+        };
+        Ok(DocReader::with_options(inputs, options))
+    }
+
+    /// JSON lines as records, record `i` at `docs[first + i]`.
+    fn records(
+        &self,
+        lines: Vec<String>,
+        first: u64,
+    ) -> impl Iterator<Item = tidings::Result<Result<Document, Reject>>> + '_ {
+        lines.into_iter().enumerate().map(move |(i, line)| {
+            let location = format!("docs[{}]", first + i as u64);
+            Ok(parse_record(&line, location, &self.fields, &mut Vec::new()))
+        })
+    }
+
+    /// Analyzes one shard of `items` (see [`Engine::sharded`]): each document's
+    /// `seq` and each reject's place are their records' places in the reading order.
+    fn analyze_sharded(
+        &self,
+        py: Python<'_>,
+        items: impl Iterator<Item = tidings::Result<Result<Document, Reject>>> + Send,
+        first: u64,
+        shard: (usize, usize),
+        furniture: &Furniture,
+    ) -> PyResult<AnalyzedShard> {
+        let mut out = AnalyzedShard::default();
+        let rejects = self
+            .run(py, |e| {
+                self.sharded(items, first, shard, |docs, seq| {
+                    let analyzed = e.analyze_with(docs, furniture)?;
+                    out.docs
+                        .extend(analyzed.into_iter().zip(seq).map(|(mut a, at)| {
+                            a.meta.seq = at;
+                            a
+                        }));
+                    Ok(())
+                })
+            })
+            .map_err(engine_error)?;
+        (out.reject_seq, out.rejects) = rejects.into_iter().unzip();
+        Ok(out)
     }
 
     fn assemble_shards(&self, py: Python<'_>, shards: Vec<AnalyzedShard>) -> PyResult<Corpus> {
@@ -661,6 +784,224 @@ impl Engine {
         Ok(PyClustering(c))
     }
 
+    /// Stage 0 of one shard of the files or folders at `paths`: the records `i`
+    /// with `i % shards == shard` (see `analyze_shard`).
+    fn furniture_shard(
+        &self,
+        py: Python<'_>,
+        paths: Vec<PathBuf>,
+        shard: usize,
+        shards: usize,
+    ) -> PyResult<PyFurnitureCounts> {
+        let reader = self.reader(&paths)?;
+        let mut counts = FurnitureCounts::default();
+        self.run(py, |_| {
+            self.sharded(reader, 0, (shard, shards), |docs, _| {
+                counts.merge(FurnitureCounts::of(&docs));
+                Ok(())
+            })
+        })
+        .map_err(engine_error)?;
+        Ok(PyFurnitureCounts(counts))
+    }
+
+    /// Stage 1 of one shard of the files or folders at `paths`, read as `tidings
+    /// cluster` reads them: the records `i` (counted over all inputs, rejects
+    /// included) with `i % shards == shard`. `assemble_in_order` puts the shards
+    /// together into the corpus a whole run reads.
+    #[pyo3(signature = (paths, shard, shards, furniture = None))]
+    fn analyze_shard(
+        &self,
+        py: Python<'_>,
+        paths: Vec<PathBuf>,
+        shard: usize,
+        shards: usize,
+        furniture: Option<PyRef<'_, PyFurniture>>,
+    ) -> PyResult<PyAnalyzed> {
+        let furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
+        let reader = self.reader(&paths)?;
+        self.analyze_sharded(py, reader, 0, (shard, shards), &furniture)
+            .map(PyAnalyzed)
+    }
+
+    /// Stage 1 of a run of JSON lines that starts at record `first` of all the
+    /// records (so record `i` is `docs[first + i]` in messages), for
+    /// `assemble_in_order`.
+    #[pyo3(signature = (lines, first, furniture = None))]
+    fn analyze_lines(
+        &self,
+        py: Python<'_>,
+        lines: Vec<String>,
+        first: u64,
+        furniture: Option<PyRef<'_, PyFurniture>>,
+    ) -> PyResult<PyAnalyzed> {
+        let furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
+        let records: Vec<_> = self.records(lines, first).collect();
+        self.analyze_sharded(py, records.into_iter(), first, (0, 1), &furniture)
+            .map(PyAnalyzed)
+    }
+
+    /// Shards from `analyze_shard` or `analyze_lines` into the corpus a whole run
+    /// reads: documents and rejects in reading order (so the duplicate ids and
+    /// their rejects come out as they do there), each document's `seq` its place
+    /// among the documents.
+    fn assemble_in_order(
+        &self,
+        py: Python<'_>,
+        shards: Vec<PyRef<'_, PyAnalyzed>>,
+    ) -> PyResult<PyCorpus> {
+        let (mut docs, mut rejects) = (Vec::new(), Vec::new());
+        for (i, s) in shards.iter().enumerate() {
+            if s.0.reject_seq.len() != s.0.rejects.len() {
+                return Err(PyValueError::new_err(format!(
+                    "shard {i} was not read by analyze_shard or analyze_lines: its rejects have no places in the reading order"
+                )));
+            }
+            docs.extend(s.0.docs.iter().cloned());
+            rejects.extend(
+                s.0.reject_seq
+                    .iter()
+                    .copied()
+                    .zip(s.0.rejects.iter().cloned()),
+            );
+        }
+        let corpus = py.detach(|| {
+            docs.sort_by_key(|d| d.meta.seq);
+            rejects.sort_by_key(|r| r.0);
+            for (i, d) in docs.iter_mut().enumerate() {
+                d.meta.seq = i as u64;
+            }
+            Corpus::assemble(docs, rejects.into_iter().map(|r| r.1).collect())
+        });
+        self.check_rejects(&corpus.rejects)?;
+        Ok(PyCorpus(corpus))
+    }
+
+    /// The corpus cut into `shards` runs of documents in id order, for the
+    /// statistics and vectors per shard.
+    fn split(&self, py: Python<'_>, corpus: &PyCorpus, shards: usize) -> Vec<PyCorpus> {
+        let corpus = corpus.0.clone();
+        py.detach(|| corpus.split(shards))
+            .into_iter()
+            .map(PyCorpus)
+            .collect()
+    }
+
+    /// The copy groups, found once for all graph parts.
+    fn copies(&self, py: Python<'_>, vectors: &PyVectors) -> PyCopies {
+        PyCopies(self.run(py, |e| e.copies(&vectors.0)))
+    }
+
+    /// Part `part` of `parts` of the kNN graph: the edges of one span of days'
+    /// neighbour queries; `merge_graphs` of all parts is `graph`'s graph.
+    fn graph_part(
+        &self,
+        py: Python<'_>,
+        vectors: &PyVectors,
+        copies: &PyCopies,
+        part: usize,
+        parts: usize,
+    ) -> PyResult<PyGraph> {
+        same_size(&[
+            ("vectors", vectors.0.docs.len()),
+            ("copies", copies.0.rep_of.len()),
+        ])?;
+        check_part(part, parts)?;
+        Ok(PyGraph(self.run(py, |e| {
+            e.graph_part(&vectors.0, &copies.0, part, parts)
+        })))
+    }
+
+    /// Part `part` of `parts` of the stories: those of one group of the graph's
+    /// connected components; `merge_labels` of all parts is `stories`'s labels.
+    fn stories_part(
+        &self,
+        py: Python<'_>,
+        vectors: &PyVectors,
+        graph: &PyGraph,
+        part: usize,
+        parts: usize,
+    ) -> PyResult<PyStoryLabels> {
+        same_size(&[("vectors", vectors.0.docs.len()), ("graph", graph.0.n_docs)])?;
+        check_part(part, parts)?;
+        Ok(PyStoryLabels(self.run(py, |e| {
+            e.stories_part(&vectors.0, &graph.0, part, parts)
+        })))
+    }
+
+    /// Part `part` of `parts` of the articles: those of one group of stories.
+    fn articles_part(
+        &self,
+        py: Python<'_>,
+        vectors: &PyVectors,
+        graph: &PyGraph,
+        labels: &PyStoryLabels,
+        part: usize,
+        parts: usize,
+    ) -> PyResult<PyArticlesPart> {
+        same_size(&[
+            ("vectors", vectors.0.docs.len()),
+            ("graph", graph.0.n_docs),
+            ("labels", labels.0.story_of_doc.len()),
+        ])?;
+        check_part(part, parts)?;
+        Ok(PyArticlesPart(self.run(py, |e| {
+            e.articles_part(&vectors.0, &graph.0, &labels.0, part, parts)
+        })))
+    }
+
+    /// The result of a run from its stages' values, the articles in parts: what
+    /// `articles` returns for the whole.
+    fn result(
+        &self,
+        py: Python<'_>,
+        vectors: &PyVectors,
+        graph: &PyGraph,
+        labels: &PyStoryLabels,
+        parts: Vec<PyRef<'_, PyArticlesPart>>,
+    ) -> PyResult<PyClustering> {
+        same_size(&[
+            ("vectors", vectors.0.docs.len()),
+            ("graph", graph.0.n_docs),
+            ("labels", labels.0.story_of_doc.len()),
+        ])?;
+        let parts: Vec<ArticlesPart> = parts.iter().map(|p| p.0.clone()).collect();
+        let stories = py
+            .detach(|| ArticlesPart::merge(parts))
+            .map_err(engine_error)?;
+        if stories.len() != labels.0.n_stories {
+            return Err(PyValueError::new_err(format!(
+                "the article parts hold {} stories, the labels {}: values of different runs",
+                stories.len(),
+                labels.0.n_stories
+            )));
+        }
+        Ok(PyClustering(Clustering::new(
+            vectors.0.clone(),
+            graph.0.clone(),
+            labels.0.clone(),
+            stories,
+        )))
+    }
+
+    /// `add_sentences` from the files or folders at `paths`, read again as `tidings
+    /// cluster` reads them.
+    #[pyo3(signature = (result, paths, furniture = None))]
+    fn add_sentences_of_inputs(
+        &self,
+        py: Python<'_>,
+        result: &PyClustering,
+        paths: Vec<PathBuf>,
+        furniture: Option<PyRef<'_, PyFurniture>>,
+    ) -> PyResult<PyClustering> {
+        let reader = self.reader(&paths)?;
+        let mut c = result.0.clone();
+        c.furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
+        self.run(py, |e| e.add_sentences(&mut c, reader))
+            .map_err(engine_error)?;
+        Ok(PyClustering(c))
+    }
+
     /// Analyzed shards into one corpus in canonical order (duplicate ids rejected).
     fn assemble(&self, py: Python<'_>, shards: Vec<PyRef<'_, PyAnalyzed>>) -> PyResult<PyCorpus> {
         let shards = shards.iter().map(|s| s.0.clone()).collect();
@@ -740,6 +1081,42 @@ impl Engine {
         c.stats.seconds_total = start.elapsed().as_secs_f64();
         Ok((PyClustering(c), notes_of(report)))
     }
+}
+
+/// An error unless `part` is one of `parts` parts.
+fn check_part(part: usize, parts: usize) -> PyResult<()> {
+    if part < parts {
+        Ok(())
+    } else {
+        Err(PyValueError::new_err(format!(
+            "part {part} of {parts}: parts are numbered from 0 to parts - 1"
+        )))
+    }
+}
+
+/// The graph whose parts (`Engine.graph_part`) these are.
+#[pyfunction]
+fn merge_graphs(py: Python<'_>, parts: Vec<PyRef<'_, PyGraph>>) -> PyResult<PyGraph> {
+    let parts: Vec<KnnGraph> = parts.iter().map(|p| p.0.clone()).collect();
+    py.detach(|| KnnGraph::merge(parts))
+        .map(PyGraph)
+        .map_err(engine_error)
+}
+
+/// The story labels whose parts (`Engine.stories_part`) these are.
+#[pyfunction]
+fn merge_labels(py: Python<'_>, parts: Vec<PyRef<'_, PyStoryLabels>>) -> PyResult<PyStoryLabels> {
+    let parts: Vec<StoryLabels> = parts.iter().map(|p| p.0.clone()).collect();
+    py.detach(|| StoryLabels::merge(&parts))
+        .map(PyStoryLabels)
+        .map_err(engine_error)
+}
+
+/// The vectors of consecutive shards of a corpus (`Engine.split`), in order.
+#[pyfunction]
+fn concat_vectors(py: Python<'_>, shards: Vec<PyRef<'_, PyVectors>>) -> PyVectors {
+    let shards: Vec<Vectors> = shards.iter().map(|s| s.0.clone()).collect();
+    PyVectors(py.detach(|| Vectors::concat(shards)))
 }
 
 /// Merges corpus statistics: those of the union of the shards.
@@ -833,10 +1210,15 @@ fn _tidings(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyVectors>()?;
     m.add_class::<PyGraph>()?;
     m.add_class::<PyStoryLabels>()?;
+    m.add_class::<PyCopies>()?;
+    m.add_class::<PyArticlesPart>()?;
     m.add_class::<PyClustering>()?;
     m.add_class::<PyFurnitureCounts>()?;
     m.add_class::<PyFurniture>()?;
     m.add_function(wrap_pyfunction!(merge_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_graphs, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_labels, m)?)?;
+    m.add_function(wrap_pyfunction!(concat_vectors, m)?)?;
     m.add_function(wrap_pyfunction!(defaults, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(main_with_args, m)?)?;
