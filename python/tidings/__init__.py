@@ -21,6 +21,10 @@ labels. The run's stages are functions too (:func:`analyze`, :func:`assemble`,
 :func:`articles`), each returning a value that pickles, so a stage can run in
 another process or on another machine. :class:`Engine` holds one set of settings
 for several calls. ``python -m tidings`` is the command line.
+
+:mod:`tidings.ray` and :mod:`tidings.spark` run the stages as tasks on a
+cluster, cut into parts that merge into the whole (:mod:`tidings.distributed`),
+and write what ``tidings cluster`` writes, byte for byte.
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ from typing import Any, Optional, Sequence, Union
 from . import _tidings
 from ._tidings import (
     Analyzed,
+    ArticlesPart,
     Clustering,
+    Copies,
     Corpus,
     CorpusStats,
     Furniture,
@@ -51,6 +57,8 @@ __version__: str = _tidings.__version__
 
 __all__ = [
     "Analyzed",
+    "ArticlesPart",
+    "Copies",
     "Corpus",
     "CorpusStats",
     "Engine",

@@ -43,7 +43,14 @@ class Graph(_Stage):
     """The exactly re-scored kNN graph, copies collapsed."""
 
 class StoryLabels(_Stage):
-    """The story of each document."""
+    """The story of each document (of one part's: its documents' stories, the
+    others ``ELSEWHERE``)."""
+
+class Copies(_Stage):
+    """The copy groups the graph collapses, found once for all graph parts."""
+
+class ArticlesPart(_Stage):
+    """One part's stories cut into articles."""
 
 class FurnitureCounts(_Stage):
     """Stage 0 per shard: the titles of the pages carrying each line of each site."""
@@ -65,6 +72,8 @@ class Clustering(_Stage):
         """The stories as ``tidings cluster`` writes them."""
     def assignments_tsv(self) -> bytes:
         """The assignments as ``tidings cluster --assignments`` writes them."""
+    def rejects_jsonl(self) -> bytes:
+        """The rejects as ``tidings cluster --rejects FILE.jsonl`` writes them."""
     def stats_json(self) -> str:
         """Counts and timings of the run, as JSON."""
 
@@ -91,9 +100,53 @@ class Engine:
         """The sentences each member adds, from the same JSON lines again."""
     def cluster(self, lines: Iterable[str]) -> tuple[Clustering, list[Note]]:
         """The whole run on JSON lines."""
+    # The partitioned stages (tidings.distributed; crates/tidings/src/partition.rs).
+    def furniture_shard(self, paths: Sequence[str], shard: int, shards: int) -> FurnitureCounts:
+        """Stage 0 of the records ``i`` of the files or folders at ``paths`` with
+        ``i % shards == shard``."""
+    def analyze_shard(
+        self, paths: Sequence[str], shard: int, shards: int, furniture: Optional[Furniture] = None
+    ) -> Analyzed:
+        """Stage 1 of the records ``i`` with ``i % shards == shard``, read as
+        ``tidings cluster`` reads them, each with its place in the reading order."""
+    def analyze_lines(
+        self, lines: Sequence[str], first: int, furniture: Optional[Furniture] = None
+    ) -> Analyzed:
+        """Stage 1 of JSON lines that start at record ``first`` of all records."""
+    def assemble_in_order(self, shards: Sequence[Analyzed]) -> Corpus:
+        """Shards of ``analyze_shard`` or ``analyze_lines`` into the corpus of a
+        whole run (documents and rejects in reading order)."""
+    def split(self, corpus: Corpus, shards: int) -> list[Corpus]:
+        """The corpus in ``shards`` runs of documents in id order."""
+    def copies(self, vectors: Vectors) -> Copies: ...
+    def graph_part(self, vectors: Vectors, copies: Copies, part: int, parts: int) -> Graph:
+        """The edges of one span of days' neighbour queries."""
+    def stories_part(self, vectors: Vectors, graph: Graph, part: int, parts: int) -> StoryLabels:
+        """The stories of one group of the graph's connected components."""
+    def articles_part(
+        self, vectors: Vectors, graph: Graph, labels: StoryLabels, part: int, parts: int
+    ) -> ArticlesPart:
+        """The articles of one group of stories."""
+    def result(
+        self, vectors: Vectors, graph: Graph, labels: StoryLabels, parts: Sequence[ArticlesPart]
+    ) -> Clustering:
+        """The result of the run, the articles given in parts."""
+    def add_sentences_of_inputs(
+        self, result: Clustering, paths: Sequence[str], furniture: Optional[Furniture] = None
+    ) -> Clustering:
+        """``add_sentences`` from the files or folders at ``paths``, read again."""
 
 def merge_stats(parts: Sequence[CorpusStats]) -> CorpusStats:
     """The statistics of the union of the shards."""
+
+def merge_graphs(parts: Sequence[Graph]) -> Graph:
+    """The graph whose parts (``Engine.graph_part``) these are."""
+
+def merge_labels(parts: Sequence[StoryLabels]) -> StoryLabels:
+    """The story labels whose parts (``Engine.stories_part``) these are."""
+
+def concat_vectors(shards: Sequence[Vectors]) -> Vectors:
+    """The vectors of consecutive runs of a corpus (``Engine.split``), in order."""
 
 def defaults() -> dict[str, Any]:
     """The engine's default for each setting."""
