@@ -2,7 +2,8 @@
 local Spark (local[2]), `tidings.ray.cluster` and `tidings.spark.cluster` write
 byte for byte the stories, assignments and rejects `tidings cluster` writes, on
 the sample, ntrex-dev (../shared), a dated synthetic corpus over many date
-windows and a file with bad records and duplicate ids.
+windows, and a file (and a folder of three files) with bad records and
+duplicate ids.
 
 Without ray or pyspark installed the tests skip, and without ../shared the
 ntrex-dev test skips, unless CI is set: there they fail (.ci/run installs both,
@@ -114,6 +115,17 @@ def messy_file(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def messy_folder(messy_file, tmp_path_factory):
+    """The messy file cut into three files of a folder: with at least as many
+    files as shards, a shard reads whole files of its own."""
+    lines = messy_file.read_text(encoding="utf-8").splitlines()
+    folder = tmp_path_factory.mktemp("folder")
+    for i in range(3):
+        (folder / f"part-{i}.jsonl").write_text("\n".join(lines[i::3]) + "\n", encoding="utf-8")
+    return folder
+
+
 def cli_files(cli, path, out, flags=()):
     """What `tidings cluster` writes for `path`: stories, assignments, rejects."""
     out.mkdir(parents=True, exist_ok=True)
@@ -129,15 +141,16 @@ def read_files(out):
     return {name: (out / name).read_bytes() for name in ("stories.jsonl", "assignments.tsv", "rejects.jsonl")}
 
 
-CASES = ["sample", "ntrex-dev", "dated", "messy"]
+CASES = ["sample", "ntrex-dev", "dated", "messy", "folder"]
 
 
 @pytest.fixture(scope="session")
-def case_input(dated_corpus, messy_file):
+def case_input(dated_corpus, messy_file, messy_folder):
     """Each case's input and settings (ntrex-dev looked up only when its test runs)."""
     return {"sample": lambda: (SAMPLE, {}),
             "dated": lambda: (dated_corpus, {"max_days": 3}),
             "messy": lambda: (messy_file, {}),
+            "folder": lambda: (messy_folder, {}),
             "ntrex-dev": lambda: (shared("data/ntrex-dev.jsonl"), {})}
 
 
@@ -168,7 +181,7 @@ def test_a_distributed_run_writes_what_the_cli_writes(
     got = read_files(out)
     for name in want:
         assert got[name] == want[name], f"{executor}, {case}: {name} differs from the CLI's"
-    if case == "messy":
+    if case in ("messy", "folder"):
         assert want["rejects.jsonl"].count(b"\n") >= 5
 
 

@@ -102,13 +102,15 @@ class Engine:
         """The whole run on JSON lines."""
     # The partitioned stages (tidings.distributed; crates/tidings/src/partition.rs).
     def furniture_shard(self, paths: Sequence[str], shard: int, shards: int) -> FurnitureCounts:
-        """Stage 0 of the records ``i`` of the files or folders at ``paths`` with
-        ``i % shards == shard``."""
+        """Stage 0 of one shard of the files or folders at ``paths`` (as
+        ``analyze_shard``)."""
     def analyze_shard(
         self, paths: Sequence[str], shard: int, shards: int, furniture: Optional[Furniture] = None
     ) -> Analyzed:
-        """Stage 1 of the records ``i`` with ``i % shards == shard``, read as
-        ``tidings cluster`` reads them, each with its place in the reading order."""
+        """Stage 1 of one shard of the files or folders at ``paths``, read as
+        ``tidings cluster`` reads them: every ``shards``-th file when there are at
+        least as many files as shards, else every ``shards``-th record; each with
+        its place in the reading order."""
     def analyze_lines(
         self, lines: Sequence[str], first: int, furniture: Optional[Furniture] = None
     ) -> Analyzed:

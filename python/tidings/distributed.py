@@ -21,9 +21,13 @@ articles              one per group of stories                     label order
 sentences             one (see below)                              —
 ====================  =========================================  ==========================
 
-A shard of files is every ``shards``-th record (each task parses every record
-but analyzes only its own, which is most of the work); a shard of in-memory
-records is a run of them. Putting the shards together (``assemble``: duplicate
+A shard of the input files is every ``shards``-th file when there are at least
+as many files as shards (a task reads only its own files: a crawl's WARC or
+JSONL files), else every ``shards``-th record (each task parses every record but
+analyzes only its own, which is most of the work); a shard of in-memory records
+is a run of them. Each record keeps its place in the reading order of the
+whole input, so duplicate ids, rejects and ``keep="first"`` come out as in one
+run. Putting the shards together (``assemble``: duplicate
 ids, canonical order) is a sort of the analyzed documents by id, done by the
 driver: its cost is the size of the analyzed corpus, which the driver then
 cuts into runs for the statistics and vectors. Every later task reads the whole

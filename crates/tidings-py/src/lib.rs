@@ -331,6 +331,9 @@ stage_classes! {
     }
 }
 
+/// A record read for a shard, with its place in the reading order of all shards.
+type Placed = (u64, tidings::Result<Result<Document, Reject>>);
+
 /// What reading noticed on kept records: `(kind, count, first places)` per kind,
 /// for the package to show as warnings.
 type Notes = Vec<(String, usize, Vec<String>)>;
@@ -508,28 +511,18 @@ impl Engine {
         Ok(())
     }
 
-    /// The records `i` of `items` (record `i` is `first + i` in the reading order of
-    /// all shards) with `i % shards == shard`, handed to `each` in batches with
-    /// their places in that order; returns the rejects among them with theirs.
-    /// Every record is parsed (a shard does not know where the next begins), but
-    /// only the shard's are analyzed, which is most of the work.
+    /// The records of `items`, each with its place in the reading order of all
+    /// shards, handed to `each` in batches with their places; returns the rejects
+    /// among them with theirs.
     fn sharded(
         &self,
-        items: impl Iterator<Item = tidings::Result<Result<Document, Reject>>>,
-        first: u64,
-        (shard, shards): (usize, usize),
+        items: impl Iterator<Item = Placed>,
         mut each: impl FnMut(Vec<Document>, Vec<u64>) -> tidings::Result<()>,
     ) -> tidings::Result<Vec<(u64, Reject)>> {
         let size = self.engine.config().analysis.batch_size;
         let (mut docs, mut seq, mut rejects) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, item) in items.enumerate() {
-            // An input that cannot be read fails every shard alike.
-            let item = item?;
-            if i % shards.max(1) != shard {
-                continue;
-            }
-            let at = first + i as u64;
-            match item {
+        for (at, item) in items {
+            match item? {
                 Ok(d) => {
                     docs.push(d);
                     seq.push(at);
@@ -550,39 +543,80 @@ impl Engine {
     /// reads them (with this engine's field names).
     fn reader(&self, paths: &[PathBuf]) -> PyResult<DocReader> {
         let inputs = expand_inputs(paths).map_err(engine_error)?;
-        let options = ReadOptions {
+        Ok(DocReader::with_options(inputs, self.read_options()))
+    }
+
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
             fields: self.fields.clone(),
             ..ReadOptions::default()
-        };
-        Ok(DocReader::with_options(inputs, options))
+        }
     }
 
-    /// JSON lines as records, record `i` at `docs[first + i]`.
-    fn records(
+    /// The records of shard `shard` of `shards` of the files or folders at
+    /// `paths`, each with its place in the reading order of them all. With at
+    /// least as many files as shards, a shard is every `shards`-th file, which it
+    /// alone reads (a place is then the file's index, then the record's within it:
+    /// `file << 40 | record`); with fewer, every `shards`-th record, and each
+    /// shard parses every record but analyzes only its own, most of the work. An
+    /// input that cannot be read fails every shard that reads it.
+    fn shard_of_paths(
         &self,
-        lines: Vec<String>,
-        first: u64,
-    ) -> impl Iterator<Item = tidings::Result<Result<Document, Reject>>> + '_ {
-        lines.into_iter().enumerate().map(move |(i, line)| {
-            let location = format!("docs[{}]", first + i as u64);
-            Ok(parse_record(&line, location, &self.fields, &mut Vec::new()))
-        })
+        paths: &[PathBuf],
+        shard: usize,
+        shards: usize,
+    ) -> PyResult<Box<dyn Iterator<Item = Placed> + Send>> {
+        let inputs = expand_inputs(paths).map_err(engine_error)?;
+        let options = self.read_options();
+        let shards = shards.max(1);
+        if inputs.len() >= shards {
+            let mine: Vec<(usize, _)> = inputs
+                .into_iter()
+                .enumerate()
+                .filter(|(j, _)| j % shards == shard)
+                .collect();
+            return Ok(Box::new(mine.into_iter().flat_map(move |(j, input)| {
+                DocReader::with_options(vec![input], options.clone())
+                    .enumerate()
+                    .map(move |(i, item)| (((j as u64) << 40) | i as u64, item))
+            })));
+        }
+        Ok(Box::new(
+            DocReader::with_options(inputs, options)
+                .enumerate()
+                .filter(move |(i, item)| i % shards == shard || item.is_err())
+                .map(|(i, item)| (i as u64, item)),
+        ))
     }
 
-    /// Analyzes one shard of `items` (see [`Engine::sharded`]): each document's
-    /// `seq` and each reject's place are their records' places in the reading order.
+    /// JSON lines as records, record `i` at `docs[first + i]` and in that place.
+    fn records(&self, lines: Vec<String>, first: u64) -> Vec<Placed> {
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let at = first + i as u64;
+                let location = format!("docs[{at}]");
+                (
+                    at,
+                    Ok(parse_record(&line, location, &self.fields, &mut Vec::new())),
+                )
+            })
+            .collect()
+    }
+
+    /// Analyzes records with their places (see [`Engine::sharded`]): each
+    /// document's `seq` and each reject's place are their records' places.
     fn analyze_sharded(
         &self,
         py: Python<'_>,
-        items: impl Iterator<Item = tidings::Result<Result<Document, Reject>>> + Send,
-        first: u64,
-        shard: (usize, usize),
+        items: impl Iterator<Item = Placed> + Send,
         furniture: &Furniture,
     ) -> PyResult<AnalyzedShard> {
         let mut out = AnalyzedShard::default();
         let rejects = self
             .run(py, |e| {
-                self.sharded(items, first, shard, |docs, seq| {
+                self.sharded(items, |docs, seq| {
                     let analyzed = e.analyze_with(docs, furniture)?;
                     out.docs
                         .extend(analyzed.into_iter().zip(seq).map(|(mut a, at)| {
@@ -784,8 +818,8 @@ impl Engine {
         Ok(PyClustering(c))
     }
 
-    /// Stage 0 of one shard of the files or folders at `paths`: the records `i`
-    /// with `i % shards == shard` (see `analyze_shard`).
+    /// Stage 0 of shard `shard` of `shards` of the files or folders at `paths`
+    /// (see `analyze_shard`).
     fn furniture_shard(
         &self,
         py: Python<'_>,
@@ -793,10 +827,10 @@ impl Engine {
         shard: usize,
         shards: usize,
     ) -> PyResult<PyFurnitureCounts> {
-        let reader = self.reader(&paths)?;
+        let items = self.shard_of_paths(&paths, shard, shards)?;
         let mut counts = FurnitureCounts::default();
         self.run(py, |_| {
-            self.sharded(reader, 0, (shard, shards), |docs, _| {
+            self.sharded(items, |docs, _| {
                 counts.merge(FurnitureCounts::of(&docs));
                 Ok(())
             })
@@ -805,10 +839,11 @@ impl Engine {
         Ok(PyFurnitureCounts(counts))
     }
 
-    /// Stage 1 of one shard of the files or folders at `paths`, read as `tidings
-    /// cluster` reads them: the records `i` (counted over all inputs, rejects
-    /// included) with `i % shards == shard`. `assemble_in_order` puts the shards
-    /// together into the corpus a whole run reads.
+    /// Stage 1 of shard `shard` of `shards` of the files or folders at `paths`,
+    /// read as `tidings cluster` reads them: with at least as many files as shards,
+    /// every `shards`-th file; else every `shards`-th record (counted over all
+    /// inputs, rejects included). `assemble_in_order` puts the shards together
+    /// into the corpus a whole run reads.
     #[pyo3(signature = (paths, shard, shards, furniture = None))]
     fn analyze_shard(
         &self,
@@ -819,9 +854,8 @@ impl Engine {
         furniture: Option<PyRef<'_, PyFurniture>>,
     ) -> PyResult<PyAnalyzed> {
         let furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
-        let reader = self.reader(&paths)?;
-        self.analyze_sharded(py, reader, 0, (shard, shards), &furniture)
-            .map(PyAnalyzed)
+        let items = self.shard_of_paths(&paths, shard, shards)?;
+        self.analyze_sharded(py, items, &furniture).map(PyAnalyzed)
     }
 
     /// Stage 1 of a run of JSON lines that starts at record `first` of all the
@@ -836,8 +870,8 @@ impl Engine {
         furniture: Option<PyRef<'_, PyFurniture>>,
     ) -> PyResult<PyAnalyzed> {
         let furniture = furniture.map(|f| f.0.clone()).unwrap_or_default();
-        let records: Vec<_> = self.records(lines, first).collect();
-        self.analyze_sharded(py, records.into_iter(), first, (0, 1), &furniture)
+        let records = self.records(lines, first);
+        self.analyze_sharded(py, records.into_iter(), &furniture)
             .map(PyAnalyzed)
     }
 

@@ -25,6 +25,13 @@
 //! - Sparse: an inverted index per block of days, read the same way (`sparse.rs`).
 //!
 //! Without `max_days` every document is "undated": one window, one index.
+//!
+//! **Parts.** The graph can be built in parts that run apart ([`knn_graph_part`]):
+//! a part is a run of whole query tiles in window order ([`Windows::parts`]), so a
+//! span of days; its generator builds only the blocks its queries read, each whole,
+//! so every query finds what it finds in a whole run, and the parts' edges merge
+//! into the whole graph (`partition.rs`). Undated documents read every block: a
+//! part of them builds the whole index.
 
 mod ann;
 mod candidates;
