@@ -193,8 +193,7 @@ impl KnnGraph {
             out.edges.extend(p.edges);
         }
         // An edge found from both ends has the same weight from both.
-        out.edges
-            .sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+        out.edges.sort_unstable_by_key(|e| (e.a, e.b));
         out.edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
         Ok(out)
     }
