@@ -217,3 +217,10 @@ def test_parts_of_different_runs_are_refused(sample_records):
         engine.stories_part(vectors, graph, 2, 2)
     with pytest.raises(ValueError, match="num_shards and num_parts must be at least 1"):
         tidings.distributed.run(tidings.distributed.LocalExecutor(), sample_records, num_shards=0)
+
+
+def test_reading_nothing_is_an_error_as_in_the_cli(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="no records read from"):
+        tidings.distributed.run(tidings.distributed.LocalExecutor(), empty)

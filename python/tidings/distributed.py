@@ -223,6 +223,9 @@ def run(
     done("analyze", analyzed)
     corpus = engine.assemble_in_order(analyzed)
     del analyzed
+    if paths is not None and len(corpus) == 0 and corpus.rejects_json() == "[]":
+        # As `tidings cluster`: reading nothing is an error, not an empty success.
+        raise ValueError(f"no records read from {', '.join(paths)}")
     pieces = engine.split(corpus, num_shards)
     done("assemble", corpus)
     del corpus
