@@ -229,18 +229,30 @@ pub fn run(args: ClusterArgs) -> Result<ExitCode> {
     let (mut result, _, report) = args.input.read_and_cluster(&engine, inputs, &[])?;
     // What each independent report or edited copy adds, sentence by sentence, needs
     // their texts again: one more read (stdin was read once and is not).
-    if let Some(inputs) = again {
-        engine
-            .add_sentences(
-                &mut result,
-                DocReader::with_options(inputs, args.input.options()?),
-            )
-            .context("reading again (the sentences each member adds)")?;
-    }
+    add_sentences_again(&engine, &mut result, again, &args.input)?;
     outputs.write(&result, engine.config(), args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
     report_and_check(&args.input, &result, &report, rejects_file.as_deref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sentences each member adds ([`Engine::add_sentences`]), from another read
+/// of `again`, the inputs when they can be read twice.
+///
+/// # Errors
+/// An input that cannot be read again.
+fn add_sentences_again(
+    engine: &Engine,
+    result: &mut Clustering,
+    again: Option<Vec<Input>>,
+    input: &InputArgs,
+) -> Result<()> {
+    if let Some(inputs) = again {
+        engine
+            .add_sentences(result, DocReader::with_options(inputs, input.options()?))
+            .context("reading again (the sentences each member adds)")?;
+    }
+    Ok(())
 }
 
 /// After a clustering run: what reading noticed and the summary on stderr, then
@@ -275,7 +287,7 @@ const BLOCKS: &str = "blocks";
 ///
 /// # Errors
 /// A block the index lists is missing or damaged.
-fn engine_blocks(dir: &Path, keys: &[BlockKey]) -> Result<Vec<Block>> {
+fn read_blocks(dir: &Path, keys: &[BlockKey]) -> Result<Vec<Block>> {
     keys.iter()
         .map(|k| {
             let path = dir.join(BLOCKS).join(k.file_name());
@@ -348,7 +360,7 @@ fn run_with_state(
     progress.check_stop(&rejects)?;
     progress.message("clustering with the state (stories, articles)");
     let batch = state.admit(analyzed, rejects);
-    let loaded = engine_blocks(dir, &state.blocks_for(&batch, engine.config()))?;
+    let loaded = read_blocks(dir, &state.blocks_for(&batch, engine.config()))?;
     let (mut result, inc, blocks) = engine
         .cluster_increment(&mut state, batch, loaded, batch_furniture)
         .context("clustering")?;
@@ -358,14 +370,7 @@ fn run_with_state(
     result.stats.seconds_read_analyze = seconds_read;
     result.stats.seconds_total = start.elapsed().as_secs_f64();
     let report = progress.report();
-    if let Some(inputs) = again {
-        engine
-            .add_sentences(
-                &mut result,
-                DocReader::with_options(inputs, args.input.options()?),
-            )
-            .context("reading again (the sentences each member adds)")?;
-    }
+    add_sentences_again(engine, &mut result, again, &args.input)?;
     outputs.write(&result, engine.config(), args.format)?;
     let rejects_file = args.rejects.as_ref().map(|p| p.display().to_string());
     args.input
