@@ -511,16 +511,7 @@ fn the_stages_one_by_one_through_bytes_give_the_one_shot_result() {
 /// site's header, sidebar and footer, as (document, gold story).
 fn template_pages() -> Vec<(Document, String)> {
     let root = crate::repo().join("data");
-    let gold: std::collections::HashMap<String, String> =
-        std::fs::read_to_string(root.join("templates.gold.tsv"))
-            .unwrap()
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let f: Vec<&str> = l.split('\t').collect();
-                (f[0].to_string(), f[1].to_string())
-            })
-            .collect();
+    let gold = crate::tsv_column(&root.join("templates.gold.tsv"), 1);
     std::fs::read_to_string(root.join("templates.jsonl"))
         .unwrap()
         .lines()

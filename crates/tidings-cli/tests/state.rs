@@ -12,19 +12,6 @@ fn tmp(name: &str) -> PathBuf {
     dir
 }
 
-/// `id → story` from an assignments TSV.
-fn stories_of(path: &Path) -> HashMap<String, String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (f[0].to_string(), f[1].to_string())
-        })
-        .collect()
-}
-
 /// A run's assignments (`id → story`) and, per story id, the earlier ids that
 /// retired into it.
 struct Run {
@@ -62,7 +49,7 @@ fn run(input: &Path, state: Option<&Path>, out: &Path, extra: &[&str]) -> Run {
         })
         .collect();
     Run {
-        story_of: stories_of(&assignments),
+        story_of: crate::tsv_column(&assignments, 1),
         merged,
     }
 }
@@ -178,15 +165,7 @@ fn ntrex_day_by_day_by_language_joins_the_stories_of_day_one() {
     let dir = tmp("ntrex");
     // Day 1: eight languages of every story; day 2: the other eight.
     let gold = input.with_file_name("ntrex-dev.gold.tsv");
-    let lang_of: HashMap<String, String> = std::fs::read_to_string(&gold)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (f[0].to_string(), f[3].to_string())
-        })
-        .collect();
+    let lang_of = crate::tsv_column(&gold, 3);
     let mut langs: Vec<&String> = lang_of.values().collect();
     langs.sort();
     langs.dedup();

@@ -18,6 +18,20 @@ pub fn repo() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
+/// `first column → column col` of a TSV with a header line (assignments, gold
+/// labels).
+pub fn tsv_column(path: &std::path::Path, col: usize) -> std::collections::HashMap<String, String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), f[col].to_string())
+        })
+        .collect()
+}
+
 /// True when the environment variable `CI` is set (to anything but empty, `0` or `false`).
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))

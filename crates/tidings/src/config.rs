@@ -148,6 +148,36 @@ impl Default for ArticleConfig {
 }
 
 impl EngineConfig {
+    /// The settings of `other` that differ from these, each as `path: this →
+    /// other` (`stories.threshold: 0.055 → 0.3`), in the order of the fields: what
+    /// an error names when a saved result (a state, a stage file) was made with
+    /// other settings than a run's.
+    pub fn differences(&self, other: &EngineConfig) -> Vec<String> {
+        fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+            match (a, b) {
+                (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
+                    for (k, v) in x {
+                        let p = if path.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{path}.{k}")
+                        };
+                        match y.get(k) {
+                            Some(w) => walk(&p, v, w, out),
+                            None => out.push(format!("{p}: {v} → none")),
+                        }
+                    }
+                }
+                _ if a != b => out.push(format!("{path}: {a} → {b}")),
+                _ => {}
+            }
+        }
+        let value = |c: &EngineConfig| serde_json::to_value(c).expect("a config serializes");
+        let mut out = Vec::new();
+        walk("", &value(self), &value(other), &mut out);
+        out
+    }
+
     /// Checks every setting; the error names the first one out of range.
     pub fn validate(&self) -> Result<()> {
         let unit = |name: &str, x: f32| {

@@ -62,6 +62,14 @@ fn decode<T: StageValue>(data: &[u8]) -> Result<T> {
     stage_file::from_bytes(data).map_err(|why| Error::Config(format!("the state file {why}")))
 }
 
+/// `config` as far as it decides a clustering: the batch size only bounds the
+/// memory of reading, and is left out.
+fn same_run(config: &EngineConfig) -> EngineConfig {
+    let mut c = config.clone();
+    c.analysis.batch_size = 0;
+    c
+}
+
 impl StageValue for State {
     const TYPE: &'static str = "State";
 }
@@ -134,9 +142,26 @@ impl Block {
 pub struct Batch {
     docs: Vec<(DocMeta, DocFeatures)>,
     rejects: Vec<Reject>,
+    /// Its days, sorted, each once.
+    days: Vec<i32>,
+    /// Whether it has an undated document (which can share a story with any).
+    any_undated: bool,
 }
 
 impl Batch {
+    /// Whether some day of `first..=last` is within `reach` days of one of the
+    /// batch's documents (an undated document on either side always is; no
+    /// `reach`, no dates: everything is).
+    fn reaches(&self, span: Option<(i32, i32)>, reach: Option<i32>) -> bool {
+        match (span, reach) {
+            (Some((first, last)), Some(r)) if !self.any_undated => {
+                let i = self.days.partition_point(|&x| x < first - r);
+                self.days.get(i).is_some_and(|&x| x <= last + r)
+            }
+            _ => true,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.docs.len()
     }
@@ -149,9 +174,9 @@ impl Batch {
 /// What an incremental run keeps between batches (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
-    /// The settings the state was made with, as JSON: a batch with other settings
-    /// would cluster differently from the batches before it, and is refused.
-    settings: String,
+    /// The settings the state was made with ([`same_run`]): a batch with other
+    /// settings would cluster differently from the batches before it, and is refused.
+    settings: EngineConfig,
     /// Batches added so far.
     pub batches: u32,
     /// Documents added so far (their reading order continues from here).
@@ -194,7 +219,7 @@ impl State {
     /// An empty state for `config`.
     pub fn new(config: &EngineConfig) -> State {
         State {
-            settings: settings_json(config),
+            settings: same_run(config),
             ..State::default()
         }
     }
@@ -243,11 +268,11 @@ impl State {
     /// Another format or version, bytes that do not decode, other settings.
     pub fn from_bytes(data: &[u8], config: &EngineConfig) -> Result<State> {
         let state: State = decode(data)?;
-        let now = settings_json(config);
+        let now = same_run(config);
         if state.settings != now {
             return Err(Error::Config(format!(
                 "the state was made with other settings ({}); a batch clustered with other settings would not join its stories as a one-shot run would",
-                settings_diff(&state.settings, &now)
+                state.settings.differences(&now).join(", ")
             )));
         }
         Ok(state)
@@ -278,7 +303,12 @@ impl State {
             features,
             rejects,
         } = Corpus::assemble(fresh, rejects);
+        let mut days: Vec<i32> = docs.iter().filter_map(|m| m.date).map(|d| d.0).collect();
+        days.sort_unstable();
+        days.dedup();
         Batch {
+            any_undated: docs.iter().any(|m| m.date.is_none()),
+            days,
             docs: docs.into_iter().zip(features).collect(),
             rejects,
         }
@@ -290,70 +320,15 @@ impl State {
         let Some(m) = config.candidates.max_days else {
             return self.blocks.iter().copied().collect();
         };
-        if batch.docs.iter().any(|(d, _)| d.date.is_none()) {
-            return self.blocks.iter().copied().collect();
-        }
-        let reach = 2 * m.max(0);
-        let mut days: Vec<i32> = batch
-            .docs
-            .iter()
-            .filter_map(|(d, _)| d.date)
-            .map(|d| d.0)
-            .collect();
-        days.sort_unstable();
-        days.dedup();
+        let (width, reach) = (m.max(1), Some(2 * m.max(0)));
         self.blocks
             .iter()
             .copied()
             .filter(|&k| match k {
                 BlockKey::Undated => true,
-                BlockKey::Days(n) => {
-                    // The block's days, and whether a batch day is within reach.
-                    let (first, last) = (n * m.max(1), n * m.max(1) + m.max(1) - 1);
-                    let i = days.partition_point(|&d| d < first - reach);
-                    days.get(i).is_some_and(|&d| d <= last + reach)
-                }
+                BlockKey::Days(n) => batch.reaches(Some((n * width, n * width + width - 1)), reach),
             })
             .collect()
-    }
-}
-
-/// The settings that decide a clustering, as JSON (the batch size only bounds the
-/// memory of reading, and is left out).
-fn settings_json(config: &EngineConfig) -> String {
-    let mut c = config.clone();
-    c.analysis.batch_size = 0;
-    serde_json::to_string(&c).expect("a config serializes")
-}
-
-/// The settings that differ between two [`settings_json`]s, as `a.b: x → y`.
-fn settings_diff(old: &str, new: &str) -> String {
-    fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
-        match (a, b) {
-            (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
-                for (k, v) in x {
-                    let p = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    };
-                    match y.get(k) {
-                        Some(w) => walk(&p, v, w, out),
-                        None => out.push(format!("{p}: {v} → none")),
-                    }
-                }
-            }
-            _ if a != b => out.push(format!("{path}: {a} → {b}")),
-            _ => {}
-        }
-    }
-    let parse = |s: &str| serde_json::from_str(s).unwrap_or(serde_json::Value::Null);
-    let mut out = Vec::new();
-    walk("", &parse(old), &parse(new), &mut out);
-    if out.is_empty() {
-        "the settings' format changed".into()
-    } else {
-        out.join(", ")
     }
 }
 
@@ -374,12 +349,8 @@ impl Engine {
         batch_furniture: FurnitureCounts,
     ) -> Result<(Clustering, Increment, Vec<BlockBytes>)> {
         let start = Instant::now();
-        let Batch {
-            docs: batch,
-            rejects,
-        } = batch;
         let max_days = self.config().candidates.max_days;
-        let mut stats = CorpusStats::of(&batch.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+        let mut stats = CorpusStats::of_each(&batch.docs, |(_, f)| f);
         stats.merge(std::mem::take(&mut state.stats));
         // The earlier documents near the batch (within `max_days` of one of its
         // days, or undated on either side), then every document of their stories.
@@ -387,36 +358,30 @@ impl Engine {
         // its blocks and failed before its index. It is left out.
         let n_blocks = loaded.len();
         let mut keys: std::collections::BTreeSet<BlockKey> = loaded.iter().map(|b| b.key).collect();
-        let mut earlier: Vec<(DocMeta, DocFeatures)> = loaded
+        let earlier: Vec<(&str, (DocMeta, DocFeatures))> = loaded
             .into_iter()
             .flat_map(|b| b.docs)
-            .filter(|(m, _)| state.story_of(&m.id).is_some())
+            .filter_map(|doc| Some((state.story_of(&doc.0.id)?, doc)))
             .collect();
         let n_loaded = earlier.len();
-        let mut days: Vec<i32> = batch
-            .iter()
-            .filter_map(|(m, _)| m.date)
-            .map(|d| d.0)
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        let any_undated = batch.iter().any(|(m, _)| m.date.is_none());
-        let near = |d: Option<Day>| match (d, max_days) {
-            (Some(d), Some(m)) if !any_undated => {
-                let i = days.partition_point(|&x| x < d.0 - m);
-                days.get(i).is_some_and(|&x| x <= d.0 + m)
-            }
-            _ => true,
-        };
         let reached: rustc_hash::FxHashSet<&str> = earlier
             .iter()
-            .filter(|(m, _)| near(m.date))
-            .map(|(m, _)| state.story_of(&m.id).expect("known"))
+            .filter(|(_, (m, _))| batch.reaches(m.date.map(|d| (d.0, d.0)), max_days))
+            .map(|&(story, _)| story)
             .collect();
         let (again, kept): (Vec<_>, Vec<_>) = earlier
-            .drain(..)
-            .partition(|(m, _)| reached.contains(state.story_of(&m.id).expect("known")));
+            .into_iter()
+            .partition(|(story, _)| reached.contains(story));
+        let (again, kept): (Vec<_>, Vec<_>) = (
+            again.into_iter().map(|(_, doc)| doc).collect(),
+            kept.into_iter().map(|(_, doc)| doc).collect(),
+        );
         drop(reached);
+        let Batch {
+            docs: batch,
+            rejects,
+            ..
+        } = batch;
         let n_batch = batch.len();
         let n_again = again.len();
         let mut all: Vec<(DocMeta, DocFeatures)> = again;
@@ -446,10 +411,6 @@ impl Engine {
         };
         drop(kept);
         let (docs, features): (Vec<DocMeta>, Vec<DocFeatures>) = all.into_iter().unzip();
-        let is_new: Vec<bool> = docs
-            .iter()
-            .map(|m| state.story_of(&m.id).is_none())
-            .collect();
         let corpus = Corpus {
             docs,
             features,
@@ -464,6 +425,7 @@ impl Engine {
         let batch_no = state.batches + 1;
         let earlier_of: Vec<Option<&str>> =
             vectors.docs.iter().map(|m| state.story_of(&m.id)).collect();
+        let is_new: Vec<bool> = earlier_of.iter().map(Option::is_none).collect();
         let ids: Vec<&str> = vectors.docs.iter().map(|m| m.id.as_str()).collect();
         let (names, merged) = name_stories(
             &labels.story_of_doc,
@@ -515,7 +477,9 @@ impl Engine {
             .collect();
         new_rows.sort_unstable();
         let joined = joined.len();
-        state.story_of = merge_sorted(std::mem::take(&mut state.story_of), new_rows);
+        // Two sorted runs: the stable sort merges them in one pass.
+        state.story_of.extend(new_rows);
+        state.story_of.sort_by(|a, b| a.0.cmp(&b.0));
         state.blocks.extend(blocks.iter().map(|b| b.key));
         state.stats = stats;
         state.furniture.merge(batch_furniture);
@@ -549,23 +513,6 @@ fn first_docs(story_of_doc: &[u32], n_stories: usize) -> Vec<u32> {
         first[s as usize] = first[s as usize].min(i as u32);
     }
     first
-}
-
-/// Two lists sorted by their first field, as one (no key is in both).
-fn merge_sorted(a: Vec<(String, String)>, b: Vec<(String, String)>) -> Vec<(String, String)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
-            (Some(_), Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => break,
-        };
-        out.extend(next);
-    }
-    out
 }
 
 /// The names of the stories of a batch run (`story_of_doc`, numbered by smallest
@@ -729,11 +676,5 @@ mod tests {
         assert_eq!(BlockKey::of(Some(Day(-1)), m), BlockKey::Days(-1));
         assert_eq!(BlockKey::of(None, m), BlockKey::Undated);
         assert_eq!(BlockKey::of(Some(Day(3)), None), BlockKey::Undated);
-        let merged = merge_sorted(
-            vec![("a".into(), "1".into()), ("c".into(), "3".into())],
-            vec![("b".into(), "2".into()), ("d".into(), "4".into())],
-        );
-        let keys: Vec<&str> = merged.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["a", "b", "c", "d"]);
     }
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tidings::document::{DocReader, FurnitureCounts, Input};
+use tidings::document::{DocReader, Input};
 use tidings::engine::{Clustering, Engine};
 use tidings::output::{write_assignments, write_rejects, write_rejects_jsonl, write_stories};
 use tidings::state::{Block, BlockKey, State};
@@ -336,17 +336,8 @@ fn run_with_state(
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
     let again = Input::rereadable(&inputs).then(|| inputs.clone());
-    // The batch's page furniture, added to that of the earlier batches (stdin is
-    // read once: the earlier batches' furniture only).
-    let batch_furniture = match &again {
-        Some(inputs) => engine
-            .furniture(DocReader::with_options(
-                inputs.clone(),
-                args.input.options()?,
-            ))
-            .context("reading (page furniture)")?,
-        None => FurnitureCounts::default(),
-    };
+    // The batch's page furniture, added to that of the earlier batches.
+    let batch_furniture = args.input.furniture_counts(engine, &inputs)?;
     let mut counts = state.furniture().clone();
     counts.merge(batch_furniture.clone());
     let furniture = counts.furniture();

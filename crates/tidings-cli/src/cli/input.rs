@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tidings::document::{
-    expand_inputs_listing, DocReader, Fields, Furniture, Input, ReadOptions, ReadReport, Record,
-    Reject, DEFAULT_MAX_LINE_BYTES, NO_TEXT_FIELD, WARC_NOT_DOCUMENTS,
+    expand_inputs_listing, DocReader, Fields, FurnitureCounts, Input, ReadOptions, ReadReport,
+    Record, Reject, DEFAULT_MAX_LINE_BYTES, NO_TEXT_FIELD, WARC_NOT_DOCUMENTS,
 };
 use tidings::engine::{Clustering, Engine, SweepPoint};
 
@@ -217,6 +217,21 @@ impl InputArgs {
         Ok((watched, progress))
     }
 
+    /// The page-furniture counts of the inputs, from a first read of them; none
+    /// when one is stdin, which cannot be read twice (it is clustered with its
+    /// furniture in place).
+    ///
+    /// # Errors
+    /// An input that cannot be read.
+    pub fn furniture_counts(&self, engine: &Engine, inputs: &[Input]) -> Result<FurnitureCounts> {
+        if !Input::rereadable(inputs) {
+            return Ok(FurnitureCounts::default());
+        }
+        engine
+            .furniture(DocReader::with_options(inputs.to_vec(), self.options()?))
+            .context("reading (page furniture)")
+    }
+
     /// Reads every input and clusters it (with the sweep thresholds, if any): the
     /// engine's `cluster_inputs_with_sweep`, with progress on a terminal, the
     /// --on-error policy and the reading report.
@@ -229,16 +244,7 @@ impl InputArgs {
         inputs: Vec<Input>,
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>, ReadReport)> {
-        // Page furniture is counted over every input first (a second read); stdin
-        // cannot be read twice, so it is clustered with its furniture in place.
-        let furniture = if Input::rereadable(&inputs) {
-            engine
-                .furniture(DocReader::with_options(inputs.clone(), self.options()?))
-                .context("reading (page furniture)")?
-                .furniture()
-        } else {
-            Furniture::default()
-        };
+        let furniture = self.furniture_counts(engine, &inputs)?.furniture();
         let (watched, progress) = self.watch(inputs, "reading and analyzing")?;
         let start = Instant::now();
         let (corpus, n_read) = engine

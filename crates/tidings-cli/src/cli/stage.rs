@@ -459,8 +459,9 @@ pub fn run_stories(args: StoriesArgs) -> Result<ExitCode> {
         let g: GraphStage = read(&args.graph)?;
         anyhow::ensure!(
             g.config == *engine.config(),
-            "{} was built with other engine settings than these: give `stories` the engine flags `graph` had",
-            args.graph.display()
+            "{} was built with other engine settings than these ({}): give `stories` the engine flags `graph` had",
+            args.graph.display(),
+            g.config.differences(engine.config()).join(", ")
         );
         let t = Instant::now();
         let labels = engine.stories(&g.vectors, &g.graph);

@@ -119,6 +119,23 @@ pub fn candidate_generator(config: &CandidateConfig) -> Box<dyn CandidateGenerat
     }
 }
 
+/// The window order of the representatives of `copies`, which the graph (whole or
+/// in parts) indexes.
+fn rep_windows(
+    vecs: &[SparseVec],
+    days: &[Option<Day>],
+    copies: &Copies,
+    config: &CandidateConfig,
+) -> Windows {
+    assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
+    assert_eq!(
+        vecs.len(),
+        copies.rep_of.len(),
+        "one representative per vector"
+    );
+    Windows::of_nodes(&copies.reps(), days, config.max_days)
+}
+
 /// Builds the graph over the representatives of `copies`: candidates from the
 /// generator `config` chooses, then each candidate pair re-scored exactly with the
 /// sparse vectors and kept if at or above `floor`, so the graph's weights (and all
@@ -130,13 +147,7 @@ pub fn build_knn_graph(
     config: &CandidateConfig,
     floor: f32,
 ) -> KnnGraph {
-    assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
-    assert_eq!(
-        vecs.len(),
-        copies.rep_of.len(),
-        "one representative per vector"
-    );
-    let w = Windows::of_nodes(&copies.reps(), days, config.max_days);
+    let w = rep_windows(vecs, days, &copies, config);
     let generator = candidate_generator(config);
     let mut graph = knn_graph_from(vecs, &w, generator.as_ref(), config.k, floor);
     graph.copies = copies;
@@ -159,13 +170,7 @@ pub fn knn_graph_part(
     part: usize,
     parts: usize,
 ) -> KnnGraph {
-    assert_eq!(vecs.len(), days.len(), "one day (or none) per vector");
-    assert_eq!(
-        vecs.len(),
-        copies.rep_of.len(),
-        "one representative per vector"
-    );
-    let w = Windows::of_nodes(&copies.reps(), days, config.max_days);
+    let w = rep_windows(vecs, days, &copies, config);
     let queries = w
         .parts(parts, ann::QUERY_TILE)
         .get(part)
