@@ -37,12 +37,37 @@ pub fn stable_hash(bytes: &[u8]) -> u64 {
 
 /// [`stable_hash`] of the concatenation of `parts`, without building it.
 pub fn stable_hash_parts(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in parts.iter().flat_map(|p| p.iter()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
+    let mut h = StableHasher::new();
+    parts.iter().for_each(|p| h.write(p));
+    h.finish()
+}
+
+/// [`stable_hash`] fed piece by piece: the hash of the concatenation of what was
+/// written.
+#[derive(Clone, Copy, Debug)]
+pub struct StableHasher(u64);
+
+impl StableHasher {
+    pub fn new() -> StableHasher {
+        StableHasher(0xcbf29ce484222325)
     }
-    h
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x100000001b3);
+        }
+    }
+
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for StableHasher {
+    fn default() -> StableHasher {
+        StableHasher::new()
+    }
 }
 
 pub fn concept_id(concept: &str) -> ConceptId {

@@ -113,7 +113,14 @@ pub const DENSE_MAX: usize = 1024;
 /// members: linear in the members, where comparing every pair was quadratic
 /// (10% of a 100k run's time). The weights are non-negative, so no cosine is clamped.
 fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u32 {
-    let mut sum: FxHashMap<Dim, f64> = FxHashMap::default();
+    if docs.len() <= 2 {
+        // Each of two is as similar to the other: the tie decides (a lone document
+        // is its own medoid). Most stories and articles of a crawl are one or two.
+        return docs.iter().copied().min_by_key(|&d| tie(d)).unwrap_or(0);
+    }
+    let entries: usize = docs.iter().map(|&d| vecs[d as usize].entries().len()).sum();
+    let mut sum: FxHashMap<Dim, f64> =
+        FxHashMap::with_capacity_and_hasher(entries.min(1 << 16), Default::default());
     for &d in docs {
         for &(f, w) in vecs[d as usize].entries() {
             *sum.entry(f).or_default() += f64::from(w);

@@ -117,7 +117,23 @@ static SEGMENTER: std::sync::LazyLock<icu_segmenter::WordSegmenterBorrowed<'stat
         )
     });
 
+/// A character's [`Class`]: from a table of the Basic Multilingual Plane, made once
+/// by [`class_by_rules`]. The rules ask Unicode's tables several questions per
+/// character (digit in some script, alphanumeric, combining mark, script): on a
+/// synthetic corpus in 16 languages that was about a sixth of all instructions.
 fn class_of(c: char) -> Class {
+    static BMP: std::sync::LazyLock<Box<[Class]>> = std::sync::LazyLock::new(|| {
+        (0..=0xFFFF_u32)
+            .map(|u| char::from_u32(u).map_or(Class::Sep, class_by_rules))
+            .collect()
+    });
+    match BMP.get(c as usize) {
+        Some(&class) => class,
+        None => class_by_rules(c),
+    }
+}
+
+fn class_by_rules(c: char) -> Class {
     if script::digit_value(c).is_some() {
         Class::Digit
     } else if is_seg_letter(c) {
@@ -291,6 +307,14 @@ pub fn term_key(lang: Lang, word: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table answers what the rules answer, for every character of every plane.
+    #[test]
+    fn the_class_table_is_the_rules() {
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            assert!(class_of(c) == class_by_rules(c), "U+{:04X}", c as u32);
+        }
+    }
 
     fn tokens(text: &str) -> Vec<String> {
         let mut out = Vec::new();

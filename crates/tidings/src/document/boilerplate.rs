@@ -21,7 +21,7 @@
 //! (`Engine::furniture`), run over the inputs before they are read for analysis,
 //! per shard and merged like the corpus statistics.
 
-use crate::lexicon::stable_hash_parts;
+use crate::lexicon::{stable_hash_parts, StableHasher};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -57,16 +57,19 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
-/// A line's key: its site and its text with runs of white space as one space.
+/// A line's key: its site and its text with runs of white space as one space
+/// (hashed as it is read: this runs on every line of every page, twice).
 fn line_key(site: &[u8], line: &str) -> u64 {
-    let mut text = String::with_capacity(line.len());
-    for word in line.split_whitespace() {
-        if !text.is_empty() {
-            text.push(' ');
+    let mut h = StableHasher::new();
+    h.write(site);
+    h.write(b"\n");
+    for (i, word) in line.split_whitespace().enumerate() {
+        if i > 0 {
+            h.write(b" ");
         }
-        text.push_str(word);
+        h.write(word.as_bytes());
     }
-    stable_hash_parts(&[site, b"\n", text.as_bytes()])
+    h.finish()
 }
 
 /// The site part of a line key: empty for pages with no site.
@@ -213,33 +216,46 @@ impl Furniture {
             return 0;
         }
         let site = site_of(doc);
-        let is_furniture = |line: &str| {
-            let l = line.trim();
-            !l.is_empty()
-                && l.len() <= MAX_LINE_BYTES
-                && self.lines.contains(&line_key(site_bytes(&site), l))
-        };
-        let struck = doc.text.lines().filter(|l| is_furniture(l)).count();
-        if struck > 0 && site.is_none() {
+        let furniture: Vec<bool> = doc
+            .text
+            .lines()
+            .map(|line| {
+                let l = line.trim();
+                !l.is_empty()
+                    && l.len() <= MAX_LINE_BYTES
+                    && self.lines.contains(&line_key(site_bytes(&site), l))
+            })
+            .collect();
+        let struck = furniture.iter().filter(|&&f| f).count();
+        if struck == 0 {
+            return 0;
+        }
+        if site.is_none() {
             // Without a site a template cannot be told from syndicated text: a wire
             // story republished under eight headlines recurs as every line of it.
             // Furniture frames a page; when it would be most of one, the lines are
             // the page's text, shared with its copies, and stay.
-            let words = |keep: bool| -> usize {
-                doc.text
-                    .lines()
-                    .filter(|l| is_furniture(l) == keep)
-                    .map(|l| l.split_whitespace().count())
-                    .sum()
-            };
-            if words(true) > words(false) {
+            let (mut struck_words, mut kept_words) = (0, 0);
+            for (line, &f) in doc.text.lines().zip(&furniture) {
+                let words = line.split_whitespace().count();
+                if f {
+                    struck_words += words;
+                } else {
+                    kept_words += words;
+                }
+            }
+            if struck_words > kept_words {
                 return 0;
             }
         }
-        if struck > 0 {
-            let kept: Vec<&str> = doc.text.lines().filter(|l| !is_furniture(l)).collect();
-            doc.text = kept.join("\n");
-        }
+        let kept: Vec<&str> = doc
+            .text
+            .lines()
+            .zip(&furniture)
+            .filter(|(_, &f)| !f)
+            .map(|(l, _)| l)
+            .collect();
+        doc.text = kept.join("\n");
         struck
     }
 }

@@ -8,7 +8,7 @@
 //! ([`SparseCandidates`], `sparse.rs`). All work in window order.
 
 use super::ann::{top_k, AnnIndex, ExactIndex, HnswIndex, HnswParams, Neighbor, QUERY_TILE};
-use super::windows::{block_index, blocks_meet, Windows};
+use super::windows::{block_index, blocks_near, Windows};
 use crate::vectorize::{dense_projection_of, SparseVec, DENSE_DIM};
 use ndarray::{s, Array2};
 use rayon::prelude::*;
@@ -159,12 +159,8 @@ fn hnsw_neighbors(
             let query = dense.row(p);
             let query = query.to_slice().expect("rows are contiguous");
             let keep = |id: usize| id != p && w.compatible(p, id);
-            let mine = blocks[block_of[p]].0;
-            let found = blocks
-                .iter()
-                .zip(&indexes)
-                .filter(|((b, _), _)| blocks_meet(mine, *b))
-                .filter_map(|(_, index)| index.as_ref())
+            let found = blocks_near(&blocks, block_of[p])
+                .filter_map(|b| indexes[b].as_ref())
                 .flat_map(|index| index.search(query, k, &keep))
                 .collect();
             top_k(found, k)

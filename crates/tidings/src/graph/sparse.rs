@@ -19,7 +19,7 @@
 //! and ties go to the smaller position.
 
 use super::ann::{top_k, Neighbor};
-use super::windows::{block_index, blocks_meet, Windows};
+use super::windows::{block_index, blocks_near, Windows};
 use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -106,12 +106,7 @@ pub fn sparse_neighbors(
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
             |(acc, touched), p| {
-                let mine = blocks[block_of[p]].0;
-                let searched = blocks
-                    .iter()
-                    .zip(&postings)
-                    .filter(|((b, _), _)| blocks_meet(mine, *b));
-                for (_, index) in searched {
+                for index in blocks_near(&blocks, block_of[p]).map(|b| &postings[b]) {
                     for &(f, x) in &tops[p] {
                         let Some(list) = index.get(&f) else {
                             continue;

@@ -157,6 +157,30 @@ pub(crate) fn blocks_meet(a: Option<i64>, b: Option<i64>) -> bool {
     }
 }
 
+/// The indices in `blocks` (from [`Windows::blocks`]) of the blocks a document of
+/// block `at` reads: those that [`blocks_meet`] it, found next to it. Blocks are
+/// in day order with the undated one last, so a dated block's are at most the one
+/// before, itself, the one after and the undated block. Scanning every block for
+/// each query cost the number of blocks per document: at 1M synthetic documents
+/// over 77 years, 3,500 blocks.
+pub(crate) fn blocks_near(
+    blocks: &[(Option<i64>, Range<usize>)],
+    at: usize,
+) -> impl Iterator<Item = usize> + '_ {
+    let mine = blocks[at].0;
+    let (lo, hi) = match mine {
+        Some(_) => (at.saturating_sub(1), (at + 2).min(blocks.len())),
+        None => (0, blocks.len()),
+    };
+    let undated = match blocks.last() {
+        Some((None, _)) if hi < blocks.len() => Some(blocks.len() - 1),
+        _ => None,
+    };
+    (lo..hi)
+        .filter(move |&b| blocks_meet(mine, blocks[b].0))
+        .chain(undated)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +249,14 @@ mod tests {
                 (None, 7..8)
             ]
         );
+        // The blocks a block reads, found next to it, are those that meet it.
+        for at in 0..blocks.len() {
+            let near: Vec<usize> = blocks_near(&blocks, at).collect();
+            let meet: Vec<usize> = (0..blocks.len())
+                .filter(|&b| blocks_meet(blocks[at].0, blocks[b].0))
+                .collect();
+            assert_eq!(near, meet, "block {at}");
+        }
         // A dated position's compatible positions lie in blocks at most one apart.
         let block = |p: usize| blocks.iter().find(|(_, r)| r.contains(&p)).unwrap().0;
         for p in 0..w.n_dated {

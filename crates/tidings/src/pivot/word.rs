@@ -23,7 +23,7 @@ pub enum Match {
 }
 
 /// Everything known about one surface word in one language.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TermInfo {
     /// Normalized form.
     pub term: Box<str>,
