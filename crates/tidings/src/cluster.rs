@@ -30,8 +30,12 @@ use crate::lang::{Lang, LANGS};
 use crate::vectorize::{dot, sum_equal_ids, Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+// A 4-ary heap: half the depth of a binary one, a node's children in one cache line.
+// On the 50k crawl yardstick the candidate heap holds up to 934k entries and takes
+// 2M pops; the agglomeration's time outside dot products and merges went from
+// 1.90–1.97 s to 1.42–1.90 s (three alternating runs each). Same pops, same order.
+use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 // A group's languages are a bit set of 128.
 const _: () = assert!(LANGS.len() <= 128);
@@ -414,7 +418,7 @@ pub(crate) fn average_link(
     drop(strongest);
     let mut agg = Agglomeration { groups, vecs };
     let threshold = f64::from(config.threshold);
-    let mut heap = BinaryHeap::new();
+    let mut heap = QuaternaryHeap::new();
     for a in 0..agg.groups.len() as u32 {
         let neighbours: Vec<u32> = agg.groups[a as usize]
             .adj
@@ -545,7 +549,7 @@ impl Agglomeration<'_> {
     /// Queues the pair if its (bound on its) linkage reaches the threshold and is
     /// above the candidate it has in the heap: a candidate queued higher stays, and
     /// is found lowered when it comes out on top.
-    fn requeue(&mut self, heap: &mut BinaryHeap<Candidate>, a: u32, b: u32, threshold: f64) {
+    fn requeue(&mut self, heap: &mut QuaternaryHeap<Candidate>, a: u32, b: u32, threshold: f64) {
         let link = self.link(a, b).expect("symmetric");
         let sim = self.linkage(a, b, link);
         if sim >= threshold && sim > link.queued {
