@@ -331,7 +331,7 @@ impl Engine {
             .filter_map(|&b| {
                 let text = texts.get(&b)?;
                 let f = doc_features(text, docs[b as usize].lang, models, weights);
-                Some((b, f.features.into_iter().map(|(id, _)| id).collect()))
+                Some((b, f.features.into_iter().map(|f| f.id).collect()))
             })
             .collect();
         let mut sentences: Vec<(u32, Vec<String>)> = pairs

@@ -2,7 +2,7 @@
 //! projections (ndarray) for the approximate index.
 
 use crate::lang::Lang;
-use crate::pivot::{DocFeatures, FeatureId};
+use crate::pivot::{DocFeatures, Feature, FeatureId};
 use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -202,7 +202,7 @@ impl CorpusStats {
                 };
                 for d in chunk.iter().map(&features) {
                     *s.n_lang.entry(d.lang).or_default() += 1;
-                    for &(f, _) in &d.features {
+                    for f in d.features.iter().map(|e| e.id) {
                         *s.df.entry(f).or_default() += 1;
                         *s.lang_df.entry((d.lang, f)).or_default() += 1;
                     }
@@ -275,7 +275,7 @@ pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<Spar
     // Features `stats` lacks (none when they are this corpus's own statistics).
     let mut ids: Vec<FeatureId> = docs
         .par_iter()
-        .flat_map_iter(|d| d.features.iter().map(|e| e.0))
+        .flat_map_iter(|d| d.features.iter().map(|e| e.id))
         .filter(|f| !stats.df.contains_key(f))
         .collect();
     ids.extend(stats.df.keys());
@@ -295,7 +295,7 @@ pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<Spar
             let features = std::mem::take(&mut d.features);
             let entries = features
                 .iter()
-                .map(|&(f, tf)| {
+                .map(|&Feature { id: f, weight: tf }| {
                     let (dim, df) = dims[&f];
                     let g = idf(n, df);
                     let l = (idf(nl, stats.lang_df.get(&(d.lang, f)).copied().unwrap_or(1)) / rare)
