@@ -15,7 +15,9 @@
 //! times never strikes its own paragraphs, and one site, so that an article
 //! syndicated to many sites keeps its text. Pages with no site are all counted as
 //! one site, with a higher bar ([`UNKNOWN_SITE_PAGES`]) since syndicated copies
-//! with different headlines are then counted together too.
+//! with different headlines are then counted together too; and such a page keeps
+//! lines that would be most of its words ([`Furniture::strip`]): there a template
+//! cannot be told from the text its copies share.
 //!
 //! Counting needs every page first: [`FurnitureCounts`] is a stage of its own
 //! (`Engine::furniture`), run over the inputs before they are read for analysis,
