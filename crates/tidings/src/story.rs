@@ -116,7 +116,11 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
     if docs.len() <= 2 {
         // Each of two is as similar to the other: the tie decides (a lone document
         // is its own medoid). Most stories and articles of a crawl are one or two.
-        return docs.iter().copied().min_by_key(|&d| tie(d)).unwrap_or(0);
+        return docs
+            .iter()
+            .copied()
+            .min_by_key(|&d| tie(d))
+            .unwrap_or(docs[0]);
     }
     let entries: usize = docs.iter().map(|&d| vecs[d as usize].entries().len()).sum();
     let mut sum: FxHashMap<Dim, f64> =

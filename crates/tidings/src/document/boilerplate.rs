@@ -218,17 +218,18 @@ impl Furniture {
             return 0;
         }
         let site = site_of(doc);
-        let furniture: Vec<bool> = doc
+        let lines: Vec<(&str, bool)> = doc
             .text
             .lines()
             .map(|line| {
                 let l = line.trim();
-                !l.is_empty()
+                let furniture = !l.is_empty()
                     && l.len() <= MAX_LINE_BYTES
-                    && self.lines.contains(&line_key(site_bytes(&site), l))
+                    && self.lines.contains(&line_key(site_bytes(&site), l));
+                (line, furniture)
             })
             .collect();
-        let struck = furniture.iter().filter(|&&f| f).count();
+        let struck = lines.iter().filter(|(_, f)| *f).count();
         if struck == 0 {
             return 0;
         }
@@ -238,9 +239,9 @@ impl Furniture {
             // Furniture frames a page; when it would be most of one, the lines are
             // the page's text, shared with its copies, and stay.
             let (mut struck_words, mut kept_words) = (0, 0);
-            for (line, &f) in doc.text.lines().zip(&furniture) {
+            for &(line, furniture) in &lines {
                 let words = line.split_whitespace().count();
-                if f {
+                if furniture {
                     struck_words += words;
                 } else {
                     kept_words += words;
@@ -250,12 +251,10 @@ impl Furniture {
                 return 0;
             }
         }
-        let kept: Vec<&str> = doc
-            .text
-            .lines()
-            .zip(&furniture)
-            .filter(|(_, &f)| !f)
-            .map(|(l, _)| l)
+        let kept: Vec<&str> = lines
+            .iter()
+            .filter(|(_, furniture)| !furniture)
+            .map(|&(line, _)| line)
             .collect();
         doc.text = kept.join("\n");
         struck
