@@ -431,8 +431,12 @@ pub(crate) fn average_link(
         }
     }
     while let Some(c) = heap.pop() {
-        match agg.check(&c) {
+        match agg.check(&c, config) {
             Popped::Stale => continue,
+            Popped::Blocked => {
+                agg.set_queued(c.a, c.b, NOT_QUEUED);
+                continue;
+            }
             Popped::Lowered => {
                 agg.set_queued(c.a, c.b, NOT_QUEUED);
                 agg.requeue(&mut heap, c.a, c.b, threshold);
@@ -444,8 +448,13 @@ pub(crate) fn average_link(
                 let mut batch = vec![(c.a, c.b)];
                 while batch.len() < EXACT_BATCH {
                     let Some(t) = heap.peek() else { break };
-                    match agg.check(t) {
+                    match agg.check(t, config) {
                         Popped::Stale => {}
+                        Popped::Blocked => {
+                            let t = heap.pop().expect("peeked");
+                            agg.set_queued(t.a, t.b, NOT_QUEUED);
+                            continue;
+                        }
                         Popped::Lowered => {
                             let t = heap.pop().expect("peeked");
                             agg.set_queued(t.a, t.b, NOT_QUEUED);
@@ -499,6 +508,16 @@ enum Popped {
     Lowered,
     /// On top by its bound: compute it exactly.
     Bound,
+    /// On top by its bound, but the two groups could not merge even at it: their
+    /// date span is too wide, or the bound is under what [`cohesive`] asks. Left
+    /// out of the heap, uncomputed, like a pair that fails at its exact linkage:
+    /// a merge of either group queues it again. The exact linkage is at most the
+    /// bound, so it would fail too, and the merges are the same without its dot
+    /// product. On a dated synthetic corpus of 100k documents (`--max-days 7`)
+    /// this skipped 159k of about 330k bounds on top (stories 5.7 → 4.4 s, output
+    /// byte-identical); on the undated crawl yardstick only the cohesion check can
+    /// block, and it rarely does at a bound.
+    Blocked,
     /// On top by its exact linkage: merge.
     Exact,
 }
@@ -520,17 +539,23 @@ impl Agglomeration<'_> {
         (link.known + link.unknown) / (ga.size * gb.size)
     }
 
-    fn check(&self, c: &Candidate) -> Popped {
+    fn check(&self, c: &Candidate, config: &Linkage) -> Popped {
         let Some(link) = self.link(c.a, c.b) else {
             return Popped::Stale;
         };
         if link.queued != c.sim || !self.groups[c.a as usize].alive {
             return Popped::Stale;
         }
-        if self.linkage(c.a, c.b, link) < c.sim {
+        let sim = self.linkage(c.a, c.b, link);
+        if sim < c.sim {
             Popped::Lowered
         } else if link.unknown > 0.0 {
-            Popped::Bound
+            let (ga, gb) = (&self.groups[c.a as usize], &self.groups[c.b as usize]);
+            if span_ok(ga.days, gb.days, config.max_days) && cohesive(ga, gb, sim, config) {
+                Popped::Bound
+            } else {
+                Popped::Blocked
+            }
         } else {
             Popped::Exact
         }
@@ -960,6 +985,7 @@ mod tests {
         n: usize,
         edges: &[Edge],
         vecs: &[SparseVec],
+        days: &[Option<Day>],
         config: &Linkage,
     ) -> Vec<Vec<u32>> {
         let mut weight: FxHashMap<(u32, u32), f64> = FxHashMap::default();
@@ -1003,6 +1029,13 @@ mod tests {
                 for j in i + 1..groups.len() {
                     let (a, b) = (&groups[i], &groups[j]);
                     if !joined(a, b) {
+                        continue;
+                    }
+                    let span = a.iter().chain(b).filter_map(|&d| days[d as usize]);
+                    let (lo, hi) = span.fold((i32::MAX, i32::MIN), |(lo, hi), d| {
+                        (lo.min(d.0), hi.max(d.0))
+                    });
+                    if config.max_days.is_some_and(|m| lo <= hi && hi - lo > m) {
                         continue;
                     }
                     let sim = mean(a, b);
@@ -1066,20 +1099,25 @@ mod tests {
             edges.sort_by_key(|e| (e.a, e.b));
             edges.dedup_by_key(|e| (e.a, e.b));
             let members: Vec<u32> = (0..n as u32).collect();
-            let days = vec![None; n];
+            // Every other case dated over a week, stories at most three days wide:
+            // bounds on top whose groups are too far apart are never computed.
+            let dated = case % 2 == 1;
+            let days: Vec<Option<Day>> = (0..n)
+                .map(|_| dated.then(|| Day((rnd() % 7) as i32)))
+                .collect();
             // Totals computed at each merge, and bounded until they could win (the
             // edges are each document's 3 best: a kNN graph).
             let mut got = Vec::new();
             for knn in [false, true] {
                 let config = Linkage {
                     threshold: 0.15,
-                    max_days: None,
+                    max_days: dated.then_some(3),
                     cohesion: 0.4,
                     knn,
                 };
                 got = average_link(&members, &edges, &vecs, |_| 1, &days, &[], &config);
-                let want = average_link_by_definition(n, &edges, &vecs, &config);
-                assert_eq!(got, want, "case {case}, bounded {knn}");
+                let want = average_link_by_definition(n, &edges, &vecs, &days, &config);
+                assert_eq!(got, want, "case {case}, bounded {knn}, dated {dated}");
             }
             // Some merges happened, and some pairs the graph joins stayed apart.
             if got.iter().any(|g| g.len() > 2) && got.len() > 2 {
