@@ -17,7 +17,7 @@
 
 use crate::document::Day;
 use crate::lang::Lang;
-use crate::pivot::sketch_jaccard;
+use crate::pivot::sketch_jaccard_at_least;
 use crate::vectorize::SparseVec;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -133,8 +133,8 @@ impl Copies {
         let mut near: Vec<(u32, u32, f32)> = pairs
             .into_par_iter()
             .filter_map(|(a, b)| {
-                let j = sketch_jaccard(&input.sketches[a as usize], &input.sketches[b as usize]);
-                (j >= near_duplicate_jaccard).then_some((b, a, j))
+                let (x, y) = (&input.sketches[a as usize], &input.sketches[b as usize]);
+                sketch_jaccard_at_least(x, y, near_duplicate_jaccard).map(|j| (b, a, j))
             })
             .collect();
         near.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));

@@ -60,28 +60,42 @@ impl SketchBuilder {
 
 /// Jaccard similarity estimated from two bottom-k sketches.
 pub fn sketch_jaccard(a: &[u64], b: &[u64]) -> f32 {
+    sketch_jaccard_at_least(a, b, f32::NEG_INFINITY).unwrap_or(0.0)
+}
+
+/// [`sketch_jaccard`] if it is at least `min`, else `None`, found without walking
+/// the rest of the sketches once `min` is out of reach. Copy detection compares
+/// every pair of documents that share one of their smallest shingles, and nearly
+/// all of them are far from near-duplicates: on 200k crawl yardstick documents,
+/// 6.0M pairs for 200k near-duplicates, 2.2 s of the index stage.
+pub fn sketch_jaccard_at_least(a: &[u64], b: &[u64], min: f32) -> Option<f32> {
     if a.is_empty() || b.is_empty() {
-        return 0.0;
+        return (0.0 >= min).then_some(0.0);
     }
     // Bottom-k of the union, and how many of those are in both.
     let k = a.len().max(b.len()).min(SKETCH_SIZE);
+    // The estimate ends as both / taken with taken ≤ k, so it is at most
+    // (both + k − taken) / k: under `min` by a whole hash (against rounding), it
+    // cannot reach `min`.
+    let hopeless = min * k as f32 - 1.0;
     let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
-    while taken < k && (i < a.len() || j < b.len()) {
-        match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x == y => {
-                both += 1;
-                i += 1;
-                j += 1;
-            }
-            (Some(x), Some(y)) if x < y => i += 1,
-            (Some(_), Some(_)) => j += 1,
-            (Some(_), None) => i += 1,
-            (None, Some(_)) => j += 1,
-            (None, None) => break,
-        }
+    // A merge without branches on the hashes (they interleave at random, and a
+    // branching merge mispredicts on them): each step takes the smaller head, or
+    // both heads when they are equal.
+    while taken < k && i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        both += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
         taken += 1;
+        if ((both + k - taken) as f32) < hopeless {
+            return None;
+        }
     }
-    both as f32 / taken.max(1) as f32
+    // One sketch is used up: the union's next hashes are the other's, none shared.
+    taken = k.min(taken + (a.len() - i) + (b.len() - j));
+    let jaccard = both as f32 / taken.max(1) as f32;
+    (jaccard >= min).then_some(jaccard)
 }
 
 #[cfg(test)]
@@ -108,5 +122,53 @@ mod tests {
         // Short streams still have a sketch: their stream hash.
         assert_eq!(sketch(&[7]).len(), 1);
         assert!(sketch(&[]).is_empty());
+    }
+
+    /// The bottom-k estimate step by step: the union's smallest hashes taken one
+    /// at a time, counting those in both.
+    fn jaccard_by_definition(a: &[u64], b: &[u64]) -> f32 {
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        let k = a.len().max(b.len()).min(SKETCH_SIZE);
+        let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
+        while taken < k && (i < a.len() || j < b.len()) {
+            match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x == y => {
+                    both += 1;
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), Some(y)) if x < y => i += 1,
+                (Some(_), Some(_)) => j += 1,
+                (Some(_), None) => i += 1,
+                _ => j += 1,
+            }
+            taken += 1;
+        }
+        both as f32 / taken as f32
+    }
+
+    /// The branch-free merge and the early stop change nothing: the estimate by
+    /// definition, and `None` exactly when it is under `min`, for pairs of every
+    /// overlap and length.
+    #[test]
+    fn jaccard_at_least_is_the_jaccard_above_min() {
+        let mut rnd = crate::test_rng::xorshift(11);
+        let mut reached = 0;
+        for _ in 0..2000 {
+            let n = 1 + (rnd() % 140) as u64;
+            let shift = rnd() % (n + 10);
+            let a = sketch(&(0..n).collect::<Vec<_>>());
+            let b = sketch(&(shift..shift + 1 + rnd() % 140).collect::<Vec<_>>());
+            let want = jaccard_by_definition(&a, &b);
+            assert_eq!(sketch_jaccard(&a, &b), want);
+            for min in [0.0, 0.1, 0.25, 0.5, 0.6, 0.9, 1.0] {
+                let got = sketch_jaccard_at_least(&a, &b, min);
+                assert_eq!(got, (want >= min).then_some(want), "{n} {shift} {min}");
+                reached += usize::from(got.is_some() && min >= 0.5);
+            }
+        }
+        assert!(reached > 100, "only {reached} pairs reached 0.5");
     }
 }
