@@ -157,7 +157,7 @@ mod tests {
         let mut rnd = crate::test_rng::xorshift(11);
         let mut reached = 0;
         for _ in 0..2000 {
-            let n = 1 + (rnd() % 140) as u64;
+            let n = 1 + rnd() % 140;
             let shift = rnd() % (n + 10);
             let a = sketch(&(0..n).collect::<Vec<_>>());
             let b = sketch(&(shift..shift + 1 + rnd() % 140).collect::<Vec<_>>());
