@@ -204,25 +204,30 @@ fn graph_of_lists(
     first: usize,
     floor: f32,
 ) -> KnnGraph {
-    let mut edges: Vec<Edge> = lists
+    // Each pair once, then re-scored: a pair of mutual neighbours is in both
+    // lists, and its cosine is the same either way (the dot product adds the
+    // same products in the same order of ids).
+    let mut pairs: Vec<(u32, u32)> = lists
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(p, list)| {
-            let i = w.order[first + p] as usize;
+            let i = w.order[first + p];
             let order = &w.order;
-            list.into_iter().filter_map(move |n| {
-                let j = order[n.id] as usize;
-                let sim = vecs[i].cosine(&vecs[j]);
-                (sim >= floor).then(|| Edge {
-                    a: i.min(j) as u32,
-                    b: i.max(j) as u32,
-                    sim,
-                })
+            list.into_iter().map(move |n| {
+                let j = order[n.id];
+                (i.min(j), i.max(j))
             })
         })
         .collect();
-    edges.par_sort_unstable_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
-    edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let edges: Vec<Edge> = pairs
+        .into_par_iter()
+        .filter_map(|(a, b)| {
+            let sim = vecs[a as usize].cosine(&vecs[b as usize]);
+            (sim >= floor).then_some(Edge { a, b, sim })
+        })
+        .collect();
     KnnGraph {
         n_docs: vecs.len(),
         copies: Copies::none(vecs.len()),
