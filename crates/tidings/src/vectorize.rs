@@ -281,25 +281,48 @@ pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<Spar
     ids.extend(stats.df.keys());
     ids.par_sort_unstable();
     ids.dedup();
-    // Feature → (rank, document frequency): one lookup for both.
-    let dims: FxHashMap<FeatureId, (Dim, u32)> = ids
-        .iter()
+    // Feature → (rank, corpus idf): one lookup for both, the idf computed once
+    // per feature, not once per document that has it.
+    let dims: FxHashMap<FeatureId, (Dim, f32)> = ids
+        .par_iter()
         .enumerate()
-        .map(|(rank, &f)| (f, (rank as Dim, stats.df.get(&f).copied().unwrap_or(1))))
+        .map(|(rank, &f)| {
+            let df = stats.df.get(&f).copied().unwrap_or(1);
+            (f, (rank as Dim, idf(n, df)))
+        })
         .collect();
     drop(ids);
+    // The rarity factor of a feature by its document frequency in the language,
+    // for the frequencies most features have: made once per language, as the
+    // vectors would compute it (a logarithm and a power per feature were about a
+    // twentieth of a 30k-document run's samples).
+    let rarity = |nl: usize, rare: f32, ldf: u32| (idf(nl, ldf) / rare).powf(RARITY_EXPONENT);
+    let tables: FxHashMap<Lang, Vec<f32>> = stats
+        .n_lang
+        .par_iter()
+        .map(|(&lang, &nl)| {
+            let rare = idf(nl, 1);
+            let table = (0..RARITY_TABLE as u32)
+                .map(|ldf| rarity(nl, rare, ldf))
+                .collect();
+            (lang, table)
+        })
+        .collect();
     docs.par_iter_mut()
         .map(|d| {
             let nl = stats.n_lang.get(&d.lang).copied().unwrap_or(1);
             let rare = idf(nl, 1);
+            let table = tables.get(&d.lang).map_or(&[][..], Vec::as_slice);
             let features = std::mem::take(&mut d.features);
             let entries = features
                 .iter()
                 .map(|&Feature { id: f, weight: tf }| {
-                    let (dim, df) = dims[&f];
-                    let g = idf(n, df);
-                    let l = (idf(nl, stats.lang_df.get(&(d.lang, f)).copied().unwrap_or(1)) / rare)
-                        .powf(RARITY_EXPONENT);
+                    let (dim, g) = dims[&f];
+                    let ldf = stats.lang_df.get(&(d.lang, f)).copied().unwrap_or(1);
+                    let l = match table.get(ldf as usize) {
+                        Some(&l) => l,
+                        None => rarity(nl, rare, ldf),
+                    };
                     (dim, tf * g * l)
                 })
                 .collect();
@@ -307,6 +330,10 @@ pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<Spar
         })
         .collect()
 }
+
+/// Document frequencies within a language below this have their rarity factor
+/// read from a table made once per language (see [`sparse_vectors`]).
+const RARITY_TABLE: usize = 1024;
 
 /// Width of the dense projection used by the index.
 pub const DENSE_DIM: usize = 128;
