@@ -367,3 +367,77 @@ pub fn dense_projection_of(vecs: &[SparseVec], rows: &[u32], dim: usize) -> Arra
         });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each weight is tf · idf(df) · (idf_L(df_L) / idf_L(1))^1.5, normalized: the
+    /// rarity read from the per-language table (df_L under [`RARITY_TABLE`]) and
+    /// computed beyond it are both that formula.
+    #[test]
+    fn weights_are_tf_idf_times_rarity() {
+        // 1,100 English documents share feature 1 (df_L past the table), each has
+        // its own feature 1000 + i, and every tenth feature 2; 30 Turkish
+        // documents share feature 2 with them and feature 3 among themselves.
+        let feature = |id: FeatureId, weight: f32| Feature { id, weight };
+        let mut docs: Vec<DocFeatures> = (0..1100u64)
+            .map(|i| {
+                let mut features = vec![feature(1, 1.0), feature(1000 + i, 2.0)];
+                if i % 10 == 0 {
+                    features.insert(1, feature(2, 1.5));
+                }
+                DocFeatures {
+                    lang: Lang::ENG,
+                    features,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        docs.extend((0..30).map(|_| DocFeatures {
+            lang: Lang::TUR,
+            features: vec![feature(2, 1.0), feature(3, 1.0)],
+            ..Default::default()
+        }));
+        let want: Vec<Vec<(FeatureId, f32)>> = {
+            let stats = CorpusStats::of(&docs);
+            docs.iter()
+                .map(|d| {
+                    let nl = stats.n_lang[&d.lang];
+                    let raw: Vec<(FeatureId, f64)> = d
+                        .features
+                        .iter()
+                        .map(|&Feature { id, weight }| {
+                            let g = f64::from(idf(stats.n_docs, stats.df[&id]));
+                            let ldf = stats.lang_df[&(d.lang, id)];
+                            let l = f64::from(idf(nl, ldf)) / f64::from(idf(nl, 1));
+                            (id, f64::from(weight) * g * l.powf(1.5))
+                        })
+                        .collect();
+                    let norm = raw.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+                    raw.into_iter()
+                        .map(|(f, w)| (f, (w / norm) as f32))
+                        .collect()
+                })
+                .collect()
+        };
+        let stats = CorpusStats::of(&docs);
+        let vecs = sparse_vectors(&mut docs, &stats);
+        // Dimensions are ranks of the ids: 1, 2, 3, then 1000 + i.
+        let dim_of = |f: FeatureId| if f < 1000 { f - 1 } else { f - 1000 + 3 } as Dim;
+        for (v, w) in vecs.iter().zip(&want) {
+            assert_eq!(v.entries().len(), w.len());
+            for (&(dim, got), &(f, want)) in v.entries().iter().zip(w) {
+                assert_eq!(dim, dim_of(f));
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "feature {f}: {got} against {want}"
+                );
+            }
+        }
+        assert!(
+            docs.iter().all(|d| d.features.is_empty()),
+            "features are taken"
+        );
+    }
+}
