@@ -475,8 +475,7 @@ pub(crate) fn average_link(
             }
             Popped::Exact => agg.set_queued(c.a, c.b, NOT_QUEUED),
         }
-        let (ga, gb) = (&agg.groups[c.a as usize], &agg.groups[c.b as usize]);
-        if !span_ok(ga.days, gb.days, config.max_days) || !cohesive(ga, gb, c.sim, config) {
+        if !agg.mergeable(c.a, c.b, c.sim, config) {
             // Put back once either group changes: the merge requeues its links.
             continue;
         }
@@ -539,6 +538,13 @@ impl Agglomeration<'_> {
         (link.known + link.unknown) / (ga.size * gb.size)
     }
 
+    /// Whether two groups may merge at linkage `sim`: their date span allows it
+    /// and they pass [`cohesive`].
+    fn mergeable(&self, a: u32, b: u32, sim: f64, config: &Linkage) -> bool {
+        let (ga, gb) = (&self.groups[a as usize], &self.groups[b as usize]);
+        span_ok(ga.days, gb.days, config.max_days) && cohesive(ga, gb, sim, config)
+    }
+
     fn check(&self, c: &Candidate, config: &Linkage) -> Popped {
         let Some(link) = self.link(c.a, c.b) else {
             return Popped::Stale;
@@ -550,8 +556,7 @@ impl Agglomeration<'_> {
         if sim < c.sim {
             Popped::Lowered
         } else if link.unknown > 0.0 {
-            let (ga, gb) = (&self.groups[c.a as usize], &self.groups[c.b as usize]);
-            if span_ok(ga.days, gb.days, config.max_days) && cohesive(ga, gb, sim, config) {
+            if self.mergeable(c.a, c.b, sim, config) {
                 Popped::Bound
             } else {
                 Popped::Blocked

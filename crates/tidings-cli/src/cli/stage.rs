@@ -476,14 +476,12 @@ pub fn run_stories(args: StoriesArgs) -> Result<ExitCode> {
         c.stats.seconds_articles = seconds_articles;
         if !inputs.is_empty() {
             if Input::rereadable(&inputs) {
-                let t = Instant::now();
                 engine
                     .add_sentences(
                         &mut c,
                         DocReader::with_options(inputs, args.input.options()?),
                     )
                     .context("reading again (the sentences each member adds)")?;
-                c.stats.seconds_sentences = t.elapsed().as_secs_f64();
             } else {
                 args.input.warn(
                     "stdin cannot be read again: no sentences are listed as what members add",
