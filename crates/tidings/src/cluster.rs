@@ -301,6 +301,16 @@ impl Agglomeration<'_> {
     }
 }
 
+/// Hubs with sums shorter than this are merged pair by pair (see
+/// [`Agglomeration::totals`]).
+const DENSE_HUB: usize = 64;
+
+thread_local! {
+    /// A hub's sum scattered by dimension, zero elsewhere (see
+    /// [`Agglomeration::totals`]); as long as the largest dimension seen.
+    static DENSE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Merges with at least this many dot products to compute spread them over threads.
 const PARALLEL_DOTS: usize = 8;
 
@@ -598,11 +608,7 @@ impl Agglomeration<'_> {
             self.materialize(a);
             self.materialize(b);
         }
-        let totals: Vec<f64> = if pairs.len() >= PARALLEL_DOTS {
-            pairs.par_iter().map(|&(a, b)| self.total(a, b)).collect()
-        } else {
-            pairs.iter().map(|&(a, b)| self.total(a, b)).collect()
-        };
+        let totals = self.totals(pairs);
         for (&(a, b), known) in pairs.iter().zip(totals) {
             for (x, y) in [(a, b), (b, a)] {
                 let link = self.groups[x as usize].adj.get_mut(&y).expect("symmetric");
@@ -610,6 +616,94 @@ impl Agglomeration<'_> {
                 link.unknown = 0.0;
             }
         }
+    }
+
+    /// [`Agglomeration::total`] of each pair, the same to the bit. A group in
+    /// several pairs (the group a merge just made: every link it has was bounded)
+    /// is a *hub*: its sum is scattered once into a dense array, and each pair's
+    /// total gathers the other side's entries from it, instead of merging the two
+    /// sums. The matching products are added in the same order, by dimension.
+    fn totals(&self, pairs: &[(u32, u32)]) -> Vec<f64> {
+        let mut count: FxHashMap<u32, u32> = FxHashMap::default();
+        for &(a, b) in pairs {
+            *count.entry(a).or_default() += 1;
+            *count.entry(b).or_default() += 1;
+        }
+        // Each pair goes to the side in more pairs (ties: the smaller id); a hub
+        // with a single pair is merged as before.
+        let mut by_hub: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            let hub = if (count[&b], a) > (count[&a], b) {
+                b
+            } else {
+                a
+            };
+            by_hub.entry(hub).or_default().push(i);
+        }
+        let mut work: Vec<(u32, Vec<usize>)> = by_hub.into_iter().collect();
+        work.sort_unstable_by_key(|w| w.0);
+        let solve = |(hub, items): &(u32, Vec<usize>)| -> Vec<(usize, f64)> {
+            let other = |i: usize| {
+                let (a, b) = pairs[i];
+                if a == *hub {
+                    b
+                } else {
+                    a
+                }
+            };
+            let (h, fh) = self.sum_ref(*hub);
+            if items.len() < 2 || h.len() < DENSE_HUB {
+                return items
+                    .iter()
+                    .map(|&i| (i, self.total(*hub, other(i))))
+                    .collect();
+            }
+            DENSE.with(|dense| {
+                let mut dense = dense.borrow_mut();
+                let scatter = |dense: &mut Vec<f32>, v: &[(Dim, f32)]| {
+                    if let Some(&(last, _)) = v.last() {
+                        if dense.len() <= last as usize {
+                            dense.resize(last as usize + 1, 0.0);
+                        }
+                    }
+                };
+                scatter(&mut dense, h);
+                for &(f, w) in h {
+                    dense[f as usize] = w;
+                }
+                let out = items
+                    .iter()
+                    .map(|&i| {
+                        let (o, fo) = self.sum_ref(other(i));
+                        scatter(&mut dense, o);
+                        let mut s = 0.0f64;
+                        for &(f, w) in o {
+                            s += f64::from(w) * f64::from(dense[f as usize]);
+                        }
+                        // sum_dot's merge rounds to f32, its gallop does not.
+                        let (short, long) = (h.len().min(o.len()), h.len().max(o.len()));
+                        if short * GALLOP_RATIO >= long {
+                            s = f64::from(s as f32);
+                        }
+                        (i, fh * fo * s)
+                    })
+                    .collect();
+                for &(f, _) in h {
+                    dense[f as usize] = 0.0;
+                }
+                out
+            })
+        };
+        let solved: Vec<Vec<(usize, f64)>> = if pairs.len() >= PARALLEL_DOTS {
+            work.par_iter().map(solve).collect()
+        } else {
+            work.iter().map(solve).collect()
+        };
+        let mut totals = vec![0.0; pairs.len()];
+        for (i, t) in solved.into_iter().flatten() {
+            totals[i] = t;
+        }
+        totals
     }
 
     /// Merges two groups; returns the one that survives.
@@ -941,6 +1035,77 @@ mod tests {
 
     fn edge(a: u32, b: u32, sim: f32) -> Edge {
         Edge { a, b, sim }
+    }
+
+    /// The totals of a batch, with hubs gathered from a dense array, are those of
+    /// the pairs merged one by one, to the bit: groups of every size (lone
+    /// documents, copies, sums long and short), hubs in many pairs and in one.
+    #[test]
+    fn batch_totals_are_the_pairwise_totals() {
+        let mut rnd = crate::test_rng::xorshift(11);
+        let vecs: Vec<SparseVec> = (0..300)
+            .map(|_| {
+                let len = 1 + (rnd() % 120) as usize;
+                let wide = 50 + (rnd() % 5000) as u32;
+                SparseVec::new(
+                    (0..len)
+                        .map(|_| ((rnd() % u64::from(wide)) as u32, 0.1 + (rnd() % 9) as f32))
+                        .collect(),
+                )
+            })
+            .collect();
+        for case in 0..20 {
+            let mut groups: Vec<Group> = (0..12)
+                .map(|_| {
+                    let n = if rnd() % 3 == 0 {
+                        1
+                    } else {
+                        1 + (rnd() % 40) as usize
+                    };
+                    let members: Vec<(u32, f32)> = (0..n)
+                        .map(|_| ((rnd() % 300) as u32, 1.0 + (rnd() % 3) as f32))
+                        .collect();
+                    Group {
+                        members,
+                        ..Group::dead()
+                    }
+                })
+                .collect();
+            groups.push(Group {
+                members: vec![(7, 1.0)],
+                ..Group::dead()
+            });
+            let mut agg = Agglomeration {
+                groups,
+                vecs: &vecs,
+            };
+            let len = agg.groups.len() as u64;
+            // Pairs around two hubs, then pairs at random.
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            for hub in [case % 13, (case + 5) % 13] {
+                for _ in 0..(rnd() % 12) {
+                    let o = (rnd() % len) as u32;
+                    if o != hub && !pairs.contains(&(o.min(hub), o.max(hub))) {
+                        pairs.push((o.min(hub), o.max(hub)));
+                    }
+                }
+            }
+            for _ in 0..(rnd() % 20) {
+                let (a, b) = ((rnd() % len) as u32, (rnd() % len) as u32);
+                if a < b && !pairs.contains(&(a, b)) {
+                    pairs.push((a, b));
+                }
+            }
+            for g in 0..len as u32 {
+                agg.materialize(g);
+            }
+            let want: Vec<u64> = pairs
+                .iter()
+                .map(|&(a, b)| agg.total(a, b).to_bits())
+                .collect();
+            let got: Vec<u64> = agg.totals(&pairs).iter().map(|t| t.to_bits()).collect();
+            assert_eq!(got, want, "case {case}, pairs {pairs:?}");
+        }
     }
 
     /// A stray joins the story its edges point to, and only when one edge is strong
