@@ -1057,7 +1057,7 @@ mod tests {
         for case in 0..20 {
             let mut groups: Vec<Group> = (0..12)
                 .map(|_| {
-                    let n = if rnd() % 3 == 0 {
+                    let n = if rnd().is_multiple_of(3) {
                         1
                     } else {
                         1 + (rnd() % 40) as usize
