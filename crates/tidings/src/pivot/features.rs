@@ -189,6 +189,57 @@ pub fn doc_features(
     })
 }
 
+/// What [`walk`] finds in a text: each feature occurrence with its weight, and
+/// each token's normalized hash.
+trait Sink {
+    fn feature(&mut self, id: FeatureId, weight: f32);
+    fn term(&mut self, hash: u64);
+}
+
+/// A document's term frequencies and its sketch.
+struct TermFrequencies {
+    tf: FxHashMap<FeatureId, f32>,
+    sketch: SketchBuilder,
+}
+
+impl Sink for TermFrequencies {
+    fn feature(&mut self, id: FeatureId, weight: f32) {
+        *self.tf.entry(id).or_default() += weight;
+    }
+
+    fn term(&mut self, hash: u64) {
+        self.sketch.push(hash);
+    }
+}
+
+/// The features of a sentence, only which ones: [`sentence_features`].
+#[derive(Default)]
+struct Occurrences(Vec<(FeatureId, f32)>);
+
+impl Sink for Occurrences {
+    fn feature(&mut self, id: FeatureId, weight: f32) {
+        self.0.push((id, weight));
+    }
+
+    fn term(&mut self, _: u64) {}
+}
+
+impl Occurrences {
+    /// The ids [`features_with`] would keep, in its order: those whose weights sum
+    /// above zero, by id.
+    fn ids(&mut self) -> Vec<FeatureId> {
+        self.0.sort_unstable_by_key(|e| e.0);
+        let mut ids = Vec::new();
+        for run in self.0.chunk_by(|x, y| x.0 == y.0) {
+            if run.iter().map(|e| e.1).sum::<f32>() > 0.0 {
+                ids.push(run[0].0);
+            }
+        }
+        self.0.clear();
+        ids
+    }
+}
+
 fn features_with(
     text: &str,
     lang: Lang,
@@ -196,16 +247,56 @@ fn features_with(
     weights: &FeatureWeights,
     words: &mut Words<'_>,
 ) -> DocFeatures {
-    // About one feature per 8 bytes of news text: grown from empty, the map was
-    // rehashed seven times per document.
-    let mut tf: FxHashMap<FeatureId, f32> =
-        FxHashMap::with_capacity_and_hasher(text.len() / 8, Default::default());
-    let mut seen_lines: FxHashSet<u64> = FxHashSet::default();
     let mut out = DocFeatures {
         lang,
         ..Default::default()
     };
-    let mut sketch = SketchBuilder::new();
+    let mut sink = TermFrequencies {
+        // About one feature per 8 bytes of news text: grown from empty, the map was
+        // rehashed seven times per document.
+        tf: FxHashMap::with_capacity_and_hasher(text.len() / 8, Default::default()),
+        sketch: SketchBuilder::new(),
+    };
+    let mut seen_lines = FxHashSet::default();
+    walk(
+        text,
+        models,
+        weights,
+        words,
+        &mut seen_lines,
+        &mut out,
+        &mut sink,
+    );
+    let TermFrequencies { tf, sketch } = sink;
+    out.names.shrink_to_fit();
+    out.numbers.shrink_to_fit();
+    (out.exact_hash, out.sketch) = sketch.finish();
+    let mut features: Vec<Feature> = tf
+        .into_iter()
+        .filter(|(_, w)| *w > 0.0)
+        .map(|(id, w)| Feature {
+            id,
+            weight: if w > 1.0 { 1.0 + w.ln() } else { w },
+        })
+        .collect();
+    features.sort_unstable_by_key(|f| f.id);
+    features.shrink_to_fit();
+    out.features = features;
+    out
+}
+
+/// The tokens of `text` in `out.lang`, each line once (`seen_lines`: page furniture
+/// repeats), into `sink`; counts, names and numbers into `out`.
+fn walk(
+    text: &str,
+    models: &Models,
+    weights: &FeatureWeights,
+    words: &mut Words<'_>,
+    seen_lines: &mut FxHashSet<u64>,
+    out: &mut DocFeatures,
+    sink: &mut impl Sink,
+) {
+    let lang = out.lang;
     let mut buf = String::new();
     // A number waiting for the words after it (see `NumberMention`).
     let mut pending: Option<NumberMention> = None;
@@ -257,7 +348,7 @@ fn features_with(
                             let single = tok.text[start..end].chars().nth(1).is_none();
                             let w = if single { SINGLE_CHAR_WEIGHT } else { 1.0 };
                             for &(c, cw) in info.concepts.iter() {
-                                *tf.entry(c).or_default() += w * cw;
+                                sink.feature(c, w * cw);
                             }
                         } else {
                             // No word here: the character bigram (or the lone last
@@ -273,7 +364,7 @@ fn features_with(
                                 b":",
                                 &tok.text.as_bytes()[start..bigram_end],
                             ]);
-                            *tf.entry(h).or_default() += weights.local;
+                            sink.feature(h, weights.local);
                         }
                     });
                     (stable_hash(tok.text.as_bytes()), None, 0.0)
@@ -299,11 +390,11 @@ fn features_with(
                             out.n_names += 1;
                         }
                         for &(c, w) in info.concepts.iter() {
-                            *tf.entry(c).or_default() += w;
+                            sink.feature(c, w);
                         }
                         if tok.may_be_name() {
                             for n in info.name.into_iter().chain(info.alt_name) {
-                                *tf.entry(n).or_default() += weights.name;
+                                sink.feature(n, weights.name);
                             }
                             let known = matches!(info.matched, Some(Match::Lexicon));
                             if let (Some(n), false) = (info.name, known) {
@@ -315,29 +406,14 @@ fn features_with(
                 }
             };
             if let Some(f) = fid {
-                *tf.entry(f).or_default() += w;
+                sink.feature(f, w);
             }
-            sketch.push(stream_term);
+            sink.term(stream_term);
         });
     }
     if let Some(p) = pending.take() {
         p.finish(&mut out.numbers);
     }
-    out.names.shrink_to_fit();
-    out.numbers.shrink_to_fit();
-    (out.exact_hash, out.sketch) = sketch.finish();
-    let mut features: Vec<Feature> = tf
-        .into_iter()
-        .filter(|(_, w)| *w > 0.0)
-        .map(|(id, w)| Feature {
-            id,
-            weight: if w > 1.0 { 1.0 + w.ln() } else { w },
-        })
-        .collect();
-    features.sort_unstable_by_key(|f| f.id);
-    features.shrink_to_fit();
-    out.features = features;
-    out
 }
 /// Sentences shorter than this many words are not listed as something a document
 /// adds: a dateline or a caption says little on its own.
@@ -356,43 +432,79 @@ pub fn sentence_features(
     models: &Models,
     weights: &FeatureWeights,
 ) -> Vec<(String, Vec<FeatureId>)> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut start = 0;
-        let mut chars = line.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let end_mark = matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।');
-            let next_blank = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
-            let cjk = matches!(c, '。' | '！' | '？');
-            if end_mark && (next_blank || cjk) {
-                let end = i + c.len_utf8();
-                sentence(&line[start..end], lang, models, weights, &mut out);
-                start = end;
+    // One walk per sentence through one borrow of the word cache, with the
+    // features only collected: a call of `doc_features` per sentence (a map, a
+    // sketch and their allocations each) made this pass cost about what the first
+    // analysis of the whole corpus did.
+    with_words(lang, models, |words| {
+        let mut found = SentenceWalk {
+            lang,
+            models,
+            weights,
+            words,
+            occurrences: Occurrences::default(),
+            seen_lines: FxHashSet::default(),
+            out: Vec::new(),
+        };
+        for line in text.lines() {
+            let mut start = 0;
+            let mut chars = line.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                let end_mark = matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।');
+                let next_blank = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
+                let cjk = matches!(c, '。' | '！' | '？');
+                if end_mark && (next_blank || cjk) {
+                    let end = i + c.len_utf8();
+                    found.sentence(&line[start..end]);
+                    start = end;
+                }
             }
+            found.sentence(&line[start..]);
         }
-        sentence(&line[start..], lang, models, weights, &mut out);
-    }
-    out
+        found.out
+    })
 }
 
-fn sentence(
-    s: &str,
+/// [`sentence_features`]' state: the sentences found so far, and the buffers each
+/// sentence's walk reuses.
+struct SentenceWalk<'a, 'w> {
     lang: Lang,
-    models: &Models,
-    weights: &FeatureWeights,
-    out: &mut Vec<(String, Vec<FeatureId>)>,
-) {
-    let s = s.trim();
-    let ideographic = s.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
-    if s.is_empty() || (!ideographic && s.split_whitespace().count() < MIN_SENTENCE_WORDS) {
-        return;
+    models: &'a Models,
+    weights: &'a FeatureWeights,
+    words: &'a mut Words<'w>,
+    occurrences: Occurrences,
+    seen_lines: FxHashSet<u64>,
+    out: Vec<(String, Vec<FeatureId>)>,
+}
+
+impl SentenceWalk<'_, '_> {
+    /// The features of `s` as [`doc_features`] finds them, if it is a sentence.
+    fn sentence(&mut self, s: &str) {
+        let s = s.trim();
+        let ideographic = s.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
+        if s.is_empty() || (!ideographic && s.split_whitespace().count() < MIN_SENTENCE_WORDS) {
+            return;
+        }
+        let mut counts = DocFeatures {
+            lang: self.lang,
+            ..Default::default()
+        };
+        self.seen_lines.clear();
+        walk(
+            s,
+            self.models,
+            self.weights,
+            self.words,
+            &mut self.seen_lines,
+            &mut counts,
+            &mut self.occurrences,
+        );
+        let surface = match s.char_indices().nth(MAX_SENTENCE_CHARS) {
+            Some((cut, _)) => format!("{}…", &s[..cut]),
+            None => s.to_string(),
+        };
+        self.out.push((surface, self.occurrences.ids()));
     }
-    let f = doc_features(s, lang, models, weights);
-    let surface = match s.char_indices().nth(MAX_SENTENCE_CHARS) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_string(),
-    };
-    out.push((surface, f.features.into_iter().map(|f| f.id).collect()));
 }
 
 /// Lexicon coverage of a set of documents.
@@ -455,6 +567,46 @@ mod tests {
                         |[क-ह\u{093E}-\u{094D}]{1,8}|[一-鿿]{1,6}|[ぁ-ゖァ-ヺ々ー]{1,6}|[가-힣]{1,6}\
                         |[ก-ฮ\u{0E31}-\u{0E3A}\u{0E40}-\u{0E4E}]{1,8}|[0-9٠-٩०-९๐-๙]{1,5}\
                         |[ .,'’\\-!?。、\n]{1,3}){0,40}";
+
+    /// Each sentence's features are those `doc_features` finds in the sentence
+    /// alone: its ids, in its order. `surface` is the sentence when it is short.
+    fn check_sentences(text: &str, lang: Lang) -> usize {
+        let weights = FeatureWeights::default();
+        let mut checked = 0;
+        for (surface, ids) in sentence_features(text, lang, &MODELS, &weights) {
+            if surface.ends_with('…') {
+                continue;
+            }
+            let want: Vec<FeatureId> = doc_features(&surface, lang, &MODELS, &weights)
+                .features
+                .iter()
+                .map(|f| f.id)
+                .collect();
+            assert_eq!(ids, want, "{lang:?}: {surface}");
+            checked += 1;
+        }
+        checked
+    }
+
+    #[test]
+    fn sentence_features_are_each_sentences_features() {
+        let sample = include_str!("../../../../data/sample.jsonl");
+        let mut checked = 0;
+        for line in sample.lines() {
+            let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = doc["text"].as_str().unwrap();
+            let lang = crate::lang::detect_lang(text);
+            checked += check_sentences(text, lang);
+        }
+        assert!(checked > 200, "{checked} sentences");
+    }
+
+    proptest! {
+        #[test]
+        fn sentence_features_of_any_text(text in TEXT, lang in 0..LANGS.len()) {
+            check_sentences(&text, Lang::from_code(LANGS[lang]).unwrap());
+        }
+    }
 
     /// A count is told from the same digits elsewhere by the word after it; a year
     /// is a mention by itself.
