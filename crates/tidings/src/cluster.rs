@@ -27,7 +27,7 @@ use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::lang::{Lang, LANGS};
-use crate::vectorize::{dot, sum_equal_ids, Dim, SparseVec};
+use crate::vectorize::{dot, scattered, sum_equal_ids, Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
@@ -397,12 +397,6 @@ impl Agglomeration<'_> {
 /// [`Agglomeration::totals`]).
 const DENSE_HUB: usize = 64;
 
-thread_local! {
-    /// A hub's sum scattered by dimension, zero elsewhere (see
-    /// [`Agglomeration::totals`]); as long as the largest dimension seen.
-    static DENSE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Merges with at least this many dot products to compute spread them over threads.
 const PARALLEL_DOTS: usize = 8;
 
@@ -750,28 +744,12 @@ impl Agglomeration<'_> {
                     .map(|&i| (i, self.total(*hub, other(i))))
                     .collect();
             }
-            DENSE.with(|dense| {
-                let mut dense = dense.borrow_mut();
-                let scatter = |dense: &mut Vec<f32>, v: &[(Dim, f32)]| {
-                    if let Some(&(last, _)) = v.last() {
-                        if dense.len() <= last as usize {
-                            dense.resize(last as usize + 1, 0.0);
-                        }
-                    }
-                };
-                scatter(&mut dense, h);
-                for &(f, w) in h {
-                    dense[f as usize] = w;
-                }
-                let out = items
+            scattered(h, |dense| {
+                items
                     .iter()
                     .map(|&i| {
                         let (o, fo) = self.sum_ref(other(i));
-                        scatter(&mut dense, o);
-                        let mut s = 0.0f64;
-                        for &(f, w) in o {
-                            s += f64::from(w) * f64::from(dense[f as usize]);
-                        }
+                        let mut s = dense.dot(o);
                         // sum_dot's merge rounds to f32, its gallop does not.
                         let (short, long) = (h.len().min(o.len()), h.len().max(o.len()));
                         if short * GALLOP_RATIO >= long {
@@ -779,11 +757,7 @@ impl Agglomeration<'_> {
                         }
                         (i, fh * fo * s)
                     })
-                    .collect();
-                for &(f, _) in h {
-                    dense[f as usize] = 0.0;
-                }
-                out
+                    .collect()
             })
         };
         let solved: Vec<Vec<(usize, f64)>> = if pairs.len() >= PARALLEL_DOTS {

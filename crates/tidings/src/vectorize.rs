@@ -117,6 +117,51 @@ pub fn dot(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> f32 {
     s as f32
 }
 
+/// One id-sorted vector scattered by id into a dense array, zero elsewhere, for dot
+/// products with many others: each of them gathers its entries from the array, in
+/// its order of ids, so the matching products are added in the order [`dot`] adds
+/// them and the sum is the same to the bit. Against a merge of the two lists, a
+/// gather reads only the other's entries, with no comparison deciding the next load.
+pub(crate) struct Scattered<'a>(&'a [f32]);
+
+thread_local! {
+    /// The dense array of [`scattered`], kept zero between uses; as long as the
+    /// largest id scattered on this thread.
+    static DENSE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with `v` [`Scattered`] (on this thread's array, zeroed again after).
+pub(crate) fn scattered<R>(v: &[(Dim, f32)], f: impl FnOnce(&Scattered<'_>) -> R) -> R {
+    DENSE.with(|dense| {
+        let mut dense = dense.borrow_mut();
+        if let Some(&(last, _)) = v.last() {
+            if dense.len() <= last as usize {
+                dense.resize(last as usize + 1, 0.0);
+            }
+        }
+        for &(d, w) in v {
+            dense[d as usize] = w;
+        }
+        let r = f(&Scattered(&dense));
+        for &(d, _) in v {
+            dense[d as usize] = 0.0;
+        }
+        r
+    })
+}
+
+impl Scattered<'_> {
+    /// The dot product with `other`, in f64 (as [`dot`] sums before rounding).
+    pub(crate) fn dot(&self, other: &[(Dim, f32)]) -> f64 {
+        let mut s = 0.0f64;
+        for &(d, w) in other {
+            let x = self.0.get(d as usize).copied().unwrap_or(0.0);
+            s += f64::from(w) * f64::from(x);
+        }
+        s
+    }
+}
+
 /// Corpus statistics: how many documents hold each feature, overall and within
 /// each language. Computed per shard ([`CorpusStats::of`]) and merged
 /// ([`CorpusStats::merge`]): counts add, so the merge of the shards' statistics

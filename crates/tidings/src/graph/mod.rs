@@ -46,7 +46,7 @@ pub use windows::Windows;
 
 use crate::config::CandidateConfig;
 use crate::document::Day;
-use crate::vectorize::SparseVec;
+use crate::vectorize::{scattered, SparseVec};
 use rayon::prelude::*;
 
 /// An undirected edge `a < b` with its exact cosine similarity.
@@ -221,11 +221,21 @@ fn graph_of_lists(
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
+    // By first document: its vector scattered once, each neighbour's gathered
+    // from it (`SparseVec::cosine` to the bit: the same f64 sum, rounded and
+    // clamped the same way).
     let edges: Vec<Edge> = pairs
-        .into_par_iter()
-        .filter_map(|(a, b)| {
-            let sim = vecs[a as usize].cosine(&vecs[b as usize]);
-            (sim >= floor).then_some(Edge { a, b, sim })
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .flat_map_iter(|run| {
+            let a = run[0].0;
+            scattered(vecs[a as usize].entries(), |v| {
+                run.iter()
+                    .filter_map(|&(_, b)| {
+                        let sim = (v.dot(vecs[b as usize].entries()) as f32).clamp(0.0, 1.0);
+                        (sim >= floor).then_some(Edge { a, b, sim })
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
     KnnGraph {
