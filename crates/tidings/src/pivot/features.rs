@@ -203,10 +203,12 @@ struct TermFrequencies {
 }
 
 impl Sink for TermFrequencies {
+    #[inline]
     fn feature(&mut self, id: FeatureId, weight: f32) {
         *self.tf.entry(id).or_default() += weight;
     }
 
+    #[inline]
     fn term(&mut self, hash: u64) {
         self.sketch.push(hash);
     }
@@ -217,10 +219,12 @@ impl Sink for TermFrequencies {
 struct Occurrences(Vec<(FeatureId, f32)>);
 
 impl Sink for Occurrences {
+    #[inline]
     fn feature(&mut self, id: FeatureId, weight: f32) {
         self.0.push((id, weight));
     }
 
+    #[inline]
     fn term(&mut self, _: u64) {}
 }
 
