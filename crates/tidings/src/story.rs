@@ -122,25 +122,44 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
             .min_by_key(|&d| tie(d))
             .unwrap_or(docs[0]);
     }
-    let entries: usize = docs.iter().map(|&d| vecs[d as usize].entries().len()).sum();
-    let mut sum: FxHashMap<Dim, f64> =
-        FxHashMap::with_capacity_and_hasher(entries.min(1 << 16), Default::default());
-    for &d in docs {
-        for &(f, w) in vecs[d as usize].entries() {
-            *sum.entry(f).or_default() += f64::from(w);
+    // S by dimension in this thread's dense array (a hash map of it, made for each
+    // story and article, was a twentieth of the stories stage at 1M documents); each
+    // entry adds the members in the same order either way, so the same sums.
+    let scores: Vec<f64> = SUM.with(|sum| {
+        let mut sum = sum.borrow_mut();
+        let last = docs
+            .iter()
+            .filter_map(|&d| vecs[d as usize].entries().last())
+            .map(|&(f, _)| f as usize)
+            .max();
+        if let Some(last) = last {
+            if sum.len() <= last {
+                sum.resize(last + 1, 0.0);
+            }
         }
-    }
-    let scores: Vec<f64> = docs
-        .iter()
-        .map(|&d| {
-            let v = vecs[d as usize].entries();
-            let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), &(f, w)| {
-                let w = f64::from(w);
-                (a + w * sum[&f], s + w * w)
-            });
-            with_all - self_dot
-        })
-        .collect();
+        for &d in docs {
+            for &(f, w) in vecs[d as usize].entries() {
+                sum[f as usize] += f64::from(w);
+            }
+        }
+        let scores = docs
+            .iter()
+            .map(|&d| {
+                let v = vecs[d as usize].entries();
+                let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), &(f, w)| {
+                    let w = f64::from(w);
+                    (a + w * sum[f as usize], s + w * w)
+                });
+                with_all - self_dot
+            })
+            .collect();
+        for &d in docs {
+            for &(f, _) in vecs[d as usize].entries() {
+                sum[f as usize] = 0.0;
+            }
+        }
+        scores
+    });
     let best = scores.iter().copied().fold(f64::MIN, f64::max);
     docs.iter()
         .zip(&scores)
@@ -148,6 +167,11 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
         .map(|(&d, _)| d)
         .min_by_key(|&d| tie(d))
         .unwrap_or(docs[0])
+}
+
+thread_local! {
+    /// [`medoid`]'s sum of the members by dimension, zero between uses.
+    static SUM: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The member that represents a story or an article, by the `keep` policy; ties
