@@ -830,30 +830,28 @@ impl Agglomeration<'_> {
             if !only_keep.is_empty() {
                 self.materialize(gone);
             }
-            // Each total is independent: on one big component these dots are most of
-            // the stage's work, and the other thread would otherwise be idle.
-            let agg = &*self;
-            let dots = |pairs: &[u32], with: u32| -> Vec<(u32, Link)> {
-                let totals = |&n: &u32| {
-                    let known = agg.total(with, n);
+            // Each total is independent (on one big component these dots are most of
+            // the stage's work, and the other thread would otherwise be idle), and
+            // the side each neighbour lacks is one group: scattered once.
+            let pairs: Vec<(u32, u32)> = only_keep
+                .iter()
+                .map(|&n| (gone, n))
+                .chain(only_gone.iter().map(|&n| (keep, n)))
+                .collect();
+            let totals = self.totals(&pairs);
+            pairs
+                .iter()
+                .zip(totals)
+                .map(|(&(_, n), known)| {
                     (
                         n,
                         Link {
                             known,
-                            unknown: 0.0,
-                            queued: NOT_QUEUED,
+                            ..Link::NONE
                         },
                     )
-                };
-                if pairs.len() >= PARALLEL_DOTS {
-                    pairs.par_iter().map(totals).collect()
-                } else {
-                    pairs.iter().map(totals).collect()
-                }
-            };
-            let mut m = dots(&only_keep, gone);
-            m.extend(dots(&only_gone, keep));
-            m
+                })
+                .collect()
         };
         let groups = &mut self.groups;
         let mut g = std::mem::replace(&mut groups[gone as usize], Group::dead());
