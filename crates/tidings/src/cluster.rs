@@ -534,8 +534,7 @@ pub(crate) fn average_link(
                 continue;
             }
             Popped::Lowered => {
-                agg.set_queued(c.a, c.b, NOT_QUEUED);
-                agg.requeue(&mut heap, c.a, c.b, threshold);
+                agg.requeue_from(&mut heap, c.a, c.b, threshold, Some(NOT_QUEUED));
                 continue;
             }
             Popped::Bound => {
@@ -553,8 +552,7 @@ pub(crate) fn average_link(
                         }
                         Popped::Lowered => {
                             let t = heap.pop().expect("peeked");
-                            agg.set_queued(t.a, t.b, NOT_QUEUED);
-                            agg.requeue(&mut heap, t.a, t.b, threshold);
+                            agg.requeue_from(&mut heap, t.a, t.b, threshold, Some(NOT_QUEUED));
                             continue;
                         }
                         Popped::Bound => batch.push((t.a, t.b)),
@@ -564,8 +562,7 @@ pub(crate) fn average_link(
                 }
                 agg.compute_exact(&batch);
                 for &(a, b) in &batch {
-                    agg.set_queued(a, b, NOT_QUEUED);
-                    agg.requeue(&mut heap, a, b, threshold);
+                    agg.requeue_from(&mut heap, a, b, threshold, Some(NOT_QUEUED));
                 }
                 continue;
             }
@@ -676,10 +673,40 @@ impl Agglomeration<'_> {
     /// above the candidate it has in the heap: a candidate queued higher stays, and
     /// is found lowered when it comes out on top.
     fn requeue(&mut self, heap: &mut Queue, a: u32, b: u32, threshold: f64) {
-        let link = self.link(a, b).expect("symmetric");
-        let sim = self.linkage(a, b, link);
-        if sim >= threshold && sim > link.queued {
-            self.set_queued(a, b, sim);
+        self.requeue_from(heap, a, b, threshold, None);
+    }
+
+    /// [`Agglomeration::requeue`], the pair's candidate first set to `reset` if
+    /// given (a pair popped from the queue has none). One lookup of the link on
+    /// each side, and the other side's only when its candidate changes: these
+    /// lookups were about 7% of the stories stage at 1M documents.
+    fn requeue_from(
+        &mut self,
+        heap: &mut Queue,
+        a: u32,
+        b: u32,
+        threshold: f64,
+        reset: Option<f64>,
+    ) {
+        let sizes = self.groups[a as usize].size * self.groups[b as usize].size;
+        let link = self.groups[a as usize].adj.get_mut(&b).expect("symmetric");
+        if let Some(r) = reset {
+            link.queued = r;
+        }
+        let sim = (link.known + link.unknown) / sizes;
+        let push = sim >= threshold && sim > link.queued;
+        if push {
+            link.queued = sim;
+        } else if reset.is_none() {
+            return;
+        }
+        let queued = link.queued;
+        self.groups[b as usize]
+            .adj
+            .get_mut(&a)
+            .expect("symmetric")
+            .queued = queued;
+        if push {
             heap.push(Candidate {
                 sim,
                 a: a.min(b),
