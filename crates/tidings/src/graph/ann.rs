@@ -23,6 +23,17 @@ fn best_first(a: &Neighbor, b: &Neighbor) -> std::cmp::Ordering {
     b.sim.total_cmp(&a.sim).then(a.id.cmp(&b.id))
 }
 
+/// The `k` best of `list` (which it reorders), sorted best first, in a list of
+/// their own.
+pub fn top_k_of(list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
+    if list.len() > k {
+        list.select_nth_unstable_by(k, best_first);
+    }
+    let mut best = list[..list.len().min(k)].to_vec();
+    best.sort_by(best_first);
+    best
+}
+
 /// Keeps the `k` best of `list`, sorted best first.
 pub fn top_k(mut list: Vec<Neighbor>, k: usize) -> Vec<Neighbor> {
     if list.len() > k {

@@ -18,7 +18,7 @@
 //! Deterministic: features are visited in id order and postings in position order,
 //! and ties go to the smaller position.
 
-use super::ann::{top_k, Neighbor};
+use super::ann::{top_k_of, Neighbor};
 use super::windows::{block_index, blocks_near, Windows};
 use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
@@ -104,8 +104,11 @@ pub fn sparse_neighbors(
     queries
         .into_par_iter()
         .map_init(
-            || (vec![0f32; n], Vec::<u32>::new()),
-            |(acc, touched), p| {
+            || (vec![0f32; n], Vec::<u32>::new(), Vec::<Neighbor>::new()),
+            |(acc, touched, found), p| {
+                // An undated document may be compared with every other: the loop
+                // over the postings then checks no days (most of a crawl's work).
+                let undated = p >= w.n_dated;
                 for index in blocks_near(&blocks, block_of[p]).map(|b| &postings[b]) {
                     for &(f, x) in &tops[p] {
                         let Some(list) = index.get(&f) else {
@@ -113,7 +116,7 @@ pub fn sparse_neighbors(
                         };
                         for &(q, y) in list {
                             let q_us = q as usize;
-                            if q_us == p || !w.compatible(p, q_us) {
+                            if q_us == p || !(undated || w.compatible(p, q_us)) {
                                 continue;
                             }
                             if acc[q_us] == 0.0 {
@@ -123,14 +126,14 @@ pub fn sparse_neighbors(
                         }
                     }
                 }
-                let found: Vec<Neighbor> = touched
-                    .drain(..)
-                    .map(|q| Neighbor {
-                        id: q as usize,
-                        sim: std::mem::take(&mut acc[q as usize]),
-                    })
-                    .collect();
-                top_k(found, k)
+                // The candidates in a buffer kept for the next query; only the k
+                // best are copied out (the lists are held until the graph is built).
+                found.clear();
+                found.extend(touched.drain(..).map(|q| Neighbor {
+                    id: q as usize,
+                    sim: std::mem::take(&mut acc[q as usize]),
+                }));
+                top_k_of(found, k)
             },
         )
         .collect()
