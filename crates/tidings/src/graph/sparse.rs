@@ -106,17 +106,21 @@ pub fn sparse_neighbors(
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new(), Vec::<Neighbor>::new()),
             |(acc, touched, found), p| {
-                // An undated document may be compared with every other: the loop
-                // over the postings then checks no days (most of a crawl's work).
+                // Days are checked per posting only where some may be too far: not
+                // for an undated document, nor in its own block (a block spans
+                // `max_days + 1` days) or the undated one. An undated crawl is all
+                // of its work; the check read a random day per posting.
                 let undated = p >= w.n_dated;
-                for index in blocks_near(&blocks, block_of[p]).map(|b| &postings[b]) {
+                for b in blocks_near(&blocks, block_of[p]) {
+                    let index = &postings[b];
+                    let near = undated || b == block_of[p] || blocks[b].0.is_none();
                     for &(f, x) in &tops[p] {
                         let Some(list) = index.get(&f) else {
                             continue;
                         };
                         for &(q, y) in list {
                             let q_us = q as usize;
-                            if q_us == p || !(undated || w.compatible(p, q_us)) {
+                            if q_us == p || !(near || w.compatible(p, q_us)) {
                                 continue;
                             }
                             if acc[q_us] == 0.0 {

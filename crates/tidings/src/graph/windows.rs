@@ -257,12 +257,17 @@ mod tests {
                 .collect();
             assert_eq!(near, meet, "block {at}");
         }
-        // A dated position's compatible positions lie in blocks at most one apart.
+        // A dated position's compatible positions lie in blocks at most one apart,
+        // and every position of its own block and of the undated one is compatible
+        // (the sparse index checks no days there).
         let block = |p: usize| blocks.iter().find(|(_, r)| r.contains(&p)).unwrap().0;
-        for p in 0..w.n_dated {
-            for q in 0..w.n_dated {
-                if w.compatible(p, q) {
+        for p in 0..w.n() {
+            for q in 0..w.n() {
+                if p < w.n_dated && q < w.n_dated && w.compatible(p, q) {
                     assert!((block(p).unwrap() - block(q).unwrap()).abs() <= 1);
+                }
+                if block(p) == block(q) || block(q).is_none() {
+                    assert!(w.compatible(p, q), "{p} {q}");
                 }
             }
         }
