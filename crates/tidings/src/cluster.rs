@@ -342,14 +342,21 @@ fn gallop_dot(short: &[(Dim, f32)], long: &[(Dim, f32)]) -> f64 {
 }
 
 /// Dot product of two id-sorted sparse vectors: a branch-free merge when their
-/// lengths are alike, galloping when one is [`GALLOP_RATIO`] times the other.
+/// lengths are alike (its sum rounded to f32), galloping when one is
+/// [`GALLOP_RATIO`] times the other (see [`gallops`]).
 fn sum_dot(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> f64 {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() * GALLOP_RATIO < long.len() {
+    if gallops(a.len(), b.len()) {
         gallop_dot(short, long)
     } else {
         f64::from(dot(a, b))
     }
+}
+
+/// Whether [`sum_dot`] gallops the shorter of two vectors of these lengths into the
+/// longer, rather than merging them; [`Agglomeration::totals`] rounds as it would.
+fn gallops(x: usize, y: usize) -> bool {
+    x.min(y) * GALLOP_RATIO < x.max(y)
 }
 
 /// See [`sum_dot`]: a merge costs about one step per entry of both vectors, a
@@ -767,8 +774,8 @@ impl Agglomeration<'_> {
             // Scattering pays even for one pair: a merge step waits on the
             // comparison before it, a store or a gather does not (measured on the
             // 50k yardstick: 171k single pairs of sums, 1.8k entries on average).
-            // A sum 16 times longer than the hub's is galloped into instead.
-            let gallop = |i: usize| h.len() * GALLOP_RATIO < self.sum_ref(other(i)).0.len();
+            // Two sums sum_dot would gallop (one 16 times the other) are galloped.
+            let gallop = |i: usize| gallops(h.len(), self.sum_ref(other(i)).0.len());
             if h.len() < DENSE_HUB || (items.len() == 1 && gallop(items[0])) {
                 return items
                     .iter()
@@ -782,8 +789,7 @@ impl Agglomeration<'_> {
                         let (o, fo) = self.sum_ref(other(i));
                         let mut s = dense.dot(o);
                         // sum_dot's merge rounds to f32, its gallop does not.
-                        let (short, long) = (h.len().min(o.len()), h.len().max(o.len()));
-                        if short * GALLOP_RATIO >= long {
+                        if !gallops(h.len(), o.len()) {
                             s = f64::from(s as f32);
                         }
                         (i, fh * fo * s)

@@ -24,7 +24,9 @@ fn best_first(a: &Neighbor, b: &Neighbor) -> std::cmp::Ordering {
 }
 
 /// The `k` best of `list` (which it reorders), sorted best first, in a list of
-/// their own.
+/// their own: the lists of a whole window are held until the graph is built, and a
+/// list cut from thousands of candidates must not keep their capacity (it was 800
+/// MB on the 50k crawl yardstick).
 pub fn top_k_of(list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
     if list.len() > k {
         list.select_nth_unstable_by(k, best_first);
@@ -36,16 +38,7 @@ pub fn top_k_of(list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
 
 /// Keeps the `k` best of `list`, sorted best first.
 pub fn top_k(mut list: Vec<Neighbor>, k: usize) -> Vec<Neighbor> {
-    if list.len() > k {
-        list.select_nth_unstable_by(k, best_first);
-        list.truncate(k);
-        // The lists of a whole window are held until the graph is built: a list cut
-        // from thousands of candidates must not keep their capacity (it was 800 MB
-        // on the 50k crawl yardstick).
-        list.shrink_to_fit();
-    }
-    list.sort_by(best_first);
-    list
+    top_k_of(&mut list, k)
 }
 
 pub trait AnnIndex: Sync {
