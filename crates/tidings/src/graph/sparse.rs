@@ -104,13 +104,18 @@ pub fn sparse_neighbors(
     queries
         .into_par_iter()
         .map_init(
-            || (vec![0f32; n], Vec::<u32>::new(), Vec::<Neighbor>::new()),
+            || (vec![0f32; n], vec![0u32; n], Vec::<Neighbor>::new()),
             |(acc, touched, found), p| {
                 // Days are checked per posting only where some may be too far: not
                 // for an undated document, nor in its own block (a block spans
                 // `max_days + 1` days) or the undated one. An undated crawl is all
                 // of its work; the check read a random day per posting.
                 let undated = p >= w.n_dated;
+                // The positions reached, in the order first reached: each posting
+                // writes its position at the end and keeps it by advancing the
+                // count if it is new (a branch on "new" went either way about half
+                // the time: 8.0 s → 5.9 s of candidates at 200k). At most n - 1.
+                let mut n_touched = 0;
                 for b in blocks_near(&blocks, block_of[p]) {
                     let index = &postings[b];
                     let near = undated || b == block_of[p] || blocks[b].0.is_none();
@@ -123,9 +128,8 @@ pub fn sparse_neighbors(
                             if q_us == p || !(near || w.compatible(p, q_us)) {
                                 continue;
                             }
-                            if acc[q_us] == 0.0 {
-                                touched.push(q);
-                            }
+                            touched[n_touched] = q;
+                            n_touched += usize::from(acc[q_us] == 0.0);
                             acc[q_us] += x * y;
                         }
                     }
@@ -133,7 +137,7 @@ pub fn sparse_neighbors(
                 // The candidates in a buffer kept for the next query; only the k
                 // best are copied out (the lists are held until the graph is built).
                 found.clear();
-                found.extend(touched.drain(..).map(|q| Neighbor {
+                found.extend(touched[..n_touched].iter().map(|&q| Neighbor {
                     id: q as usize,
                     sim: std::mem::take(&mut acc[q as usize]),
                 }));
