@@ -14,9 +14,16 @@
 //! Postcard reads fields by position, with no names or tags, so bytes of another
 //! type or another version would decode into nonsense or fail far from the cause:
 //! a file of another type or version is refused by its header, naming both. The
-//! length and the hash catch a file cut short or damaged before any of it is
-//! decoded, so a damaged file is an error, never a value with wrong indices that
-//! a later stage would trip over.
+//! length catches a file cut short before any of it is decoded, and the hash one
+//! damaged before its value is handed on, so a damaged file is an error, never a
+//! value with wrong indices that a later stage would trip over.
+//!
+//! Neither side holds the body whole: it is encoded and decoded a chunk at a time
+//! ([`CHUNK`] bytes), so a stage's memory is its value's, not that and the file's
+//! too (the graph stage of a million documents read its 5.9 GB input whole before
+//! decoding it, and encoded its 3.5 GB output whole before writing it: 15.2 GB at
+//! its peak). Writing encodes twice: once for the length and hash the header
+//! gives, once into the file.
 //!
 //! The types, in pipeline order: [`FurnitureCounts`] (`tidings furniture`, merged
 //! by union), [`AnalyzedShard`] (`tidings analyze-batch`), [`ShardStats`] (its
@@ -36,8 +43,9 @@ use crate::vectorize::CorpusStats;
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
+use twox_hash::XxHash3_128;
 
 /// The first word of every stage file.
 pub const FORMAT: &str = "tidings-stage";
@@ -48,6 +56,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// A header is one short line; a file whose first 256 bytes hold no newline is
 /// not a stage file.
 const MAX_HEADER: usize = 256;
+
+/// Bytes of a body encoded or decoded at a time.
+const CHUNK: usize = 1 << 20;
 
 /// A value that has a stage file: its type as the header names it.
 pub trait StageValue: Serialize + DeserializeOwned {
@@ -228,13 +239,83 @@ fn intern(kind: String) -> &'static str {
     k
 }
 
-/// The header line of a stage file holding `body` (a value of type `type_name`).
-fn header(type_name: &str, body: &[u8]) -> String {
-    format!(
-        "{FORMAT} {VERSION} {type_name} {} {:032x}\n",
-        body.len(),
-        twox_hash::XxHash3_128::oneshot(body)
-    )
+/// Postcard's output in chunks of [`CHUNK`] bytes, each hashed, counted and handed
+/// to `sink` as it fills: the body is never held whole.
+struct ChunkWriter<F> {
+    buf: Vec<u8>,
+    sink: F,
+    hash: XxHash3_128,
+    len: usize,
+}
+
+impl<F: FnMut(&[u8]) -> bool> ChunkWriter<F> {
+    fn flush(&mut self) -> postcard::Result<()> {
+        self.hash.write(&self.buf);
+        self.len += self.buf.len();
+        let written = (self.sink)(&self.buf);
+        self.buf.clear();
+        // The sink keeps its own error; postcard needs one of its own to stop.
+        written
+            .then_some(())
+            .ok_or(postcard::Error::SerializeBufferFull)
+    }
+}
+
+impl<F: FnMut(&[u8]) -> bool> postcard::ser_flavors::Flavor for ChunkWriter<F> {
+    type Output = (usize, u128);
+
+    #[inline]
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        self.buf.push(byte);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finalize(mut self) -> postcard::Result<(usize, u128)> {
+        self.flush()?;
+        Ok((self.len, self.hash.finish_128()))
+    }
+}
+
+/// Encodes `value` into `sink` a chunk at a time; returns the body's length and
+/// xxh3.
+fn encode<T: Serialize + ?Sized>(
+    type_name: &str,
+    value: &T,
+    mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<(usize, u128)> {
+    let mut failed = None;
+    let writer = ChunkWriter {
+        buf: Vec::with_capacity(CHUNK),
+        sink: |chunk: &[u8]| match sink(chunk) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        },
+        hash: XxHash3_128::new(),
+        len: 0,
+    };
+    let encoded = postcard::serialize_with_flavor(value, writer);
+    match (encoded, failed) {
+        (_, Some(e)) => Err(e),
+        (Ok(body), None) => Ok(body),
+        (Err(e), None) => Err(std::io::Error::other(format!(
+            "encoding a {type_name}: {e}"
+        ))),
+    }
 }
 
 /// Writes `value` as a stage file: the header line, then the postcard bytes.
@@ -255,10 +336,15 @@ pub fn write_as<T: Serialize>(
     value: &T,
     mut w: impl Write,
 ) -> std::io::Result<()> {
-    let body = postcard::to_stdvec(value)
-        .map_err(|e| std::io::Error::other(format!("encoding a {type_name}: {e}")))?;
-    w.write_all(header(type_name, &body).as_bytes())?;
-    w.write_all(&body)?;
+    let (len, hash) = encode(type_name, value, |_| Ok(()))?;
+    w.write_all(format!("{FORMAT} {VERSION} {type_name} {len} {hash:032x}\n").as_bytes())?;
+    let written = encode(type_name, value, |chunk| w.write_all(chunk))?;
+    if written != (len, hash) {
+        // Encoding is deterministic: the value changed between the two passes.
+        return Err(std::io::Error::other(format!(
+            "encoding a {type_name}: it encoded differently the second time"
+        )));
+    }
     w.flush()
 }
 
@@ -317,7 +403,101 @@ pub fn parse_header(data: &[u8]) -> std::result::Result<Header, String> {
 /// A message (without the file's name): not a stage file, another type or
 /// version, a body cut short, damaged or with bytes left over.
 pub fn from_bytes<T: StageValue>(data: &[u8]) -> std::result::Result<T, String> {
-    let h = parse_header(data)?;
+    decode(data, data.len() as u64, CHUNK)
+}
+
+/// A stage file's body as postcard decodes it: read from `reader` a chunk at a time
+/// (`left` bytes of the body not read yet) and hashed as it is read. Postcard
+/// copies each string out of the chunk (`try_take_n_temp`): the stage types
+/// borrow nothing, so no chunk is kept past the next.
+struct ChunkReader<R> {
+    reader: R,
+    buf: Vec<u8>,
+    pos: usize,
+    left: usize,
+    chunk: usize,
+    hash: XxHash3_128,
+    failed: Option<std::io::Error>,
+}
+
+impl<R: Read> ChunkReader<R> {
+    /// At least `n` unread bytes in `buf[pos..]`, unless the body ends first.
+    fn fill(&mut self, n: usize) -> postcard::Result<()> {
+        let have = self.buf.len() - self.pos;
+        if have >= n {
+            return Ok(());
+        }
+        self.buf.drain(..self.pos);
+        self.pos = 0;
+        let more = (n - have).max(self.chunk).min(self.left);
+        if have + more < n {
+            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        }
+        self.read(more)
+    }
+
+    /// Reads `n` more bytes of the body onto the end of `buf`, hashing them.
+    fn read(&mut self, n: usize) -> postcard::Result<()> {
+        let start = self.buf.len();
+        self.buf.resize(start + n, 0);
+        if let Err(e) = self.reader.read_exact(&mut self.buf[start..]) {
+            self.buf.truncate(start);
+            self.failed = Some(e);
+            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        }
+        self.hash.write(&self.buf[start..]);
+        self.left -= n;
+        Ok(())
+    }
+}
+
+impl<'de, R: Read + 'de> postcard::de_flavors::Flavor<'de> for ChunkReader<R> {
+    type Remainder = ChunkReader<R>;
+    type Source = R;
+
+    #[inline]
+    fn pop(&mut self) -> postcard::Result<u8> {
+        if self.pos == self.buf.len() {
+            self.fill(1)?;
+        }
+        let byte = self.buf[self.pos];
+        self.pos += 1;
+        Ok(byte)
+    }
+
+    fn try_take_n(&mut self, _: usize) -> postcard::Result<&'de [u8]> {
+        // A borrowed string or byte slice: no stage type has one.
+        Err(postcard::Error::DeserializeBadEncoding)
+    }
+
+    #[inline]
+    fn try_take_n_temp<'a>(&'a mut self, n: usize) -> postcard::Result<&'a [u8]>
+    where
+        'de: 'a,
+    {
+        self.fill(n)?;
+        self.pos += n;
+        Ok(&self.buf[self.pos - n..self.pos])
+    }
+
+    fn finalize(self) -> postcard::Result<ChunkReader<R>> {
+        Ok(self)
+    }
+}
+
+/// Decodes the stage file `reader` reads (`total` bytes long) as a `T`, its body
+/// `chunk` bytes at a time (see [`from_bytes`]).
+fn decode<T: StageValue>(
+    mut reader: impl Read,
+    total: u64,
+    chunk: usize,
+) -> std::result::Result<T, String> {
+    let mut head = Vec::with_capacity(MAX_HEADER);
+    (&mut reader)
+        .take(MAX_HEADER as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("reading it: {e}"))?;
+    let h = parse_header(&head)?;
     if h.type_name != T::TYPE {
         return Err(format!(
             "holds a {}, not the {} this step reads",
@@ -331,29 +511,52 @@ pub fn from_bytes<T: StageValue>(data: &[u8]) -> std::result::Result<T, String> 
             h.version
         ));
     }
-    let body = &data[h.body_start..];
-    if body.len() != h.len {
+    let body_len = total - h.body_start as u64;
+    if body_len != h.len as u64 {
         return Err(format!(
-            "its {} holds {} bytes after the header, which says {}: the file is cut short or was appended to",
+            "its {} holds {body_len} bytes after the header, which says {}: the file is cut short or was appended to",
             T::TYPE,
-            body.len(),
             h.len
         ));
     }
-    if twox_hash::XxHash3_128::oneshot(body) != h.hash {
+    let first = head[h.body_start..].to_vec();
+    let mut hash = XxHash3_128::new();
+    hash.write(&first);
+    let body = ChunkReader {
+        reader,
+        left: h.len - first.len(),
+        buf: first,
+        pos: 0,
+        chunk,
+        hash,
+        failed: None,
+    };
+    let mut de = postcard::Deserializer::from_flavor(body);
+    let decoded = T::deserialize(&mut de);
+    let mut body = de
+        .finalize()
+        .map_err(|e| format!("reading its {}: {e}", T::TYPE))?;
+    // The rest of the body through the hash, whatever decoding made of it: a
+    // damaged body is told as damaged, not as what its bytes decoded into.
+    let left_over = body.buf.len() - body.pos + body.left;
+    while body.left > 0 && body.failed.is_none() {
+        body.buf.clear();
+        body.pos = 0;
+        let _ = body.read(body.left.min(chunk));
+    }
+    if let Some(e) = body.failed {
+        return Err(format!("reading it: {e}"));
+    }
+    if body.hash.finish_128() != h.hash {
         return Err(format!(
             "its {} is damaged: the bytes do not hash to the header's xxh3",
             T::TYPE
         ));
     }
-    match postcard::take_from_bytes::<T>(body) {
-        Ok((value, [])) => Ok(value),
-        Ok((_, rest)) => Err(format!(
-            "{} bytes left over after the {}",
-            rest.len(),
-            T::TYPE
-        )),
+    match decoded {
         Err(e) => Err(format!("reading its {}: {e}", T::TYPE)),
+        Ok(_) if left_over > 0 => Err(format!("{left_over} bytes left over after the {}", T::TYPE)),
+        Ok(value) => Ok(value),
     }
 }
 
@@ -371,11 +574,13 @@ pub fn invalid(path: &Path, message: String) -> Error {
 /// [`Error::Io`] naming the path: it cannot be read, or it is not a stage file of
 /// this type and version, or it is cut short or damaged.
 pub fn read<T: StageValue>(path: &Path) -> Result<T> {
-    let data = std::fs::read(path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    from_bytes(&data).map_err(|m| invalid(path, m))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let total = file.metadata().map_err(io)?.len();
+    decode(file, total, CHUNK).map_err(|m| invalid(path, m))
 }
 
 /// The type a stage file at `path` holds, from its header alone.
@@ -445,6 +650,62 @@ mod tests {
             let e = from_bytes::<AnalyzedShard>(&data).unwrap_err();
             assert!(e.contains(says), "{e}");
         }
+    }
+
+    /// A body decoded a few bytes at a time, strings and numbers across chunk
+    /// ends, reads back as written; through a file as well.
+    #[test]
+    fn a_body_decodes_in_chunks() {
+        let shard = AnalyzedShard {
+            rejects: (0..200)
+                .map(|i| Reject {
+                    id: Some(format!("doc-{i}")),
+                    location: format!("some/folder/file-{}.jsonl:{i}", i % 7),
+                    reason: "x".repeat(i % 40),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let good = bytes(&shard);
+        for chunk in [1, 3, 7, 64, 1 << 20] {
+            let back: AnalyzedShard = decode(&good[..], good.len() as u64, chunk).unwrap();
+            assert_eq!(back, shard, "chunk {chunk}");
+        }
+        let path =
+            std::env::temp_dir().join(format!("tidings-chunks-{}.stage", std::process::id()));
+        std::fs::write(&path, &good).unwrap();
+        let back: Result<AnalyzedShard> = read(&path);
+        std::fs::remove_file(&path).ok();
+        assert_eq!(back.unwrap(), shard);
+    }
+
+    /// A writer that fails in the body: its error comes back, not postcard's.
+    #[test]
+    fn a_failing_writer_is_an_error() {
+        /// Takes the header's line, then fails.
+        struct Full(bool);
+        impl Write for Full {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                if std::mem::replace(&mut self.0, true) {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                assert!(b.starts_with(FORMAT.as_bytes()));
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let shard = AnalyzedShard {
+            rejects: vec![Reject {
+                id: None,
+                location: "x.jsonl:1".into(),
+                reason: "invalid JSON".into(),
+            }],
+            ..Default::default()
+        };
+        let e = write(&shard, Full(false)).unwrap_err();
+        assert!(e.to_string().contains("disk full"), "{e}");
     }
 
     #[test]
