@@ -49,7 +49,8 @@ use std::time::Instant;
 
 /// A state's values are stage files (`stage_file.rs`): a header line naming the
 /// tidings version, the type, the length and the xxh3 of the body, then postcard.
-/// A file of another version, cut short or damaged is refused before decoding.
+/// A file of another version or cut short is refused before decoding, a damaged
+/// one before its value is used.
 fn encode<T: Serialize>(type_name: &str, value: &T) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     stage_file::write_as(type_name, value, &mut out)
