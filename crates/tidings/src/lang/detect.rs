@@ -6,11 +6,13 @@
 //! language's profile up in a hash map of the text's trigrams: about 9,000 lookups
 //! for a Latin text, 70% of the time analysis spent on a news article. Here the
 //! profiles are inverted once (trigram → the profiles holding it, with its rank), so a
-//! text costs one lookup per distinct trigram of its own (at most 600). Everything
-//! else (script, alphabet scores, the trigram order, the weighting, the sorts and the
-//! confidence) follows whatlang's code step by step, in the same order and with the
-//! same arithmetic, so ties and rounding come out the same; the oracle test below
-//! compares the two on every corpus at hand and on random text.
+//! text costs one lookup per distinct trigram of its own (at most 600), and in the
+//! scripts where franc's profiles compete that one lookup serves both sets.
+//! Everything else (script, alphabet scores, the trigram order, the weighting, the
+//! sorts and the confidence) follows whatlang's code step by step, in the same order
+//! and with the same arithmetic, so ties and rounding come out the same (the text's
+//! trigrams are ranked by a counting sort, into the same total order); the oracle
+//! test below compares the two on every corpus at hand and on random text.
 
 use super::franc_data as franc;
 use super::whatlang_data as data;
@@ -149,65 +151,154 @@ impl Alphabets {
 struct Profiles<T> {
     /// The languages with a profile, in the order given, and each profile's length.
     langs: Vec<(T, u32)>,
-    /// Trigram → (index into `langs`, rank in that profile).
-    index: FxHashMap<u64, Vec<(u16, u16)>>,
+    /// Trigram → its run of `hits`: one lookup, then contiguous reads (a `Vec` per
+    /// trigram cost a second cache miss per lookup).
+    index: FxHashMap<u64, (u32, u32)>,
+    /// (index into `langs`, rank in that profile), grouped by trigram.
+    hits: Vec<(u16, u16)>,
 }
 
 impl<T: Copy> Profiles<T> {
     fn new<'a>(profiles: impl IntoIterator<Item = (T, &'a str)>) -> Profiles<T> {
         let mut langs = Vec::new();
-        let mut index: FxHashMap<u64, Vec<(u16, u16)>> = FxHashMap::default();
+        let mut by_trigram: FxHashMap<u64, Vec<(u16, u16)>> = FxHashMap::default();
         for (lang, trigrams) in profiles {
             let chars: Vec<char> = trigrams.chars().collect();
             let slot = langs.len() as u16;
             for (rank, t) in chars.chunks_exact(3).enumerate() {
-                index
+                by_trigram
                     .entry(trigram_key(t[0], t[1], t[2]))
                     .or_default()
                     .push((slot, rank as u16));
             }
             langs.push((lang, (chars.len() / 3) as u32));
         }
-        Profiles { langs, index }
+        let mut keys: Vec<u64> = by_trigram.keys().copied().collect();
+        keys.sort_unstable();
+        let (mut index, mut hits) = (FxHashMap::default(), Vec::new());
+        for key in keys {
+            let run = &by_trigram[&key];
+            index.insert(key, (hits.len() as u32, run.len() as u32));
+            hits.extend_from_slice(run);
+        }
+        Profiles { langs, index, hits }
+    }
+
+    /// Per profile, what the text's shared trigrams save of the full distance
+    /// (see [`Profiles::scores`]).
+    fn saved(&self, ranked: &[u64]) -> Vec<i64> {
+        let mut saved = vec![0i64; self.langs.len()];
+        for (n, key) in ranked.iter().enumerate() {
+            if let Some(&(start, len)) = self.index.get(key) {
+                add_saved(
+                    &mut saved,
+                    n,
+                    &self.hits[start as usize..(start + len) as usize],
+                );
+            }
+        }
+        saved
     }
 
     /// whatlang's `calculate_scores_in_profiles`: (scores sorted best first, the
     /// number of distinct trigrams ranked).
     fn scores(&self, ranked: &[u64]) -> (Vec<(T, f64)>, usize) {
-        let count = ranked.len() as u32;
+        self.scores_from(&self.saved(ranked), ranked.len())
+    }
+
+    /// [`Profiles::scores`] from [`Profiles::saved`] over `count` ranked trigrams.
+    fn scores_from(&self, saved: &[i64], count: usize) -> (Vec<(T, f64)>, usize) {
+        let count32 = count as u32;
         // A profile's distance is the sum over its trigrams of |text rank - profile
         // rank|, or MAX_TRIGRAM_DISTANCE where the text lacks it: the full distance less
         // what each shared trigram saves.
-        let mut saved = vec![0i64; self.langs.len()];
-        for (n, key) in ranked.iter().enumerate() {
-            if let Some(hits) = self.index.get(key) {
-                for &(slot, rank) in hits {
-                    let d = (n as i64 - i64::from(rank)).abs();
-                    saved[usize::from(slot)] += i64::from(MAX_TRIGRAM_DISTANCE) - d;
-                }
-            }
-        }
         let mut distances: Vec<(T, u32)> = self
             .langs
             .iter()
-            .zip(&saved)
+            .zip(saved)
             .map(|(&(lang, len), &saved)| {
                 // Never negative: every term of whatlang's sum is.
                 let mut total = (i64::from(len * MAX_TRIGRAM_DISTANCE) - saved) as u32;
-                if MAX_TRIGRAM_DISTANCE > count {
-                    let delta = MAX_TRIGRAM_DISTANCE - count;
+                if MAX_TRIGRAM_DISTANCE > count32 {
+                    let delta = MAX_TRIGRAM_DISTANCE - count32;
                     total = total.wrapping_sub(delta * MAX_TRIGRAM_DISTANCE);
                 }
                 (lang, total.min(MAX_TOTAL_DISTANCE))
             })
             .collect();
         distances.sort_unstable_by_key(|&(_, d)| d);
-        let max_dist = count * MAX_TRIGRAM_DISTANCE;
+        let max_dist = count32 * MAX_TRIGRAM_DISTANCE;
         let scores = distances
             .into_iter()
             .map(|(l, d)| (l, f64::from(max_dist.wrapping_sub(d)) / f64::from(max_dist)))
             .collect();
-        (scores, ranked.len())
+        (scores, count)
+    }
+}
+
+/// Adds what the text's trigram of rank `n` saves to each profile holding it.
+fn add_saved(saved: &mut [i64], n: usize, hits: &[(u16, u16)]) {
+    for &(slot, rank) in hits {
+        let d = (n as i64 - i64::from(rank)).abs();
+        saved[usize::from(slot)] += i64::from(MAX_TRIGRAM_DISTANCE) - d;
+    }
+}
+
+/// whatlang's profiles of a script and franc's of its other languages in one
+/// table: the extended detector scores a text against both, and each of its
+/// trigrams is looked up once (two lookups, each a likely cache miss, were a third
+/// of language identification on the crawl yardstick).
+struct JointProfiles {
+    /// Trigram → its run of `hits`: that many of whatlang's, then franc's.
+    index: FxHashMap<u64, (u32, u16, u16)>,
+    hits: Vec<(u16, u16)>,
+    whatlang_langs: usize,
+    franc_langs: usize,
+}
+
+impl JointProfiles {
+    fn new<A: Copy, B: Copy>(whatlang: &Profiles<A>, franc: &Profiles<B>) -> JointProfiles {
+        let mut keys: Vec<u64> = whatlang
+            .index
+            .keys()
+            .chain(franc.index.keys())
+            .copied()
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let run = |p: &[(u16, u16)], at: Option<&(u32, u32)>| -> Vec<(u16, u16)> {
+            at.map_or(Vec::new(), |&(s, l)| {
+                p[s as usize..(s + l) as usize].to_vec()
+            })
+        };
+        let (mut index, mut hits) = (FxHashMap::default(), Vec::new());
+        for key in keys {
+            let a = run(&whatlang.hits, whatlang.index.get(&key));
+            let b = run(&franc.hits, franc.index.get(&key));
+            index.insert(key, (hits.len() as u32, a.len() as u16, b.len() as u16));
+            hits.extend(a);
+            hits.extend(b);
+        }
+        JointProfiles {
+            index,
+            hits,
+            whatlang_langs: whatlang.langs.len(),
+            franc_langs: franc.langs.len(),
+        }
+    }
+
+    /// [`Profiles::saved`] of both sets: (whatlang's, franc's).
+    fn saved(&self, ranked: &[u64]) -> (Vec<i64>, Vec<i64>) {
+        let mut a = vec![0i64; self.whatlang_langs];
+        let mut b = vec![0i64; self.franc_langs];
+        for (n, key) in ranked.iter().enumerate() {
+            if let Some(&(start, na, nb)) = self.index.get(key) {
+                let (start, mid) = (start as usize, start as usize + usize::from(na));
+                add_saved(&mut a, n, &self.hits[start..mid]);
+                add_saved(&mut b, n, &self.hits[mid..mid + usize::from(nb)]);
+            }
+        }
+        (a, b)
     }
 }
 
@@ -228,19 +319,45 @@ fn ranked_trigrams(lower: &str) -> Vec<u64> {
         c1 = c2;
         c2 = c3;
     }
-    // (count, trigram) as one number: the trigrams are distinct, so the order is
-    // total and any sort gives whatlang's; integers sort faster than tuples.
-    let mut by_count: Vec<u128> = counts
-        .into_iter()
-        .map(|(t, n)| (u128::from(n) << 64) | u128::from(t))
-        .collect();
-    by_count.sort_unstable();
-    by_count
-        .iter()
-        .rev()
-        .take(TEXT_TRIGRAMS_SIZE)
-        .map(|&k| k as u64)
-        .collect()
+    // By falling count, by a counting sort (counts are small: most trigrams of a
+    // text occur once), then each run of one count by falling trigram; of the run
+    // the limit cuts, only its highest trigrams are sorted. One sort of (count,
+    // trigram) pairs was a sixth of language identification.
+    let max = counts.values().copied().max().unwrap_or(0) as usize;
+    // starts[c]: where the trigrams seen c times begin (higher counts first).
+    let mut starts = vec![0usize; max + 2];
+    for &n in counts.values() {
+        starts[n as usize] += 1;
+    }
+    let mut at = 0;
+    for c in (1..=max).rev() {
+        let len = starts[c];
+        starts[c] = at;
+        at += len;
+    }
+    let mut ranked = vec![0u64; counts.len()];
+    let mut next = starts.clone();
+    for (t, n) in counts {
+        ranked[next[n as usize]] = t;
+        next[n as usize] += 1;
+    }
+    let keep = ranked.len().min(TEXT_TRIGRAMS_SIZE);
+    for c in (1..=max).rev() {
+        let (start, end) = (starts[c], next[c]);
+        if start >= keep {
+            break;
+        }
+        let run = &mut ranked[start..end];
+        let wanted = keep - start;
+        if wanted < run.len() {
+            run.select_nth_unstable_by(wanted, |a, b| b.cmp(a));
+            run[..wanted].sort_unstable_by(|a, b| b.cmp(a));
+        } else {
+            run.sort_unstable_by(|a, b| b.cmp(a));
+        }
+    }
+    ranked.truncate(keep);
+    ranked
 }
 
 /// whatlang's profiles of the allowed languages, in whatlang's order.
@@ -298,11 +415,20 @@ impl ScriptModel {
     /// also the best trigram score of the script's profiles (which the extended
     /// detector compares with franc's profiles).
     fn detect_ranked(&self, lower: &str, ranked: &[u64]) -> (Option<(Wl, f64)>, f64) {
+        self.detect_scored(lower, self.profiles.scores(ranked))
+    }
+
+    /// [`ScriptModel::detect_ranked`] with the trigram scores of its profiles
+    /// given ([`Profiles::scores`]).
+    fn detect_scored(
+        &self,
+        lower: &str,
+        (trigram, trigram_count): (Vec<(Wl, f64)>, usize),
+    ) -> (Option<(Wl, f64)>, f64) {
         let (alphabet, alphabet_count) = match &self.alphabets {
             Some(a) => a.scores(lower),
             None => (self.fixed.iter().map(|&l| (l, 1.0)).collect(), 1),
         };
-        let (trigram, trigram_count) = self.profiles.scores(ranked);
         let best_trigram = trigram.first().map_or(0.0, |x| x.1);
         let mut all: Vec<Wl> = alphabet.iter().map(|x| x.0).collect();
         for &(l, _) in &trigram {
@@ -483,24 +609,30 @@ fn dominant_route(text: &str) -> Option<Route> {
 /// franc's profiles of one script's languages that whatlang does not know.
 struct Extras {
     profiles: Profiles<Lang>,
+    /// These profiles with whatlang's of the same script, where it has a model of
+    /// its own ([`Detector::model_of`]).
+    joint: Option<JointProfiles>,
 }
 
 impl Extras {
-    fn new(franc: &[(&str, &'static str)]) -> Extras {
-        Extras {
-            profiles: Profiles::new(
-                franc
-                    .iter()
-                    .filter_map(|&(code, t)| Some((Lang::from_code(code)?, t))),
-            ),
-        }
+    fn new(franc: &[(&str, &'static str)], script: Option<Script>) -> Extras {
+        let profiles = Profiles::new(
+            franc
+                .iter()
+                .filter_map(|&(code, t)| Some((Lang::from_code(code)?, t))),
+        );
+        let joint = script
+            .and_then(|s| DETECTOR.model_of(s))
+            .map(|model| JointProfiles::new(&model.profiles, &profiles));
+        Extras { profiles, joint }
     }
 
     /// The best of these profiles, if its trigram score beats `rival` (the best of
     /// whatlang's profiles of the script, 0 without them), with whatlang's
-    /// confidence rule over the runner-up of both sets.
-    fn best(&self, ranked: &[u64], rival: f64) -> Option<(Lang, f64)> {
-        let (scores, count) = self.profiles.scores(ranked);
+    /// confidence rule over the runner-up of both sets. `saved` is
+    /// [`Profiles::saved`] of these profiles over `count` ranked trigrams.
+    fn best(&self, saved: &[i64], count: usize, rival: f64) -> Option<(Lang, f64)> {
+        let (scores, count) = self.profiles.scores_from(saved, count);
         let (lang, first) = *scores.first()?;
         if first <= rival {
             return None;
@@ -545,10 +677,10 @@ pub(super) struct Extended {
 impl Extended {
     fn new() -> Extended {
         Extended {
-            latin: Extras::new(franc::LATIN),
-            cyrillic: Extras::new(franc::CYRILLIC),
-            arabic: Extras::new(franc::ARABIC),
-            tibetan: Extras::new(franc::TIBETAN),
+            latin: Extras::new(franc::LATIN, Some(Script::Latin)),
+            cyrillic: Extras::new(franc::CYRILLIC, Some(Script::Cyrillic)),
+            arabic: Extras::new(franc::ARABIC, Some(Script::Arabic)),
+            tibetan: Extras::new(franc::TIBETAN, None),
         }
     }
 
@@ -583,16 +715,27 @@ impl Extended {
                     | (Script::Arabic, Route::Arabic)
             )
         };
-        let (answer, rival) = match whatlang::detect_script(text) {
-            Some(s) if same_script(s) => match DETECTOR.model_of(s) {
-                Some(model) => model.detect_ranked(&lower, &ranked),
-                None => (DETECTOR.detect_in(s, text), 0.0),
+        // The route's script is the model's whose profiles `extras.joint` holds.
+        let (answer, rival, franc) = match whatlang::detect_script(text) {
+            Some(s) if same_script(s) => match (DETECTOR.model_of(s), &extras.joint) {
+                (Some(model), Some(joint)) => {
+                    let (own, franc) = joint.saved(&ranked);
+                    let scores = model.profiles.scores_from(&own, ranked.len());
+                    let (answer, rival) = model.detect_scored(&lower, scores);
+                    (answer, rival, Some(franc))
+                }
+                (Some(model), None) => {
+                    let (answer, rival) = model.detect_ranked(&lower, &ranked);
+                    (answer, rival, None)
+                }
+                (None, _) => (DETECTOR.detect_in(s, text), 0.0, None),
             },
-            Some(s) => (DETECTOR.detect_in(s, text), 0.0),
-            None => (None, 0.0),
+            Some(s) => (DETECTOR.detect_in(s, text), 0.0, None),
+            None => (None, 0.0, None),
         };
+        let franc = franc.unwrap_or_else(|| extras.profiles.saved(&ranked));
         extras
-            .best(&ranked, rival)
+            .best(&franc, ranked.len(), rival)
             .or_else(|| from_whatlang(answer))
     }
 }
@@ -662,6 +805,40 @@ mod tests {
         }
     }
 
+    /// One lookup in the joint table finds what the two sets of profiles find
+    /// on their own, for every script where franc's compete with whatlang's.
+    fn check_joint(text: &str) {
+        let lower = text.to_lowercase();
+        let ranked = ranked_trigrams(&lower);
+        let e = &*EXTENDED;
+        for (extras, script) in [
+            (&e.latin, Script::Latin),
+            (&e.cyrillic, Script::Cyrillic),
+            (&e.arabic, Script::Arabic),
+        ] {
+            let own = &DETECTOR.model_of(script).unwrap().profiles;
+            let joint = extras.joint.as_ref().unwrap();
+            let separate = (own.saved(&ranked), extras.profiles.saved(&ranked));
+            assert_eq!(joint.saved(&ranked), separate, "{script:?} {text:?}");
+        }
+        assert!(e.tibetan.joint.is_none());
+    }
+
+    #[test]
+    fn joint_profiles_find_what_each_set_finds() {
+        let sample = include_str!("../../../../data/sample.jsonl");
+        for line in sample.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            check_joint(crate::engine::prefix(
+                v["text"].as_str().unwrap_or(""),
+                1200,
+            ));
+        }
+        for text in ["", "Привет мир", "سلام دنیا", "Habari za dunia leo"] {
+            check_joint(text);
+        }
+    }
+
     const MIXED: &str =
         "([a-zA-ZÀ-ɏ]{1,8}|[Ѐ-ӿ]{1,8}|[ء-ي]{1,8}|[א-ת]{1,8}|[क-ह\u{093E}-\u{094D}]{1,8}\
                          |[一-鿿]{1,4}|[0-9]{1,3}|[ .,'\n]{1,3}){0,60}";
@@ -677,6 +854,11 @@ mod tests {
         #[test]
         fn any_string_answers_as_whatlang(text in "\\PC{0,120}") {
             check(&text);
+        }
+
+        #[test]
+        fn joint_profiles_on_random_text(text in MIXED) {
+            check_joint(&text);
         }
     }
 }
