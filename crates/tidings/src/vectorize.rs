@@ -248,9 +248,14 @@ impl CorpusStats {
                 for d in chunk.iter().map(&features) {
                     *s.n_lang.entry(d.lang).or_default() += 1;
                     for f in d.features.iter().map(|e| e.id) {
-                        *s.df.entry(f).or_default() += 1;
                         *s.lang_df.entry((d.lang, f)).or_default() += 1;
                     }
+                }
+                // A feature's count is the sum of its counts in each language: one
+                // addition per (language, feature) of the chunk, not one more map
+                // update per feature of every document.
+                for (&(_, f), &n) in &s.lang_df {
+                    *s.df.entry(f).or_default() += n;
                 }
                 s
             })
@@ -353,21 +358,40 @@ pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<Spar
             (lang, table)
         })
         .collect();
+    // The rarity factor of a feature in a language with document frequency `ldf`.
+    let rarity_in = |lang: Lang, ldf: u32| {
+        let table = tables.get(&lang).map_or(&[][..], Vec::as_slice);
+        match table.get(ldf as usize) {
+            Some(&l) => l,
+            None => {
+                let nl = stats.n_lang.get(&lang).copied().unwrap_or(1);
+                rarity(nl, idf(nl, 1), ldf)
+            }
+        }
+    };
+    // (Language, feature) → (dim, corpus idf, rarity): one lookup per feature of a
+    // document where there were two in maps of millions (the dims, then the
+    // language's counts), made once per pair the statistics hold.
+    let weights: FxHashMap<(Lang, FeatureId), (Dim, f32, f32)> = stats
+        .lang_df
+        .par_iter()
+        .map(|(&(lang, f), &ldf)| {
+            let (dim, g) = dims[&f];
+            ((lang, f), (dim, g, rarity_in(lang, ldf)))
+        })
+        .collect();
     docs.par_iter_mut()
         .map(|d| {
-            let nl = stats.n_lang.get(&d.lang).copied().unwrap_or(1);
-            let rare = idf(nl, 1);
-            let table = tables.get(&d.lang).map_or(&[][..], Vec::as_slice);
             let features = std::mem::take(&mut d.features);
             let entries = features
                 .iter()
                 .map(|&Feature { id: f, weight: tf }| {
-                    let (dim, g) = dims[&f];
-                    let ldf = stats.lang_df.get(&(d.lang, f)).copied().unwrap_or(1);
-                    let l = match table.get(ldf as usize) {
-                        Some(&l) => l,
-                        None => rarity(nl, rare, ldf),
-                    };
+                    let (dim, g, l) = weights.get(&(d.lang, f)).copied().unwrap_or_else(|| {
+                        // A feature the statistics lack in this language
+                        // counts as seen once there.
+                        let (dim, g) = dims[&f];
+                        (dim, g, rarity_in(d.lang, 1))
+                    });
                     (dim, tf * g * l)
                 })
                 .collect();
