@@ -17,7 +17,7 @@
 
 use crate::document::Day;
 use crate::lang::Lang;
-use crate::pivot::sketch_jaccard_at_least;
+use crate::pivot::{sketch_jaccard_at_least, Sketches};
 use crate::vectorize::SparseVec;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -47,7 +47,7 @@ pub struct CopyInput<'a> {
     /// Hash of each document's normalized token stream.
     pub exact: &'a [u64],
     /// Bottom-k shingle sketch of each document.
-    pub sketches: &'a [Vec<u64>],
+    pub sketches: &'a Sketches,
     /// The share of each document's content words that reached a concept through
     /// the lexicons (see [`crate::engine::Vectors::coverage`]); empty: all of them.
     pub coverage: &'a [f32],
@@ -64,7 +64,7 @@ impl<'a> CopyInput<'a> {
         langs: &'a [Lang],
         days: &'a [Option<Day>],
         exact: &'a [u64],
-        sketches: &'a [Vec<u64>],
+        sketches: &'a Sketches,
     ) -> CopyInput<'a> {
         CopyInput {
             vecs,
@@ -107,7 +107,7 @@ impl Copies {
             if rep != d as u32 || input.vecs[d].is_empty() {
                 continue;
             }
-            for &h in input.sketches[d].iter().take(BAND_HASHES) {
+            for &h in input.sketches.get(d).iter().take(BAND_HASHES) {
                 buckets
                     .entry((h, input.langs[d], input.days[d]))
                     .or_default()
@@ -133,7 +133,10 @@ impl Copies {
         let mut near: Vec<(u32, u32, f32)> = pairs
             .into_par_iter()
             .filter_map(|(a, b)| {
-                let (x, y) = (&input.sketches[a as usize], &input.sketches[b as usize]);
+                let (x, y) = (
+                    input.sketches.get(a as usize),
+                    input.sketches.get(b as usize),
+                );
                 sketch_jaccard_at_least(x, y, near_duplicate_jaccard).map(|j| (b, a, j))
             })
             .collect();
@@ -201,7 +204,9 @@ mod tests {
         // same stream as 0 in another language. 4: a copy of 0 on another day.
         // 5: a near-duplicate of 2 only (a chain): it stays alone.
         let s = |r: std::ops::Range<u64>| r.collect::<Vec<u64>>();
-        let sketches = vec![s(0..64), s(0..64), s(4..68), s(0..64), s(0..64), s(30..94)];
+        let sketches: Sketches = [s(0..64), s(0..64), s(4..68), s(0..64), s(0..64), s(30..94)]
+            .into_iter()
+            .collect();
         let exact = vec![1, 1, 2, 1, 1, 3];
         let langs = vec![
             Lang::ENG,
