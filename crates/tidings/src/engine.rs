@@ -23,9 +23,7 @@ use crate::document::{
 use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
-use crate::pivot::{
-    doc_features, sentence_features, DocFeatures, FeatureWeights, Mentions, Sketches,
-};
+use crate::pivot::{doc_features, sentence_features, DocFeatures, FeatureWeights, Mentions};
 use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
@@ -117,7 +115,7 @@ pub struct Vectors {
     /// Hash of each document's normalized token stream: equal for exact copies.
     pub exact: Vec<u64>,
     /// Bottom-k shingle sketch of each document, for near-duplicate Jaccard.
-    pub sketches: Sketches,
+    pub sketches: Vec<Vec<u64>>,
     /// The share of each document's content words that reached a concept through
     /// the lexicons: how much of a translation's similarity its vector can show.
     pub coverage: Vec<f32>,
@@ -460,7 +458,10 @@ impl Engine {
             .iter()
             .map(|f| f.n_pivoted as f32 / f.n_content.max(1) as f32)
             .collect();
-        let sketches: Sketches = features.into_iter().map(|f| f.sketch).collect();
+        let sketches = features
+            .into_iter()
+            .map(|f| f.sketch)
+            .collect::<Vec<Vec<u64>>>();
         Vectors {
             docs,
             vecs,

@@ -287,7 +287,7 @@ impl Vectors {
             out.docs.extend(s.docs);
             out.vecs.extend(s.vecs);
             out.exact.extend(s.exact);
-            out.sketches.extend(&s.sketches);
+            out.sketches.extend(s.sketches);
             out.coverage.extend(s.coverage);
             rejects.extend(s.rejects);
         }

@@ -228,7 +228,7 @@ fn article_sim(a: u32, b: u32, input: &CopyInput<'_>, config: &ArticleConfig) ->
         && is_copy(
             ua,
             ub,
-            sketch_jaccard(input.sketches.get(ua), input.sketches.get(ub)),
+            sketch_jaccard(&input.sketches[ua], &input.sketches[ub]),
             input,
             config,
         );
@@ -331,8 +331,7 @@ pub fn cut_articles(
                         let cos = f64::from(dot.clamp(0.0, 1.0));
                         let pairs = size(i) * size(j);
                         if input.langs[a] == input.langs[b] {
-                            let jaccard =
-                                sketch_jaccard(input.sketches.get(a), input.sketches.get(b));
+                            let jaccard = sketch_jaccard(&input.sketches[a], &input.sketches[b]);
                             let copy = is_copy(a, b, jaccard, input, config);
                             let cos = if copy { 1.0 } else { cos };
                             let cut = f64::from(config.same_language);
@@ -584,7 +583,6 @@ pub fn build_stories(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pivot::Sketches;
 
     /// The medoid by comparing every pair, as defined.
     fn medoid_by_pairs(docs: &[u32], vecs: &[SparseVec]) -> u32 {
@@ -614,7 +612,7 @@ mod tests {
             .collect();
         let langs = vec![Lang::ENG; n];
         let exact: Vec<u64> = (0..n).map(|i| if i < 1000 { 7 } else { 8 }).collect();
-        let sketches: Sketches = vec![Vec::<u64>::new(); n].into();
+        let sketches = vec![Vec::new(); n];
         let days = vec![None; n];
         let input = CopyInput::new(&vecs, &langs, &days, &exact, &sketches);
         let docs: Vec<u32> = (0..n as u32).collect();
@@ -658,7 +656,7 @@ mod tests {
         ];
         let langs: Vec<Lang> = (0..6).map(|i| langs[i % 3]).collect();
         let exact: Vec<u64> = (0..6).collect();
-        let sketches: Sketches = vec![Vec::<u64>::new(); 6].into();
+        let sketches = vec![Vec::new(); 6];
         let days = vec![None; 6];
         let input = CopyInput::new(&vecs, &langs, &days, &exact, &sketches);
         let cos = |a: usize, b: usize| vecs[a].cosine(&vecs[b]);
@@ -693,7 +691,7 @@ mod tests {
         ];
         let langs = vec![Lang::ENG; 4];
         let exact: Vec<u64> = (0..4).collect();
-        let sketches: Sketches = vec![Vec::<u64>::new(); 4].into();
+        let sketches = vec![Vec::new(); 4];
         let days = vec![Some(Day(9)), Some(Day(2)), None, Some(Day(5))];
         let chars = [100, 200, 900, 50];
         let seq = [3, 2, 1, 0];

@@ -33,7 +33,7 @@ pub use features::{
     FeatureWeights, Mentions, MAX_MENTIONS,
 };
 pub use segment::segment_ideo;
-pub use sketch::{sketch_jaccard, sketch_jaccard_at_least, Sketches, SKETCH_SIZE};
+pub use sketch::{sketch_jaccard, sketch_jaccard_at_least, SKETCH_SIZE};
 pub use word::{analyze_word, Match, TermInfo};
 
 pub type FeatureId = u64;

@@ -58,110 +58,6 @@ impl SketchBuilder {
     }
 }
 
-/// The sketches of a run's documents in one array, each a run of it: copy
-/// detection compares millions of pairs of random documents, and a `Vec` per
-/// sketch made each comparison follow a pointer to a block of its own (on the 200k
-/// crawl yardstick, 6.0M comparisons took 1.65 s in `Vec`s, 1.1 s here). Written as
-/// the list of sketches, so stage files read the same.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Sketches {
-    hashes: Vec<u64>,
-    /// Where each sketch ends in `hashes` (it starts where the one before ends).
-    ends: Vec<u32>,
-}
-
-impl Sketches {
-    /// The sketch of document `i`.
-    pub fn get(&self, i: usize) -> &[u64] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.hashes[start..self.ends[i] as usize]
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Appends one document's sketch.
-    pub fn push(&mut self, sketch: &[u64]) {
-        self.hashes.extend_from_slice(sketch);
-        let end = u32::try_from(self.hashes.len()).expect("fewer than 2^32 sketch hashes");
-        self.ends.push(end);
-    }
-
-    /// Appends another run's sketches.
-    pub fn extend(&mut self, other: &Sketches) {
-        for i in 0..other.len() {
-            self.push(other.get(i));
-        }
-    }
-
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u64]> {
-        (0..self.len()).map(|i| self.get(i))
-    }
-}
-
-impl<S: AsRef<[u64]>> FromIterator<S> for Sketches {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Sketches {
-        let mut out = Sketches::default();
-        for s in iter {
-            out.push(s.as_ref());
-        }
-        out.hashes.shrink_to_fit();
-        out.ends.shrink_to_fit();
-        out
-    }
-}
-
-impl serde::Serialize for Sketches {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Sketches {
-    /// Each sketch read into the array as it comes: no list of lists in between.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sketches, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Sketches;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a list of sketches")
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Sketches, A::Error> {
-                let mut out = Sketches::default();
-                out.ends.reserve(seq.size_hint().unwrap_or(0));
-                while let Some(sketch) = seq.next_element::<Vec<u64>>()? {
-                    out.push(&sketch);
-                }
-                out.hashes.shrink_to_fit();
-                Ok(out)
-            }
-        }
-        d.deserialize_seq(Visitor)
-    }
-}
-
-impl From<Vec<Vec<u64>>> for Sketches {
-    fn from(v: Vec<Vec<u64>>) -> Sketches {
-        v.into_iter().collect()
-    }
-}
-
-impl From<Sketches> for Vec<Vec<u64>> {
-    fn from(s: Sketches) -> Vec<Vec<u64>> {
-        s.iter().map(<[u64]>::to_vec).collect()
-    }
-}
-
 /// Jaccard similarity estimated from two bottom-k sketches.
 pub fn sketch_jaccard(a: &[u64], b: &[u64]) -> f32 {
     sketch_jaccard_at_least(a, b, f32::NEG_INFINITY).unwrap_or(0.0)
@@ -205,23 +101,6 @@ pub fn sketch_jaccard_at_least(a: &[u64], b: &[u64], min: f32) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Written and read as the list of sketches it holds.
-    #[test]
-    fn sketches_serialize_as_a_list_of_lists() {
-        let lists: Vec<Vec<u64>> = vec![vec![1, 5, 9], vec![], vec![2], vec![3, 4]];
-        let flat: Sketches = lists.clone().into();
-        assert_eq!(flat.len(), 4);
-        assert_eq!(flat.get(1), &[] as &[u64]);
-        assert_eq!(flat.get(3), &[3, 4]);
-        let bytes = postcard::to_allocvec(&flat).unwrap();
-        assert_eq!(bytes, postcard::to_allocvec(&lists).unwrap());
-        assert_eq!(postcard::from_bytes::<Sketches>(&bytes).unwrap(), flat);
-        let json = serde_json::to_string(&flat).unwrap();
-        assert_eq!(json, "[[1,5,9],[],[2],[3,4]]");
-        assert_eq!(serde_json::from_str::<Sketches>(&json).unwrap(), flat);
-        assert_eq!(Vec::<Vec<u64>>::from(flat), lists);
-    }
 
     fn sketch(tokens: &[u64]) -> Vec<u64> {
         let mut b = SketchBuilder::new();
