@@ -150,7 +150,6 @@ impl Copies {
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
-        // (later, earlier, Jaccard) of the pairs that are near-duplicates.
         // The sketches compared, copied into one array for the comparisons: they
         // pair random documents, and a `Vec` per sketch was a pointer to follow
         // and a block of its own for each (6.0M pairs at 200k yardstick documents:
@@ -162,6 +161,7 @@ impl Copies {
             let (start, len) = spans[d as usize];
             &flat[start..start + len]
         };
+        // (later, earlier, Jaccard) of the pairs that are near-duplicates.
         let mut near: Vec<(u32, u32, f32)> = pairs
             .into_par_iter()
             .filter_map(|(a, b)| {
