@@ -369,29 +369,40 @@ pub fn sparse_vectors(docs: &mut [DocFeatures], stats: &CorpusStats) -> Vec<Spar
             }
         }
     };
-    // (Language, feature) → (dim, corpus idf, rarity): one lookup per feature of a
-    // document where there were two in maps of millions (the dims, then the
-    // language's counts), made once per pair the statistics hold.
-    let weights: FxHashMap<(Lang, FeatureId), (Dim, f32, f32)> = stats
-        .lang_df
-        .par_iter()
-        .map(|(&(lang, f), &ldf)| {
-            let (dim, g) = dims[&f];
-            ((lang, f), (dim, g, rarity_in(lang, ldf)))
-        })
-        .collect();
+    // (Language, feature) → (dim, corpus idf, rarity), made once per pair the
+    // statistics hold: one lookup per feature of a document where there were two
+    // in maps of millions (the dims, then the language's counts). Only where the
+    // documents' features outnumber those pairs: a small batch weighted with a
+    // large corpus's statistics (an incremental run, one shard of many) looks its
+    // features up directly rather than build a table of the whole corpus.
+    let n_features: usize = docs.iter().map(|d| d.features.len()).sum();
+    let table = (n_features >= stats.lang_df.len()).then(|| {
+        stats
+            .lang_df
+            .par_iter()
+            .map(|(&(lang, f), &ldf)| {
+                let (dim, g) = dims[&f];
+                ((lang, f), (dim, g, rarity_in(lang, ldf)))
+            })
+            .collect::<FxHashMap<(Lang, FeatureId), (Dim, f32, f32)>>()
+    });
+    let weight_of = |lang: Lang, f: FeatureId| -> (Dim, f32, f32) {
+        if let Some(&w) = table.as_ref().and_then(|t| t.get(&(lang, f))) {
+            return w;
+        }
+        // Without the table, or a pair it lacks: a feature the statistics lack in
+        // this language counts as seen once there.
+        let (dim, g) = dims[&f];
+        let ldf = stats.lang_df.get(&(lang, f)).copied().unwrap_or(1);
+        (dim, g, rarity_in(lang, ldf))
+    };
     docs.par_iter_mut()
         .map(|d| {
             let features = std::mem::take(&mut d.features);
             let entries = features
                 .iter()
                 .map(|&Feature { id: f, weight: tf }| {
-                    let (dim, g, l) = weights.get(&(d.lang, f)).copied().unwrap_or_else(|| {
-                        // A feature the statistics lack in this language
-                        // counts as seen once there.
-                        let (dim, g) = dims[&f];
-                        (dim, g, rarity_in(d.lang, 1))
-                    });
+                    let (dim, g, l) = weight_of(d.lang, f);
                     (dim, tf * g * l)
                 })
                 .collect();

@@ -322,10 +322,12 @@ fn ranked_trigrams(lower: &str) -> Vec<u64> {
     // By falling count, by a counting sort (counts are small: most trigrams of a
     // text occur once), then each run of one count by falling trigram; of the run
     // the limit cuts, only its highest trigrams are sorted. One sort of (count,
-    // trigram) pairs was a sixth of language identification.
+    // trigram) pairs as u128 was a sixth of language identification's
+    // instructions; ranked this way, the ranking takes a tenth fewer (callgrind,
+    // 1,000 yardstick texts).
     let max = counts.values().copied().max().unwrap_or(0) as usize;
     // starts[c]: where the trigrams seen c times begin (higher counts first).
-    let mut starts = vec![0usize; max + 2];
+    let mut starts = vec![0usize; max + 1];
     for &n in counts.values() {
         starts[n as usize] += 1;
     }
