@@ -23,7 +23,9 @@ use crate::document::{
 use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
-use crate::pivot::{doc_features, sentence_features, DocFeatures, FeatureWeights, Mentions};
+use crate::pivot::{
+    doc_features, sentence_features_except, sentences, DocFeatures, FeatureWeights, Mentions,
+};
 use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
@@ -345,20 +347,30 @@ impl Engine {
             b.dedup();
             b
         };
-        let base_features: FxHashMap<u32, FxHashSet<u64>> = bases
+        // Each base's features, and its sentences: a member in the base's language
+        // need not walk the sentences it shares with it (`sentence_features_except`).
+        let base_features: FxHashMap<u32, (FxHashSet<u64>, FxHashSet<&str>)> = bases
             .par_iter()
             .filter_map(|&b| {
                 let text = texts.get(&b)?;
                 let f = doc_features(text, docs[b as usize].lang, models, weights);
-                Some((b, f.features.into_iter().map(|f| f.id).collect()))
+                let ids = f.features.into_iter().map(|f| f.id).collect();
+                Some((b, (ids, sentences(text))))
             })
             .collect();
+        let no_sentences = FxHashSet::default();
         let mut sentences: Vec<(u32, Vec<String>)> = pairs
             .par_iter()
             .filter_map(|&(m, b)| {
-                let (text, base) = (texts.get(&m)?, base_features.get(&b)?);
+                let (text, (base, base_sentences)) = (texts.get(&m)?, base_features.get(&b)?);
+                let lang = docs[m as usize].lang;
+                let shared = if lang == docs[b as usize].lang {
+                    base_sentences
+                } else {
+                    &no_sentences
+                };
                 let added: Vec<String> =
-                    sentence_features(text, docs[m as usize].lang, models, weights)
+                    sentence_features_except(text, lang, models, weights, shared)
                         .into_iter()
                         .filter(|(_, f)| {
                             let absent = f.iter().filter(|id| !base.contains(id)).count();

@@ -9,7 +9,8 @@
 //! File format, one file per language, `models/lexicons/{lang}.tsv.gz`, sorted, UTF-8:
 //! `key<TAB>concept:weight concept:weight …` where `key` is the term key
 //! ([`crate::analyze::term_key`]) of a word of that language and each concept is an
-//! English term key. Weights of one key are L2-normalized. A line
+//! English term key. Weights of one key are L2-normalized, and none is negative
+//! or infinite (such a file is refused, naming the line). A line
 //! `key<TAB>=lemma_key` makes an inflected form share its lemma's concepts (written
 //! once, so inflection lists cost a line per form, not a copy of the senses).
 //!
@@ -496,6 +497,14 @@ mod tests {
             ("a x:1\n", "test.tsv:1: expected key<TAB>concepts"),
             ("a\tx:1\nb\tx\n", "test.tsv:2: expected concept:weight"),
             ("a\tx:1\nb\tx:one\n", "test.tsv:2: weight is not a number"),
+            (
+                "a\tx:1\nb\tx:-0.5\n",
+                "test.tsv:2: weight must be finite and not negative",
+            ),
+            (
+                "a\tx:inf\n",
+                "test.tsv:1: weight must be finite and not negative",
+            ),
             (
                 "a\tx:1\nb\t=z\n",
                 "test.tsv:2: alias to a key that has no concepts",

@@ -117,6 +117,12 @@ pub fn compile(text: &str) -> Result<Vec<u8>, CompileError> {
             let w: f32 = w
                 .parse()
                 .map_err(|_| bad(n + 1, "weight is not a number"))?;
+            // A document's features are sums of its words' weights: with no negative
+            // weight a sentence's features are among those of any text holding it
+            // (what `sentence_features_except` relies on).
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(bad(n + 1, "weight must be finite and not negative"));
+            }
             entry.push((concepts.intern(c), weights.intern(w.to_bits())));
         }
         keys.set(key, senses.len() as u32);

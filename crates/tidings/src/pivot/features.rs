@@ -436,6 +436,22 @@ pub fn sentence_features(
     models: &Models,
     weights: &FeatureWeights,
 ) -> Vec<(String, Vec<FeatureId>)> {
+    sentence_features_except(text, lang, models, weights, &FxHashSet::default())
+}
+
+/// [`sentence_features`] without the sentences in `except` (as [`sentences`] gives
+/// them). A sentence that a document in the same language has word for word has no
+/// feature that document lacks: its walk finds the same tokens, and with no
+/// negative weight (config and lexicons refuse them) whatever sums above zero in
+/// the sentence sums above zero in the document. So what an edited copy adds is
+/// found without walking the sentences it shares with its original, most of them.
+pub fn sentence_features_except(
+    text: &str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+    except: &FxHashSet<&str>,
+) -> Vec<(String, Vec<FeatureId>)> {
     // One walk per sentence through one borrow of the word cache, with the
     // features only collected: a call of `doc_features` per sentence (a map, a
     // sketch and their allocations each) made this pass cost about what the first
@@ -450,23 +466,41 @@ pub fn sentence_features(
             seen_lines: FxHashSet::default(),
             out: Vec::new(),
         };
-        for line in text.lines() {
-            let mut start = 0;
-            let mut chars = line.char_indices().peekable();
-            while let Some((i, c)) = chars.next() {
-                let end_mark = matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।');
-                let next_blank = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
-                let cjk = matches!(c, '。' | '！' | '？');
-                if end_mark && (next_blank || cjk) {
-                    let end = i + c.len_utf8();
-                    found.sentence(&line[start..end]);
-                    start = end;
-                }
+        for_each_sentence(text, |s| {
+            if !except.contains(s) {
+                found.sentence(s);
             }
-            found.sentence(&line[start..]);
-        }
+        });
         found.out
     })
+}
+
+/// The sentences of `text`, trimmed, as [`sentence_features`] cuts them.
+pub fn sentences(text: &str) -> FxHashSet<&str> {
+    let mut all = FxHashSet::default();
+    for_each_sentence(text, |s| {
+        all.insert(s);
+    });
+    all
+}
+
+/// Calls `f` with each sentence of `text`, trimmed (see [`sentence_features`]).
+fn for_each_sentence<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    for line in text.lines() {
+        let mut start = 0;
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let end_mark = matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '؟' | '।');
+            let next_blank = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
+            let cjk = matches!(c, '。' | '！' | '？');
+            if end_mark && (next_blank || cjk) {
+                let end = i + c.len_utf8();
+                f(line[start..end].trim());
+                start = end;
+            }
+        }
+        f(line[start..].trim());
+    }
 }
 
 /// [`sentence_features`]' state: the sentences found so far, and the buffers each
@@ -484,7 +518,6 @@ struct SentenceWalk<'a, 'w> {
 impl SentenceWalk<'_, '_> {
     /// The features of `s` as [`doc_features`] finds them, if it is a sentence.
     fn sentence(&mut self, s: &str) {
-        let s = s.trim();
         let ideographic = s.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
         if s.is_empty() || (!ideographic && s.split_whitespace().count() < MIN_SENTENCE_WORDS) {
             return;
@@ -609,6 +642,25 @@ mod tests {
         #[test]
         fn sentence_features_of_any_text(text in TEXT, lang in 0..LANGS.len()) {
             check_sentences(&text, Lang::from_code(LANGS[lang]).unwrap());
+        }
+
+        /// What `sentence_features_except` relies on: a sentence's features are
+        /// among those of the whole text, so a document holding the sentence word
+        /// for word lacks none of them.
+        #[test]
+        fn a_sentence_has_no_feature_its_text_lacks(text in TEXT, lang in 0..LANGS.len()) {
+            let lang = Lang::from_code(LANGS[lang]).unwrap();
+            let weights = FeatureWeights::default();
+            let whole: FxHashSet<FeatureId> = doc_features(&text, lang, &MODELS, &weights)
+                .features
+                .iter()
+                .map(|f| f.id)
+                .collect();
+            for (surface, ids) in sentence_features(&text, lang, &MODELS, &weights) {
+                prop_assert!(ids.iter().all(|id| whole.contains(id)), "{surface}");
+            }
+            let all = sentences(&text);
+            prop_assert!(sentence_features_except(&text, lang, &MODELS, &weights, &all).is_empty());
         }
     }
 
