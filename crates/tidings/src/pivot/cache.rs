@@ -1,7 +1,7 @@
 //! Each distinct surface word is analyzed once per thread: a bounded cache per
 //! language, for the lexicons of one [`Models`] at a time.
 
-use super::word::{analyze_word, TermInfo};
+use super::word::{analyze_word, WordFeatures};
 use crate::lang::{Lang, LANGS};
 use crate::lexicon::Models;
 use hashbrown::hash_table::Entry;
@@ -15,7 +15,7 @@ use std::hash::BuildHasher;
 /// hashbrown's `HashTable` finds or makes an entry in one probe and hands back a
 /// borrow of it (std's map cannot without a second lookup).
 #[derive(Default)]
-struct WordMap(hashbrown::HashTable<(WordKey, TermInfo)>);
+struct WordMap(hashbrown::HashTable<(WordKey, WordFeatures)>);
 
 impl WordMap {
     fn hash(bytes: &[u8]) -> u64 {
@@ -80,7 +80,7 @@ thread_local! {
 }
 
 /// Looks a word up in this thread's cache, analyzing it on a miss.
-pub fn cached_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
+pub fn cached_word(lang: Lang, word: &str, models: &Models) -> WordFeatures {
     with_words(lang, models, |words| words.get(word).clone())
 }
 
@@ -112,18 +112,18 @@ pub struct Words<'a> {
 
 impl Words<'_> {
     /// The analysis of `word`, from the cache or made now.
-    pub fn get(&mut self, word: &str) -> &TermInfo {
+    pub fn get(&mut self, word: &str) -> &WordFeatures {
         let bytes = word.as_bytes();
         let hash = WordMap::hash(bytes);
         let table = &mut self.map.0;
-        let same = |(k, _): &(WordKey, TermInfo)| k.bytes() == bytes;
+        let same = |(k, _): &(WordKey, WordFeatures)| k.bytes() == bytes;
         if table.len() >= CACHE_LIMIT && table.find(hash, same).is_none() {
             table.clear();
         }
         match table.entry(hash, same, |(k, _)| WordMap::hash(k.bytes())) {
             Entry::Occupied(e) => &e.into_mut().1,
             Entry::Vacant(e) => {
-                let info = analyze_word(self.lang, word, self.models);
+                let info = WordFeatures::from(analyze_word(self.lang, word, self.models));
                 &e.insert((WordKey::from(bytes), info)).into_mut().1
             }
         }

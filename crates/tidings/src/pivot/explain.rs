@@ -2,7 +2,7 @@
 //! to see why two documents match (or do not).
 
 use super::word::term_name_key;
-use super::{cached_word, segment_ideo, Match, TermInfo};
+use super::{analyze_word, segment_ideo, Match, TermInfo};
 use crate::analyze::{tokenize, TokenKind};
 use crate::lang::Lang;
 use crate::lexicon::Models;
@@ -52,7 +52,8 @@ pub fn explain(text: &str, lang: Lang, models: &Models) -> Vec<TokenRow> {
 }
 
 fn word_row(word: &str, lang: Lang, models: &Models, may_be_name: bool) -> TokenRow {
-    let info = cached_word(lang, word, models);
+    // Uncached: the rows need the strings the word cache does not keep.
+    let info = analyze_word(lang, word, models);
     let name = match info.name {
         Some(_) if may_be_name && !info.stop => term_name_key(&info.term),
         _ => None,

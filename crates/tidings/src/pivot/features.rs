@@ -351,8 +351,8 @@ fn walk(
                             out.n_pivoted += 1;
                             let single = tok.text[start..end].chars().nth(1).is_none();
                             let w = if single { SINGLE_CHAR_WEIGHT } else { 1.0 };
-                            for &(c, cw) in info.concepts.iter() {
-                                sink.feature(c, w * cw);
+                            for c in info.concepts.as_slice() {
+                                sink.feature(c.id, w * c.weight);
                             }
                         } else {
                             // No word here: the character bigram (or the lone last
@@ -377,8 +377,12 @@ fn walk(
                     let info = words.get(tok.text);
                     out.n_words += 1;
                     if let Some(p) = pending.as_mut() {
-                        let what = (!info.stop)
-                            .then(|| info.concepts.first().map_or(info.term_hash, |&(c, _)| c));
+                        let what = (!info.stop).then(|| {
+                            info.concepts
+                                .as_slice()
+                                .first()
+                                .map_or(info.term_hash, |c| c.id)
+                        });
                         if p.word(tok.text, what) {
                             if let Some(p) = pending.take() {
                                 p.finish(&mut out.numbers);
@@ -393,15 +397,15 @@ fn walk(
                         } else if cased_name {
                             out.n_names += 1;
                         }
-                        for &(c, w) in info.concepts.iter() {
-                            sink.feature(c, w);
+                        for c in info.concepts.as_slice() {
+                            sink.feature(c.id, c.weight);
                         }
                         if tok.may_be_name() {
-                            for n in info.name.into_iter().chain(info.alt_name) {
+                            for n in info.name().into_iter().chain(info.alt_name()) {
                                 sink.feature(n, weights.name);
                             }
                             let known = matches!(info.matched, Some(Match::Lexicon));
-                            if let (Some(n), false) = (info.name, known) {
+                            if let (Some(n), false) = (info.name(), known) {
                                 out.names.push(n, tok.text);
                             }
                         }

@@ -34,6 +34,6 @@ pub use features::{
 };
 pub use segment::segment_ideo;
 pub use sketch::{sketch_jaccard, sketch_jaccard_at_least, SKETCH_SIZE};
-pub use word::{analyze_word, Match, TermInfo};
+pub use word::{analyze_word, Concepts, Match, TermInfo, WordFeatures};
 
 pub type FeatureId = u64;

@@ -2,13 +2,13 @@
 //! to pivot concepts (the pivot itself, the lexicon with the profile's fallbacks,
 //! or a transliteration guess), and its name key.
 
-use super::FeatureId;
+use super::{Feature, FeatureId};
 use crate::analyze::{self, name_key, normalize_word, transliterate, Script};
 use crate::lang::Lang;
 use crate::lexicon::{concept_id, stable_hash, stable_hash_parts, Models};
 
-/// Weighted pivot concepts of one word.
-type Concepts = Vec<(FeatureId, f32)>;
+/// Weighted pivot concepts of one word, as a lexicon gives them.
+type Senses = Vec<(FeatureId, f32)>;
 
 /// How a content word was matched to pivot concepts.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -46,6 +46,84 @@ pub struct TermInfo {
     pub alt_name: Option<FeatureId>,
 }
 
+/// What a document's walk reads of a word ([`TermInfo`] without the strings only
+/// `tidings analyze` shows), as the word cache holds it in its own slots: 88 bytes,
+/// concepts inline. With `TermInfo` in the slots (112 bytes) the walk's read of a
+/// word's first concept, behind the boxed slice's pointer, was half the walk's own
+/// samples on the 50k crawl yardstick: a cache miss for every word not read lately.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WordFeatures {
+    /// See [`TermInfo::term_hash`].
+    pub term_hash: u64,
+    pub concepts: Concepts,
+    /// [`TermInfo::name`] and [`TermInfo::alt_name`]; `has_names` says which are set.
+    names: [FeatureId; 2],
+    has_names: u8,
+    pub stop: bool,
+    pub matched: Option<Match>,
+}
+
+impl WordFeatures {
+    /// See [`TermInfo::name`].
+    pub fn name(&self) -> Option<FeatureId> {
+        (self.has_names & 1 != 0).then_some(self.names[0])
+    }
+
+    /// See [`TermInfo::alt_name`].
+    pub fn alt_name(&self) -> Option<FeatureId> {
+        (self.has_names & 2 != 0).then_some(self.names[1])
+    }
+}
+
+impl From<TermInfo> for WordFeatures {
+    fn from(t: TermInfo) -> WordFeatures {
+        let has_names = u8::from(t.name.is_some()) | (u8::from(t.alt_name.is_some()) << 1);
+        WordFeatures {
+            term_hash: t.term_hash,
+            concepts: Concepts::from(&t.concepts[..]),
+            names: [t.name.unwrap_or(0), t.alt_name.unwrap_or(0)],
+            has_names,
+            stop: t.stop,
+            matched: t.matched,
+        }
+    }
+}
+
+/// Concepts a word's slot holds inline: the most a bundled lexicon gives a word.
+const INLINE_CONCEPTS: usize = 4;
+
+/// A word's weighted concepts, inline up to [`INLINE_CONCEPTS`]; more (a lexicon
+/// given with `--models` may list them) on the heap.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Concepts {
+    Inline(u8, [Feature; INLINE_CONCEPTS]),
+    Heap(Box<[Feature]>),
+}
+
+impl Concepts {
+    pub fn as_slice(&self) -> &[Feature] {
+        match self {
+            Concepts::Inline(n, c) => &c[..usize::from(*n)],
+            Concepts::Heap(c) => c,
+        }
+    }
+}
+
+impl From<&[(FeatureId, f32)]> for Concepts {
+    fn from(c: &[(FeatureId, f32)]) -> Concepts {
+        let feature = |&(id, weight): &(FeatureId, f32)| Feature { id, weight };
+        if c.len() <= INLINE_CONCEPTS {
+            let mut inline = [Feature { id: 0, weight: 0.0 }; INLINE_CONCEPTS];
+            for (slot, x) in inline.iter_mut().zip(c) {
+                *slot = feature(x);
+            }
+            Concepts::Inline(c.len() as u8, inline)
+        } else {
+            Concepts::Heap(c.iter().map(feature).collect())
+        }
+    }
+}
+
 /// Weight of a concept reached only through the transliteration fallback: a guess, so
 /// it counts less than a dictionary match.
 const FALLBACK_WEIGHT: f32 = 0.5;
@@ -58,7 +136,7 @@ fn lookup_with_fallbacks(
     term: &str,
     key: &str,
     models: &Models,
-) -> Option<(Box<str>, Concepts)> {
+) -> Option<(Box<str>, Senses)> {
     let lex = models.get(lang)?;
     let collect = |k: &str| lex.lookup(k).map(|it| (k.into(), it.collect::<Vec<_>>()));
     if let Some(c) = collect(key) {
@@ -190,5 +268,35 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         concepts: concepts.into_boxed_slice(),
         name,
         alt_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sizes [`WordFeatures`]' comment gives: a slot of the word cache holds
+    /// one beside its 24-byte key.
+    #[test]
+    fn word_features_are_smaller_than_term_info() {
+        assert_eq!(std::mem::size_of::<WordFeatures>(), 88);
+        assert_eq!(std::mem::size_of::<TermInfo>(), 112);
+    }
+
+    /// Concepts beyond the inline ones go to the heap, in order.
+    #[test]
+    fn concepts_inline_and_on_the_heap() {
+        let few: Vec<(FeatureId, f32)> = vec![(7, 0.5), (3, 0.25)];
+        let many: Vec<(FeatureId, f32)> = (0..6).map(|i| (i, i as f32)).collect();
+        for c in [&few, &many] {
+            let back: Vec<(FeatureId, f32)> = Concepts::from(&c[..])
+                .as_slice()
+                .iter()
+                .map(|f| (f.id, f.weight))
+                .collect();
+            assert_eq!(&back, c);
+        }
+        assert!(matches!(Concepts::from(&few[..]), Concepts::Inline(2, _)));
+        assert!(matches!(Concepts::from(&many[..]), Concepts::Heap(_)));
     }
 }
