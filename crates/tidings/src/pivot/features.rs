@@ -304,6 +304,8 @@ fn walk(
     let mut buf = String::new();
     // A number waiting for the words after it (see `NumberMention`).
     let mut pending: Option<NumberMention> = None;
+    // A line's tokens, taken before any is looked up (see `Words::prefetch`).
+    let mut tokens: Vec<Token<'_>> = Vec::new();
     for line in text.lines() {
         if let Some(p) = pending.take() {
             p.finish(&mut out.numbers);
@@ -316,7 +318,15 @@ fn walk(
         if !seen_lines.insert(stable_hash(trimmed.as_bytes())) {
             continue;
         }
-        tokenize(line, |tok: Token<'_>| {
+        tokens.clear();
+        tokenize(line, |tok| tokens.push(tok));
+        words.prefetch(
+            tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word)
+                .map(|t| t.text),
+        );
+        for &tok in &tokens {
             let (stream_term, fid, w): (u64, Option<FeatureId>, f32) = match tok.kind {
                 TokenKind::Number => {
                     let digits = tok.text.chars().filter_map(|c| {
@@ -417,7 +427,7 @@ fn walk(
                 sink.feature(f, w);
             }
             sink.term(stream_term);
-        });
+        }
     }
     if let Some(p) = pending.take() {
         p.finish(&mut out.numbers);
