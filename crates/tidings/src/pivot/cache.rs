@@ -79,6 +79,20 @@ thread_local! {
     });
 }
 
+/// Drops the word caches of every thread of the current rayon pool and of this
+/// thread, memory and all.
+pub fn release_caches() {
+    let release = || {
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            c.by_lang.iter_mut().for_each(|m| *m = WordMap::default());
+            c.models = None;
+        });
+    };
+    rayon::broadcast(|_| release());
+    release();
+}
+
 /// Looks a word up in this thread's cache, analyzing it on a miss.
 pub fn cached_word(lang: Lang, word: &str, models: &Models) -> WordFeatures {
     with_words(lang, models, |words| words.get(word).clone())
@@ -151,6 +165,23 @@ mod tests {
     use super::*;
     use crate::lexicon::ModelSource;
     use crate::pivot::Match;
+
+    fn words_cached_here() -> usize {
+        CACHE.with(|c| c.borrow().by_lang.iter().map(|m| m.0.len()).sum())
+    }
+
+    /// Released caches hold nothing (their tables are gone, not only emptied) and
+    /// fill again with the same analyses.
+    #[test]
+    fn released_caches_fill_again_alike() {
+        let models = Models::bundled();
+        let before = cached_word(Lang::TUR, "Kahire", &models);
+        assert!(words_cached_here() > 0);
+        release_caches();
+        assert_eq!(words_cached_here(), 0);
+        CACHE.with(|c| assert!(c.borrow().by_lang.iter().all(|m| m.0.capacity() == 0)));
+        assert_eq!(cached_word(Lang::TUR, "Kahire", &models), before);
+    }
 
     /// The cache once answered from analyses made with other lexicons: after a run
     /// without lexicons, Turkish "Kahire" stayed a transliteration guess.
