@@ -291,12 +291,12 @@ fn features_with(
 
 /// The tokens of `text` in `out.lang`, each line once (`seen_lines`: page furniture
 /// repeats), into `sink`; counts, names and numbers into `out`.
-fn walk(
-    text: &str,
+fn walk<'t>(
+    text: &'t str,
     models: &Models,
     weights: &FeatureWeights,
     words: &mut Words<'_>,
-    seen_lines: &mut FxHashSet<u64>,
+    seen_lines: &mut FxHashSet<&'t str>,
     out: &mut DocFeatures,
     sink: &mut impl Sink,
 ) {
@@ -315,7 +315,9 @@ fn walk(
             continue;
         }
         // Page furniture repeats (site name, contact block, tags): count each line once.
-        if !seen_lines.insert(stable_hash(trimmed.as_bytes())) {
+        // Kept by the line itself: exact, and no byte-by-byte FNV pass over every
+        // line (a multiply's latency a byte).
+        if !seen_lines.insert(trimmed) {
             continue;
         }
         tokens.clear();
@@ -519,19 +521,19 @@ fn for_each_sentence<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
 
 /// [`sentence_features`]' state: the sentences found so far, and the buffers each
 /// sentence's walk reuses.
-struct SentenceWalk<'a, 'w> {
+struct SentenceWalk<'a, 'w, 't> {
     lang: Lang,
     models: &'a Models,
     weights: &'a FeatureWeights,
     words: &'a mut Words<'w>,
     occurrences: Occurrences,
-    seen_lines: FxHashSet<u64>,
+    seen_lines: FxHashSet<&'t str>,
     out: Vec<(String, Vec<FeatureId>)>,
 }
 
-impl SentenceWalk<'_, '_> {
+impl<'t> SentenceWalk<'_, '_, 't> {
     /// The features of `s` as [`doc_features`] finds them, if it is a sentence.
-    fn sentence(&mut self, s: &str) {
+    fn sentence(&mut self, s: &'t str) {
         let ideographic = s.chars().any(|c| ('\u{3040}'..='\u{9fff}').contains(&c));
         if s.is_empty() || (!ideographic && s.split_whitespace().count() < MIN_SENTENCE_WORDS) {
             return;
