@@ -188,14 +188,14 @@ impl<T: Copy> Profiles<T> {
     /// (see [`Profiles::scores`]).
     fn saved(&self, ranked: &[u64]) -> Vec<i64> {
         let mut saved = vec![0i64; self.langs.len()];
-        for (n, key) in ranked.iter().enumerate() {
-            if let Some(&(start, len)) = self.index.get(key) {
-                add_saved(
-                    &mut saved,
-                    n,
-                    &self.hits[start as usize..(start + len) as usize],
-                );
-            }
+        let found = found_in(&self.index, ranked);
+        read_runs(&self.hits, found.iter().map(|&(_, (start, _))| start));
+        for (n, (start, len)) in found {
+            add_saved(
+                &mut saved,
+                n,
+                &self.hits[start as usize..(start + len) as usize],
+            );
         }
         saved
     }
@@ -233,6 +233,28 @@ impl<T: Copy> Profiles<T> {
             .map(|(l, d)| (l, f64::from(max_dist.wrapping_sub(d)) / f64::from(max_dist)))
             .collect();
         (scores, count)
+    }
+}
+
+/// The ranked trigrams `index` holds, with their ranks. The text's trigrams are
+/// looked up first, their runs of hits read next ([`read_runs`]), and only then
+/// added: each of these loops makes one likely cache miss per trigram and none
+/// waits on another's, so the misses overlap, where adding a run's hits as each is
+/// found (a loop of the run's length after each lookup) waited on them one at a
+/// time. `detect_lang` over 10k yardstick texts (best of seven passes, builds
+/// alternating): 49-62 → 45-48 µs a text.
+fn found_in<V: Copy>(index: &FxHashMap<u64, V>, ranked: &[u64]) -> Vec<(usize, V)> {
+    ranked
+        .iter()
+        .enumerate()
+        .filter_map(|(n, key)| Some((n, *index.get(key)?)))
+        .collect()
+}
+
+/// Reads the first hit of each run, for [`found_in`].
+fn read_runs(hits: &[(u16, u16)], starts: impl Iterator<Item = u32>) {
+    for start in starts {
+        std::hint::black_box(hits.get(start as usize).copied());
     }
 }
 
@@ -291,12 +313,12 @@ impl JointProfiles {
     fn saved(&self, ranked: &[u64]) -> (Vec<i64>, Vec<i64>) {
         let mut a = vec![0i64; self.whatlang_langs];
         let mut b = vec![0i64; self.franc_langs];
-        for (n, key) in ranked.iter().enumerate() {
-            if let Some(&(start, na, nb)) = self.index.get(key) {
-                let (start, mid) = (start as usize, start as usize + usize::from(na));
-                add_saved(&mut a, n, &self.hits[start..mid]);
-                add_saved(&mut b, n, &self.hits[mid..mid + usize::from(nb)]);
-            }
+        let found = found_in(&self.index, ranked);
+        read_runs(&self.hits, found.iter().map(|&(_, (start, _, _))| start));
+        for (n, (start, na, nb)) in found {
+            let (start, mid) = (start as usize, start as usize + usize::from(na));
+            add_saved(&mut a, n, &self.hits[start..mid]);
+            add_saved(&mut b, n, &self.hits[mid..mid + usize::from(nb)]);
         }
         (a, b)
     }
