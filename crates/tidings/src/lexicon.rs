@@ -285,7 +285,7 @@ pub enum ModelSource {
 /// The lexicons of every language, loaded lazily (once per language, shared by all threads).
 pub struct Models {
     /// Unique in the process: caches of analyses made with these lexicons are keyed
-    /// by it ([`crate::pivot::cached_word`]).
+    /// by it ([`crate::pivot::with_words`]).
     id: u64,
     source: ModelSource,
     slots: Vec<OnceLock<Option<Lexicon>>>,

@@ -93,7 +93,9 @@ pub fn release_caches() {
     release();
 }
 
-/// Looks a word up in this thread's cache, analyzing it on a miss.
+/// Looks a word up in this thread's cache, analyzing it on a miss (for tests: the
+/// engine reads the cache through [`with_words`]).
+#[cfg(test)]
 pub fn cached_word(lang: Lang, word: &str, models: &Models) -> WordFeatures {
     with_words(lang, models, |words| words.get(word).clone())
 }
@@ -136,7 +138,9 @@ impl Words<'_> {
                 .map
                 .0
                 .find(WordMap::hash(bytes), |(k, _)| k.bytes() == bytes);
-            // The slot's last bytes, on the cache line after its key's.
+            // The key's compare loaded its bytes; `matched` lies at the far end of
+            // the analysis (rustc lays its concepts out first), so reading it loads
+            // the rest of the slot.
             std::hint::black_box(slot.map(|(_, f)| f.matched));
         }
     }

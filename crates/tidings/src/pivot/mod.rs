@@ -26,7 +26,7 @@ pub mod segment;
 pub mod sketch;
 pub mod word;
 
-pub use cache::{cached_word, with_words, Words};
+pub use cache::{with_words, Words};
 pub use explain::{explain, TokenRow};
 pub use features::{
     coverage_by_lang, doc_features, sentence_features, sentence_features_except, sentences,

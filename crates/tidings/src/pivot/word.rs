@@ -193,7 +193,7 @@ pub fn term_name_key(term: &str) -> Option<String> {
     name_key(&transliterate(term))
 }
 
-/// Analyzes one surface word of `lang` (not cached; see [`super::cached_word`]).
+/// Analyzes one surface word of `lang` (not cached; see [`super::Words::get`]).
 pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     let mut buf = String::new();
     normalize_word(word, lang, &mut buf);
