@@ -509,7 +509,7 @@ pub(crate) fn average_link(
         })
         .collect();
     let mut strongest = vec![0.0f32; members.len()];
-    let mut links: Vec<Link> = Vec::new();
+    let mut links: Vec<Link> = Vec::with_capacity(edges.len());
     for e in edges {
         let (Some(&a), Some(&b)) = (local.get(&e.a), local.get(&e.b)) else {
             continue;
