@@ -136,7 +136,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                 .collect();
             // The rows `cluster --assignments` writes, taken from memory.
             let rows: Vec<_> = assignment_rows(&result).collect();
-            Assignments::from_rows(rows.iter().map(|(id, s, a)| (*id, s.as_str(), a.as_str())))
+            let pred =
+                Assignments::from_rows(rows.iter().map(|(id, s, a)| (*id, s.as_str(), a.as_str())));
+            drop(rows);
+            super::cluster::leave_to_exit(result);
+            pred
         }
     };
     let (gold, pred) = if args.langs.is_empty() {
