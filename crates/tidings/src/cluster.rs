@@ -90,12 +90,6 @@ impl Link {
     };
 }
 
-impl Default for Link {
-    fn default() -> Link {
-        Link::NONE
-    }
-}
-
 impl std::ops::AddAssign for Link {
     /// The totals add up; the candidate stays the one of the pair added to.
     fn add_assign(&mut self, o: Link) {
