@@ -24,7 +24,7 @@ use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
 use crate::pivot::{
-    doc_features, sentence_features_except, sentences, DocFeatures, FeatureWeights, Mentions,
+    doc_features, sentences, sentences_adding, DocFeatures, FeatureId, FeatureWeights, Mentions,
 };
 use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
@@ -348,7 +348,7 @@ impl Engine {
             b
         };
         // Each base's features, and its sentences: a member in the base's language
-        // need not walk the sentences it shares with it (`sentence_features_except`).
+        // need not walk the sentences it shares with it (`sentences_adding`).
         let base_features: FxHashMap<u32, (FxHashSet<u64>, FxHashSet<&str>)> = bases
             .par_iter()
             .filter_map(|&b| {
@@ -369,16 +369,19 @@ impl Engine {
                 } else {
                     &no_sentences
                 };
-                let added: Vec<String> =
-                    sentence_features_except(text, lang, models, weights, shared)
-                        .into_iter()
-                        .filter(|(_, f)| {
-                            let absent = f.iter().filter(|id| !base.contains(id)).count();
-                            f.len() >= 3 && 3 * absent >= 2 * f.len()
-                        })
-                        .take(MAX_ADDED_SENTENCES)
-                        .map(|(s, _)| s)
-                        .collect();
+                let adds = |f: &[FeatureId]| {
+                    let absent = f.iter().filter(|id| !base.contains(id)).count();
+                    f.len() >= 3 && 3 * absent >= 2 * f.len()
+                };
+                let added = sentences_adding(
+                    text,
+                    lang,
+                    models,
+                    weights,
+                    shared,
+                    MAX_ADDED_SENTENCES,
+                    adds,
+                );
                 (!added.is_empty()).then_some((m, added))
             })
             .collect();

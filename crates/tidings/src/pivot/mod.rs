@@ -30,7 +30,7 @@ pub use cache::{with_words, Words};
 pub use explain::{explain, TokenRow};
 pub use features::{
     coverage_by_lang, doc_features, sentence_features, sentence_features_except, sentences,
-    Coverage, DocFeatures, Feature, FeatureWeights, Mentions, MAX_MENTIONS,
+    sentences_adding, Coverage, DocFeatures, Feature, FeatureWeights, Mentions, MAX_MENTIONS,
 };
 pub use segment::segment_ideo;
 pub use sketch::{sketch_jaccard, sketch_jaccard_at_least, SKETCH_SIZE};
