@@ -468,22 +468,12 @@ pub fn sentence_features_except(
     weights: &FeatureWeights,
     except: &FxHashSet<&str>,
 ) -> Vec<(String, Vec<FeatureId>)> {
-    // One walk per sentence through one borrow of the word cache, with the
-    // features only collected: a call of `doc_features` per sentence (a map, a
-    // sketch and their allocations each) made this pass cost about what the first
-    // analysis of the whole corpus did.
-    with_words(lang, models, |words| {
-        let mut walk = SentenceWalk::new(lang, models, weights, words);
-        let mut out = Vec::new();
-        for_each_sentence(text, |s| {
-            if !except.contains(s) {
-                if let Some(ids) = walk.features(s) {
-                    out.push((surface(s), ids));
-                }
-            }
-        });
-        out
-    })
+    let mut out = Vec::new();
+    walk_sentences(text, lang, models, weights, except, |s, ids| {
+        out.push((surface(s), ids));
+        true
+    });
+    out
 }
 
 /// The first `max` sentences of `text` not in `except` whose features `adds`
@@ -499,19 +489,44 @@ pub fn sentences_adding(
     max: usize,
     mut adds: impl FnMut(&[FeatureId]) -> bool,
 ) -> Vec<String> {
+    let mut out = Vec::new();
+    if max == 0 {
+        return out;
+    }
+    walk_sentences(text, lang, models, weights, except, |s, ids| {
+        if adds(&ids) {
+            out.push(surface(s));
+        }
+        out.len() < max
+    });
+    out
+}
+
+/// Calls `found` with each sentence of `text` not in `except`, in order, and its
+/// features, for as long as `found` returns true.
+fn walk_sentences<'t>(
+    text: &'t str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+    except: &FxHashSet<&str>,
+    mut found: impl FnMut(&'t str, Vec<FeatureId>) -> bool,
+) {
+    // One walk per sentence through one borrow of the word cache, with the
+    // features only collected: a call of `doc_features` per sentence (a map, a
+    // sketch and their allocations each) made this pass cost about what the first
+    // analysis of the whole corpus did.
     with_words(lang, models, |words| {
         let mut walk = SentenceWalk::new(lang, models, weights, words);
-        let mut out = Vec::new();
+        let mut more = true;
         for_each_sentence(text, |s| {
-            if out.len() < max
-                && !except.contains(s)
-                && walk.features(s).is_some_and(|ids| adds(&ids))
-            {
-                out.push(surface(s));
+            if more && !except.contains(s) {
+                if let Some(ids) = walk.features(s) {
+                    more = found(s, ids);
+                }
             }
         });
-        out
-    })
+    });
 }
 
 /// A sentence as shown: cut after [`MAX_SENTENCE_CHARS`] characters.
