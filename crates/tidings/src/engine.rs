@@ -507,7 +507,13 @@ impl Engine {
         } else {
             Copies::none(vectors.vecs.len())
         };
-        build_knn_graph(&vectors.vecs, &days, copies, &self.config.candidates, floor)
+        let graph = build_knn_graph(&vectors.vecs, &days, copies, &self.config.candidates, floor);
+        // The features (freed as the vectors were made) and the index's working
+        // lists are gone by now, but their pages stay resident unless handed back
+        // (see `memory`): before this, the run's peak came in the stories and
+        // article stages, on top of them.
+        crate::memory::release_freed();
+        graph
     }
 
     /// Stage 5: stories, by average link over the graph's connected components.

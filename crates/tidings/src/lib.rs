@@ -43,6 +43,7 @@ pub mod engine;
 pub mod graph;
 pub mod lang;
 pub mod lexicon;
+mod memory;
 pub mod output;
 pub mod partition;
 pub mod pivot;
