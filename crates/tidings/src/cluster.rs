@@ -27,7 +27,7 @@ use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::lang::{Lang, LANGS};
-use crate::vectorize::{dot, scattered, sum_equal_ids, Dim, SparseVec};
+use crate::vectorize::{dot, scattered, sum_equal_ids, Dim, Entry, Scattered, SparseVec, Weighted};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::{Ordering, Reverse};
@@ -315,17 +315,18 @@ fn merge_days(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> Option<(Day, Day)
 /// Sparse dot product of two id-sorted vectors of very different lengths: each
 /// entry of the short one is found in the long one by galloping (exponential then
 /// binary search from the last position), O(short · log(long / short)).
-fn gallop_dot(short: &[(Dim, f32)], long: &[(Dim, f32)]) -> f64 {
+fn gallop_dot<S: Weighted, L: Weighted>(short: &[S], long: &[L]) -> f64 {
     let (mut s, mut lo) = (0.0f64, 0usize);
-    for &(f, w) in short {
+    for e in short {
+        let (f, w) = (e.dim(), e.weight());
         let mut step = 1;
-        while lo + step < long.len() && long[lo + step].0 < f {
+        while lo + step < long.len() && long[lo + step].dim() < f {
             step *= 2;
         }
         let hi = (lo + step + 1).min(long.len());
-        match long[lo..hi].binary_search_by_key(&f, |e| e.0) {
+        match long[lo..hi].binary_search_by_key(&f, |e| e.dim()) {
             Ok(i) => {
-                s += f64::from(w) * f64::from(long[lo + i].1);
+                s += f64::from(w) * f64::from(long[lo + i].weight());
                 lo += i + 1;
             }
             Err(i) => lo += i,
@@ -340,12 +341,56 @@ fn gallop_dot(short: &[(Dim, f32)], long: &[(Dim, f32)]) -> f64 {
 /// Dot product of two id-sorted sparse vectors: a branch-free merge when their
 /// lengths are alike (its sum rounded to f32), galloping when one is
 /// [`GALLOP_RATIO`] times the other (see [`gallops`]).
-fn sum_dot(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> f64 {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if gallops(a.len(), b.len()) {
-        gallop_dot(short, long)
-    } else {
+fn sum_dot<A: Weighted, B: Weighted>(a: &[A], b: &[B]) -> f64 {
+    if !gallops(a.len(), b.len()) {
         f64::from(dot(a, b))
+    } else if a.len() <= b.len() {
+        gallop_dot(a, b)
+    } else {
+        gallop_dot(b, a)
+    }
+}
+
+/// What [`Agglomeration::sum_ref`] hands out: a lone document's own vector, or a
+/// group's materialized sum (f32 weights: it adds up many).
+#[derive(Clone, Copy)]
+enum SumRef<'a> {
+    Doc(&'a [Entry]),
+    Group(&'a [(Dim, f32)]),
+}
+
+impl SumRef<'_> {
+    fn len(self) -> usize {
+        match self {
+            SumRef::Doc(v) => v.len(),
+            SumRef::Group(v) => v.len(),
+        }
+    }
+
+    /// [`sum_dot`] of the two.
+    fn dot(self, other: SumRef<'_>) -> f64 {
+        match (self, other) {
+            (SumRef::Doc(a), SumRef::Doc(b)) => sum_dot(a, b),
+            (SumRef::Doc(a), SumRef::Group(b)) => sum_dot(a, b),
+            (SumRef::Group(a), SumRef::Doc(b)) => sum_dot(a, b),
+            (SumRef::Group(a), SumRef::Group(b)) => sum_dot(a, b),
+        }
+    }
+
+    /// [`scattered`] of it.
+    fn scattered<R>(self, f: impl FnOnce(&Scattered<'_>) -> R) -> R {
+        match self {
+            SumRef::Doc(v) => scattered(v, f),
+            SumRef::Group(v) => scattered(v, f),
+        }
+    }
+
+    /// Its dot product with a scattered sum ([`Scattered::dot`]).
+    fn gathered(self, dense: &Scattered<'_>) -> f64 {
+        match self {
+            SumRef::Doc(v) => dense.dot(v),
+            SumRef::Group(v) => dense.dot(v),
+        }
     }
 }
 
@@ -390,13 +435,13 @@ impl Agglomeration<'_> {
 
     /// A group's sum, Σ size(d)·v_d over its members, and a factor: a lone
     /// document's own vector times its size, or the materialized sum times 1.
-    fn sum_ref(&self, g: u32) -> (&[(Dim, f32)], f64) {
+    fn sum_ref(&self, g: u32) -> (SumRef<'_>, f64) {
         let group = &self.groups[g as usize];
         match &group.sum {
-            Some(m) => (m, 1.0),
+            Some(m) => (SumRef::Group(m), 1.0),
             None => {
                 let (d, n) = group.members[0];
-                (self.vecs[d as usize].entries(), f64::from(n))
+                (SumRef::Doc(self.vecs[d as usize].entries()), f64::from(n))
             }
         }
     }
@@ -405,7 +450,7 @@ impl Agglomeration<'_> {
     /// that no edge joins: ΣA·ΣB. Both are [`Agglomeration::materialize`]d.
     fn total(&self, a: u32, b: u32) -> f64 {
         let ((x, fx), (y, fy)) = (self.sum_ref(a), self.sum_ref(b));
-        fx * fy * sum_dot(x, y)
+        fx * fy * x.dot(y)
     }
 }
 
@@ -426,7 +471,7 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
             vecs[d as usize]
                 .entries()
                 .iter()
-                .map(move |&(f, w)| (f, n * w))
+                .map(move |e| (e.dim(), n * e.weight()))
         })
         .collect();
     all.sort_by_key(|e| e.0);
@@ -787,12 +832,12 @@ impl Agglomeration<'_> {
                     .map(|&i| (i, self.total(*hub, other(i))))
                     .collect();
             }
-            scattered(h, |dense| {
+            h.scattered(|dense| {
                 items
                     .iter()
                     .map(|&i| {
                         let (o, fo) = self.sum_ref(other(i));
-                        let mut s = dense.dot(o);
+                        let mut s = o.gathered(dense);
                         // sum_dot's merge rounds to f32, its gallop does not.
                         if !gallops(h.len(), o.len()) {
                             s = f64::from(s as f32);

@@ -130,7 +130,7 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
         let last = docs
             .iter()
             .filter_map(|&d| vecs[d as usize].entries().last())
-            .map(|&(f, _)| f as usize)
+            .map(|e| e.dim() as usize)
             .max();
         if let Some(last) = last {
             if sum.len() <= last {
@@ -138,24 +138,24 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
             }
         }
         for &d in docs {
-            for &(f, w) in vecs[d as usize].entries() {
-                sum[f as usize] += f64::from(w);
+            for e in vecs[d as usize].entries() {
+                sum[e.dim() as usize] += f64::from(e.weight());
             }
         }
         let scores = docs
             .iter()
             .map(|&d| {
                 let v = vecs[d as usize].entries();
-                let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), &(f, w)| {
-                    let w = f64::from(w);
-                    (a + w * sum[f as usize], s + w * w)
+                let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), e| {
+                    let w = f64::from(e.weight());
+                    (a + w * sum[e.dim() as usize], s + w * w)
                 });
                 with_all - self_dot
             })
             .collect();
         for &d in docs {
-            for &(f, _) in vecs[d as usize].entries() {
-                sum[f as usize] = 0.0;
+            for e in vecs[d as usize].entries() {
+                sum[e.dim() as usize] = 0.0;
             }
         }
         scores
@@ -307,9 +307,9 @@ pub fn cut_articles(
             input.vecs[d as usize]
                 .entries()
                 .iter()
-                .map(|&(f, w)| {
+                .map(|e| {
                     let next = ids.len() as u32;
-                    (*ids.entry(f).or_insert(next), w)
+                    (*ids.entry(e.dim()).or_insert(next), e.weight())
                 })
                 .collect()
         })

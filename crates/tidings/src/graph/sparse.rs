@@ -48,7 +48,7 @@ fn top_features(v: &SparseVec, n: usize) -> Vec<(Dim, f32)> {
 /// [`top_features`] into `e` (cleared first), which keeps its capacity.
 fn top_features_into(v: &SparseVec, n: usize, e: &mut Vec<(Dim, f32)>) {
     e.clear();
-    e.extend_from_slice(v.entries());
+    e.extend(v.entries().iter().map(|x| (x.dim(), x.weight())));
     if e.len() > n {
         e.select_nth_unstable_by(n, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         e.truncate(n);
