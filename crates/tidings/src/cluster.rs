@@ -476,6 +476,7 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
         .collect();
     all.sort_by_key(|e| e.0);
     sum_equal_ids(&mut all);
+    all.shrink_to_fit();
     all
 }
 
@@ -502,6 +503,9 @@ fn add_sorted(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> Vec<(Dim, f32)> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
+    // Sums are held until their group's agglomeration ends, and the shared
+    // dimensions left a tail unused (a shrink hands it back in place).
+    out.shrink_to_fit();
     out
 }
 
