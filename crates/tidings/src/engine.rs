@@ -117,7 +117,7 @@ pub struct Vectors {
     /// Hash of each document's normalized token stream: equal for exact copies.
     pub exact: Vec<u64>,
     /// Bottom-k shingle sketch of each document, for near-duplicate Jaccard.
-    pub sketches: Vec<Vec<u64>>,
+    pub sketches: Vec<Vec<u32>>,
     /// The share of each document's content words that reached a concept through
     /// the lexicons: how much of a translation's similarity its vector can show.
     pub coverage: Vec<f32>,
@@ -476,7 +476,7 @@ impl Engine {
         let sketches = features
             .into_iter()
             .map(|f| f.sketch)
-            .collect::<Vec<Vec<u64>>>();
+            .collect::<Vec<Vec<u32>>>();
         // The features were freed as the vectors were made (4.3 KB a document at
         // 100k synthetic documents, the vectors 2.1 KB): their pages handed back
         // now, the index's lists take fresh ones rather than climbing on top of the

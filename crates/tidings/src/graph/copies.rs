@@ -47,7 +47,7 @@ pub struct CopyInput<'a> {
     /// Hash of each document's normalized token stream.
     pub exact: &'a [u64],
     /// Bottom-k shingle sketch of each document.
-    pub sketches: &'a [Vec<u64>],
+    pub sketches: &'a [Vec<u32>],
     /// The share of each document's content words that reached a concept through
     /// the lexicons (see [`crate::engine::Vectors::coverage`]); empty: all of them.
     pub coverage: &'a [f32],
@@ -64,7 +64,7 @@ impl<'a> CopyInput<'a> {
         langs: &'a [Lang],
         days: &'a [Option<Day>],
         exact: &'a [u64],
-        sketches: &'a [Vec<u64>],
+        sketches: &'a [Vec<u32>],
     ) -> CopyInput<'a> {
         CopyInput {
             vecs,
@@ -81,7 +81,7 @@ impl<'a> CopyInput<'a> {
 
 /// The sketches of the documents in `pairs`, one after another in one array, and
 /// each document's (start, length) there (0, 0 for the others).
-fn flat_sketches(sketches: &[Vec<u64>], pairs: &[(u32, u32)]) -> (Vec<u64>, Vec<(usize, usize)>) {
+fn flat_sketches(sketches: &[Vec<u32>], pairs: &[(u32, u32)]) -> (Vec<u32>, Vec<(usize, usize)>) {
     let mut wanted = vec![false; sketches.len()];
     for &(a, b) in pairs {
         wanted[a as usize] = true;
@@ -138,7 +138,7 @@ impl Copies {
                 input.sketches[d]
                     .iter()
                     .take(BAND_HASHES)
-                    .map(move |&h| ((h, input.langs[d], input.days[d]), d as u32))
+                    .map(move |&h| ((u64::from(h), input.langs[d], input.days[d]), d as u32))
             })
             .collect();
         keyed.par_sort_unstable();
@@ -237,7 +237,7 @@ mod tests {
         // 0, 1: exact copies. 2: near-duplicate of 0 (sketch Jaccard 60/68). 3: the
         // same stream as 0 in another language. 4: a copy of 0 on another day.
         // 5: a near-duplicate of 2 only (a chain): it stays alone.
-        let s = |r: std::ops::Range<u64>| r.collect::<Vec<u64>>();
+        let s = |r: std::ops::Range<u32>| r.collect::<Vec<u32>>();
         let sketches = vec![s(0..64), s(0..64), s(4..68), s(0..64), s(0..64), s(30..94)];
         let exact = vec![1, 1, 2, 1, 1, 3];
         let langs = vec![

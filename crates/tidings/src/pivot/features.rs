@@ -26,7 +26,7 @@ pub struct DocFeatures {
     /// Hash of the normalized token stream: equal for exact copies.
     pub exact_hash: u64,
     /// Bottom-k sketch of word 3-gram hashes, for same-language near-duplicate Jaccard.
-    pub sketch: Vec<u64>,
+    pub sketch: Vec<u32>,
     /// The names it mentions (what a story record says a member adds).
     #[serde(default)]
     pub names: Mentions,
