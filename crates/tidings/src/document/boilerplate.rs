@@ -23,9 +23,11 @@
 //! (`Engine::furniture`), run over the inputs before they are read for analysis,
 //! per shard and merged like the corpus statistics.
 
-use crate::lexicon::{stable_hash_parts, StableHasher};
+use crate::lexicon::stable_hash_parts;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+use twox_hash::XxHash3_64;
 
 use super::Document;
 
@@ -59,19 +61,55 @@ pub fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
-/// A line's key: its site and its text with runs of white space as one space
-/// (hashed as it is read: this runs on every line of every page, twice).
+/// A line's key: the xxh3 of its site, a newline, and its text (trimmed) with
+/// runs of white space as one space. It runs on every line of every page twice
+/// (counting, then striking), so a line already in that form (nearly all) is
+/// hashed as it is, without being split into words; xxh3 reads 8 bytes and more at
+/// a time where the byte-serial FNV of the word lists it replaced was most of the
+/// furniture pass (`tidings furniture` of 1M synthetic documents: 7.2 s).
 fn line_key(site: &[u8], line: &str) -> u64 {
-    let mut h = StableHasher::new();
+    let mut h = XxHash3_64::new();
     h.write(site);
     h.write(b"\n");
-    for (i, word) in line.split_whitespace().enumerate() {
-        if i > 0 {
-            h.write(b" ");
+    if is_spaced(line.as_bytes()) {
+        h.write(line.as_bytes());
+    } else {
+        for (i, word) in line.split_whitespace().enumerate() {
+            if i > 0 {
+                h.write(b" ");
+            }
+            h.write(word.as_bytes());
         }
-        h.write(word.as_bytes());
     }
     h.finish()
+}
+
+/// Whether a trimmed line's only white space (`char::is_whitespace`) is single
+/// ASCII spaces, read from its UTF-8 bytes: no ASCII control character (the other
+/// ASCII white space is among them), no two spaces in a row, and none of the
+/// multi-byte encodings of U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029,
+/// U+202F, U+205F and U+3000. Each test is a pass that needs no branch per byte
+/// (a loop over the bytes with a `match` on each cost as much as the FNV it saved).
+fn is_spaced(line: &[u8]) -> bool {
+    // No early exit: the compiler vectorizes the whole pass.
+    let controls = line.iter().fold(false, |any, &b| any | (b < b' '));
+    if controls || memchr::memmem::find(line, b"  ").is_some() {
+        return false;
+    }
+    let at = |i: usize| line.get(i).copied().unwrap_or(0);
+    let white = |i: usize| match at(i) {
+        0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+        0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
+        0xE2 => match at(i + 1) {
+            0x80 => matches!(at(i + 2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+            0x81 => at(i + 2) == 0x9F,
+            _ => false,
+        },
+        _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+    };
+    !memchr::memchr3_iter(0xC2, 0xE2, 0xE3, line)
+        .chain(memchr::memchr_iter(0xE1, line))
+        .any(white)
 }
 
 /// The site part of a line key: empty for pages with no site.
@@ -264,6 +302,42 @@ impl Furniture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A line's key is that of its words joined by single spaces: the fast path
+    /// (a line already in that form hashed as it is) is taken exactly when the line
+    /// is in that form, whatever white space it holds.
+    #[test]
+    fn line_keys_ignore_how_words_are_spaced() {
+        let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
+        for l in [
+            "Share this article",
+            "Share  this article",
+            "Share\tthis article",
+            "Share\u{a0}this article",
+            "Share\u{3000}this\u{2009}article",
+            "Teilen\u{85}Sie",
+            "「共有」 する",
+            "Поделиться — статьей",
+        ] {
+            let l = l.trim();
+            assert_eq!(is_spaced(l.as_bytes()), words(l) == l, "{l:?}");
+            assert_eq!(line_key(b"site", l), line_key(b"site", &words(l)), "{l:?}");
+        }
+        assert_ne!(line_key(b"a", "x"), line_key(b"b", "x"));
+    }
+
+    proptest! {
+        #[test]
+        fn spaced_lines_are_told_from_their_bytes(
+            l in "[a-zé—「 \t\u{a0}\u{85}\u{1680}\u{2000}-\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{3001}]{0,12}"
+        ) {
+            let l = l.trim();
+            let words = l.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(is_spaced(l.as_bytes()), words == l);
+            prop_assert_eq!(line_key(b"s", l), line_key(b"s", &words));
+        }
+    }
 
     fn page(id: &str, site: Option<&str>, title: &str, body: &str) -> Document {
         Document {
