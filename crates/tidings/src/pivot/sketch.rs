@@ -46,9 +46,10 @@ impl SketchBuilder {
     ///
     /// The sketch keeps the high 32 bits of each of the smallest shingle hashes, in
     /// the same order: a sketch is held for every document from analysis to the end
-    /// of the run, 64 hashes of 8 bytes were 0.5 KB a document, and two distinct
-    /// shingles among a pair of ~300-word documents share their high 32 bits about
-    /// once in 10⁵ pairs (a count of one shared hash in 64 more, then).
+    /// of the run, 64 hashes of 8 bytes were 0.5 KB a document, and a hash of one
+    /// sketch meets a different one of another with the same high 32 bits about
+    /// once in 10⁶ pairs of documents (64 × 64 chances in 2³²): one shared hash in
+    /// 64 more, then.
     pub(crate) fn finish(self) -> (u64, Vec<u32>) {
         let mut shingles = self.shingles;
         if self.n_tokens > 0 && self.n_tokens < 3 {
