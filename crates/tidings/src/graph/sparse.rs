@@ -37,15 +37,8 @@ pub const TOP_FEATURES: usize = 48;
 /// documents those names matter most to, and the rest still reach them.
 pub const POSTING_CAP: usize = 1000;
 
-/// A document's strongest features, by weight (ties to the smaller id), in id order.
-fn top_features(v: &SparseVec, n: usize) -> Vec<(Dim, f32)> {
-    let mut e = Vec::new();
-    top_features_into(v, n, &mut e);
-    e.shrink_to_fit();
-    e
-}
-
-/// [`top_features`] into `e` (cleared first), which keeps its capacity.
+/// A document's strongest features, by weight (ties to the smaller id), in id
+/// order, into `e` (cleared first), which keeps its capacity.
 fn top_features_into(v: &SparseVec, n: usize, e: &mut Vec<(Dim, f32)>) {
     e.clear();
     e.extend(v.entries().iter().map(|x| (x.dim(), x.weight())));
@@ -69,12 +62,18 @@ struct Postings {
 }
 
 impl Postings {
-    /// The postings of `docs`, (position, strongest features) in position order.
+    /// The postings of the positions `range` of `w`, each under its document's
+    /// [`TOP_FEATURES`] strongest features (found here, in parallel, and not kept).
     /// A list longer than [`POSTING_CAP`] keeps the documents the feature weighs
     /// most in, ties to the earlier, in position order.
-    fn of<'a>(docs: impl Iterator<Item = (u32, &'a [(Dim, f32)])>) -> Postings {
-        let mut all: Vec<(Dim, u32, f32)> = docs
-            .flat_map(|(p, top)| top.iter().map(move |&(f, x)| (f, p, x)))
+    fn of(vecs: &[SparseVec], w: &Windows, range: Range<usize>) -> Postings {
+        let mut all: Vec<(Dim, u32, f32)> = range
+            .into_par_iter()
+            .flat_map_iter(|p| {
+                let mut top = Vec::new();
+                top_features_into(&vecs[w.order[p] as usize], TOP_FEATURES, &mut top);
+                top.into_iter().map(move |(f, x)| (f, p as u32, x))
+            })
             .collect();
         // A document holds a feature once: (feature, position) is unique.
         all.sort_unstable_by_key(|&(f, p, _)| (f, p));
@@ -120,34 +119,21 @@ pub fn sparse_neighbors(
     let blocks = w.blocks();
     let needed = w.blocks_read(&blocks, &queries);
     let block_of = block_index(&blocks);
-    let tops: Vec<Vec<(Dim, f32)>> = w
-        .order
-        .par_iter()
-        .enumerate()
-        .map(|(p, &d)| {
-            if needed[block_of[p]] {
-                top_features(&vecs[d as usize], TOP_FEATURES)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
     let postings: Vec<Postings> = blocks
         .par_iter()
         .zip(&needed)
         .map(|((_, range), &needed)| {
             if needed {
-                Postings::of(range.clone().map(|p| (p as u32, &tops[p][..])))
+                Postings::of(vecs, w, range.clone())
             } else {
                 Postings::default()
             }
         })
         .collect();
-    // Each position is queried once: its strongest features are found again
-    // there rather than held through the queries, whose neighbour lists make the
-    // run's peak. `tidings eval` of 1M dated synthetic documents: peak RSS
-    // 7,976-8,079 → 7,670 MB; the graph of the 200k yardstick no slower.
-    drop(tops);
+    // No position's strongest features are held: the postings find them once and
+    // each query (one a position) again, where holding them through the queries,
+    // whose neighbour lists make the index stage's peak, cost `tidings eval` of 1M
+    // dated synthetic documents 7,976-8,079 against 7,670 MB peak RSS.
     queries
         .into_par_iter()
         .map_init(
