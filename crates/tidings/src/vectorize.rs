@@ -58,7 +58,7 @@ impl Entry {
 /// `half` crate, which would bring zerocopy and its derive macro into the engine's
 /// build for these three lines. A NaN stays a NaN (quiet); vectors hold none.
 #[inline]
-pub fn to_bf16(x: f32) -> u16 {
+fn to_bf16(x: f32) -> u16 {
     let bits = x.to_bits();
     if x.is_nan() {
         return ((bits >> 16) | 0x0040) as u16;
