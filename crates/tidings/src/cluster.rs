@@ -463,6 +463,18 @@ const DENSE_HUB: usize = 64;
 /// pairs or more, whatever their sums, was the rule before.
 const PARALLEL_WORK: usize = 32_768;
 
+/// The entries of other sides a task of [`Agglomeration::totals`] gathers from one
+/// scattered hub, about.
+const CHUNK_WORK: usize = 16_384;
+
+/// Sum entries a merge must add, at or above which it adds them on another
+/// thread while the merge renames the links ([`Agglomeration::merge`]).
+const OVERLAP_WORK: usize = 8_192;
+
+/// Entries of a document's vector, about: what building the sum of a group with
+/// none yet costs a member.
+const MEAN_ENTRIES: usize = 256;
+
 /// Σ size(d)·v_d over `members`, id-sorted.
 fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
     let mut all: Vec<(Dim, f32)> = members
@@ -815,32 +827,39 @@ impl Agglomeration<'_> {
         }
         let mut hubs: Vec<(u32, Vec<usize>)> = by_hub.into_iter().collect();
         hubs.sort_unstable_by_key(|w| w.0);
-        let solve = |(hub, items): &(u32, Vec<usize>)| -> Vec<(usize, f64)> {
-            let other = |i: usize| {
-                let (a, b) = pairs[i];
-                if a == *hub {
-                    b
-                } else {
-                    a
-                }
-            };
-            let (h, fh) = self.sum_ref(*hub);
+        let other = |hub: u32, i: usize| {
+            let (a, b) = pairs[i];
+            if a == hub {
+                b
+            } else {
+                a
+            }
+        };
+        // Whether a hub's pairs are each merged or galloped ([`Agglomeration::total`])
+        // rather than gathered from the scattered hub: decided for the hub's pairs
+        // together, before they are cut into chunks below.
+        let direct = |hub: u32, items: &[usize]| {
+            let h = self.sum_ref(hub).0.len();
+            h < DENSE_HUB
+                || (items.len() == 1 && gallops(h, self.sum_ref(other(hub, items[0])).0.len()))
+        };
+        let solve = |&(hub, direct, items): &(u32, bool, &[usize])| -> Vec<(usize, f64)> {
+            if direct {
+                return items
+                    .iter()
+                    .map(|&i| (i, self.total(hub, other(hub, i))))
+                    .collect();
+            }
             // Scattering pays even for one pair: a merge step waits on the
             // comparison before it, a store or a gather does not (measured on the
             // 50k yardstick: 171k single pairs of sums, 1.8k entries on average).
             // Two sums sum_dot would gallop (one 16 times the other) are galloped.
-            let gallop = |i: usize| gallops(h.len(), self.sum_ref(other(i)).0.len());
-            if h.len() < DENSE_HUB || (items.len() == 1 && gallop(items[0])) {
-                return items
-                    .iter()
-                    .map(|&i| (i, self.total(*hub, other(i))))
-                    .collect();
-            }
+            let (h, fh) = self.sum_ref(hub);
             h.scattered(|dense| {
                 items
                     .iter()
                     .map(|&i| {
-                        let (o, fo) = self.sum_ref(other(i));
+                        let (o, fo) = self.sum_ref(other(hub, i));
                         let mut s = o.gathered(dense);
                         // sum_dot's merge rounds to f32, its gallop does not.
                         if !gallops(h.len(), o.len()) {
@@ -858,10 +877,33 @@ impl Agglomeration<'_> {
             .iter()
             .map(|&(a, b)| self.sum_ref(a).0.len() + self.sum_ref(b).0.len())
             .sum::<usize>();
-        let solved: Vec<Vec<(usize, f64)>> = if pairs.len() >= 2 && work >= PARALLEL_WORK {
-            hubs.par_iter().map(solve).collect()
+        let parallel = pairs.len() >= 2 && work >= PARALLEL_WORK;
+        // A batch is mostly the pairs of one hub, the group a merge just made, so
+        // a hub's pairs are cut into chunks of about CHUNK_WORK gathered entries,
+        // each chunk scattering the hub again on its own thread: with one task a
+        // hub, the other thread sat idle through most of the stories stage.
+        let mut tasks: Vec<(u32, bool, &[usize])> = Vec::with_capacity(hubs.len());
+        for (hub, items) in &hubs {
+            let direct = direct(*hub, items);
+            if !parallel {
+                tasks.push((*hub, direct, items));
+                continue;
+            }
+            let mut start = 0;
+            let mut gathered = 0;
+            for (k, &i) in items.iter().enumerate() {
+                gathered += self.sum_ref(other(*hub, i)).0.len();
+                if gathered >= CHUNK_WORK || k + 1 == items.len() {
+                    tasks.push((*hub, direct, &items[start..=k]));
+                    start = k + 1;
+                    gathered = 0;
+                }
+            }
+        }
+        let solved: Vec<Vec<(usize, f64)>> = if parallel {
+            tasks.par_iter().map(solve).collect()
         } else {
-            hubs.iter().map(solve).collect()
+            tasks.iter().map(solve).collect()
         };
         let mut totals = vec![0.0; pairs.len()];
         for (i, t) in solved.into_iter().flatten() {
@@ -949,6 +991,7 @@ impl Agglomeration<'_> {
                 })
                 .collect()
         };
+        let vecs = self.vecs;
         let (groups, links) = (&mut self.groups, &mut self.links);
         let mut g = std::mem::replace(&mut groups[gone as usize], Group::dead());
         self.alive[gone as usize] = false;
@@ -956,37 +999,56 @@ impl Agglomeration<'_> {
             .adj
             .remove(&keep)
             .map_or(Link::NONE, |id| links[id as usize]);
+        // The merged sum and the renaming of the links touch nothing of each
+        // other's: a long sum is added on the other thread meanwhile (on the 200k
+        // yardstick the sums were two fifths of the merges' samples, the renaming
+        // the rest, all on one thread).
+        let (k_sum, k_members) = {
+            let k = &mut groups[keep as usize];
+            (k.sum.take(), std::mem::take(&mut k.members))
+        };
+        let (g_sum, g_members) = (g.sum.take(), std::mem::take(&mut g.members));
+        let sum_work = |sum: &Option<Vec<(Dim, f32)>>, members: &[(u32, f32)]| {
+            sum.as_ref().map_or(members.len() * MEAN_ENTRIES, Vec::len)
+        };
+        let overlap = (k_sum.is_some() || g_sum.is_some())
+            && sum_work(&k_sum, &k_members) + sum_work(&g_sum, &g_members) >= OVERLAP_WORK;
+        let add = || merge_sums(k_sum, &k_members, g_sum, &g_members, vecs);
         // Hash-map order is deterministic (FxHash has no random seed), and each
         // total below is a sum of two terms, so the result does not depend on it.
         // A sum keeps the candidate the keeping side's pair has in the heap; a
         // record renamed from `gone` to `keep` has none (its candidates name `gone`).
-        for (n, id) in g.adj.drain() {
-            groups[n as usize].adj.remove(&gone);
-            match groups[keep as usize].adj.get(&n) {
-                Some(&kept) => {
-                    let w = links[id as usize];
-                    links[kept as usize] += w;
-                }
-                None => {
-                    links[id as usize].queued = NOT_QUEUED;
-                    groups[n as usize].adj.insert(keep, id);
-                    groups[keep as usize].adj.insert(n, id);
+        let rename = || {
+            for (n, id) in g.adj.drain() {
+                groups[n as usize].adj.remove(&gone);
+                match groups[keep as usize].adj.get(&n) {
+                    Some(&kept) => {
+                        let w = links[id as usize];
+                        links[kept as usize] += w;
+                    }
+                    None => {
+                        links[id as usize].queued = NOT_QUEUED;
+                        groups[n as usize].adj.insert(keep, id);
+                        groups[keep as usize].adj.insert(n, id);
+                    }
                 }
             }
-        }
-        for (n, w) in missing {
-            let id = groups[keep as usize].adj[&n];
-            links[id as usize] += w;
-        }
+            for (n, w) in missing {
+                let id = groups[keep as usize].adj[&n];
+                links[id as usize] += w;
+            }
+            groups[keep as usize].adj.remove(&gone);
+        };
+        let sum = if overlap {
+            rayon::join(add, rename).0
+        } else {
+            rename();
+            add()
+        };
         let k = &mut groups[keep as usize];
-        k.adj.remove(&gone);
-        k.sum = merge_sums(
-            k.sum.take(),
-            &k.members,
-            g.sum.take(),
-            &g.members,
-            self.vecs,
-        );
+        k.sum = sum;
+        k.members = k_members;
+        g.members = g_members;
         if g.members.len() > k.members.len() {
             std::mem::swap(&mut g.members, &mut k.members);
         }
@@ -1267,13 +1329,18 @@ mod tests {
                 )
             })
             .collect();
-        for case in 0..20 {
-            let mut groups: Vec<Group> = (0..12)
+        // The last cases have groups big enough that a batch is spread over threads
+        // and a hub's pairs are cut into chunks.
+        let mut chunked = 0;
+        for case in 0..30 {
+            let big = case >= 20;
+            let n_groups = if big { 40 } else { 12 };
+            let mut groups: Vec<Group> = (0..n_groups)
                 .map(|_| {
                     let n = if rnd().is_multiple_of(3) {
                         1
                     } else {
-                        1 + (rnd() % 40) as usize
+                        1 + (rnd() % if big { 120 } else { 40 }) as usize
                     };
                     let members: Vec<(u32, f32)> = (0..n)
                         .map(|_| ((rnd() % 300) as u32, 1.0 + (rnd() % 3) as f32))
@@ -1288,6 +1355,7 @@ mod tests {
                 members: vec![(7, 1.0)],
                 ..Group::dead()
             });
+            let n_groups = n_groups + 1;
             let mut agg = Agglomeration {
                 alive: vec![true; groups.len()],
                 groups,
@@ -1297,8 +1365,9 @@ mod tests {
             let len = agg.groups.len() as u64;
             // Pairs around two hubs, then pairs at random.
             let mut pairs: Vec<(u32, u32)> = Vec::new();
-            for hub in [case % 13, (case + 5) % 13] {
-                for _ in 0..(rnd() % 12) {
+            for hub in [case % n_groups, (case + 5) % n_groups] {
+                let n_pairs = if big { 20 + rnd() % 40 } else { rnd() % 12 };
+                for _ in 0..n_pairs {
                     let o = (rnd() % len) as u32;
                     if o != hub && !pairs.contains(&(o.min(hub), o.max(hub))) {
                         pairs.push((o.min(hub), o.max(hub)));
@@ -1318,9 +1387,24 @@ mod tests {
                 .iter()
                 .map(|&(a, b)| agg.total(a, b).to_bits())
                 .collect();
+            let entries = |g: u32| agg.sum_ref(g).0.len();
+            let work: usize = pairs.iter().map(|&(a, b)| entries(a) + entries(b)).sum();
+            let hub_gathers = |hub: u32| -> usize {
+                let others = pairs
+                    .iter()
+                    .filter_map(|&(a, b)| (a == hub).then_some(b).or((b == hub).then_some(a)));
+                others.map(entries).sum()
+            };
+            if work >= PARALLEL_WORK && (0..n_groups).any(|h| hub_gathers(h) >= 2 * CHUNK_WORK) {
+                chunked += 1;
+            }
             let got: Vec<u64> = agg.totals(&pairs).iter().map(|t| t.to_bits()).collect();
             assert_eq!(got, want, "case {case}, pairs {pairs:?}");
         }
+        assert!(
+            chunked >= 3,
+            "only {chunked} cases cut a hub's pairs into chunks"
+        );
     }
 
     /// A stray joins the story its edges point to, and only when one edge is strong
