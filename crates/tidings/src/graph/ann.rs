@@ -53,6 +53,37 @@ pub fn top_k_of(mut list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
     best
 }
 
+/// [`top_k_of`] of the neighbours `make` gives for `ids` (called once for each, in
+/// order), with `buf` (cleared first) as the list: past the first 2k, only those
+/// at least as good as the k-th best of the first 2k are kept, as `top_k_of`'s own
+/// filter would, so the result is the same while most candidates are never
+/// written. A sparse-index query of the 200k crawl yardstick reaches thousands of
+/// positions; writing each out as a neighbour, then reading it back to filter, was
+/// a third of the queries' samples.
+pub fn top_k_filtered<T: Copy>(
+    ids: &[T],
+    k: usize,
+    buf: &mut Vec<Neighbor>,
+    mut make: impl FnMut(T) -> Neighbor,
+) -> Vec<Neighbor> {
+    buf.clear();
+    if k == 0 || ids.len() <= PREFILTER * k {
+        buf.extend(ids.iter().map(|&q| make(q)));
+        return top_k_of(buf, k);
+    }
+    let (head, rest) = ids.split_at(2 * k);
+    buf.extend(head.iter().map(|&q| make(q)));
+    buf.select_nth_unstable_by(k - 1, best_first);
+    let floor = buf[k - 1];
+    for &q in rest {
+        let n = make(q);
+        if best_first(&n, &floor) != std::cmp::Ordering::Greater {
+            buf.push(n);
+        }
+    }
+    top_k_of(buf, k)
+}
+
 /// [`top_k_of`] filters a list longer than this many times `k` before selecting.
 const PREFILTER: usize = 4;
 
@@ -282,11 +313,18 @@ mod tests {
                 list.clone_from(&sorted);
             }
             sorted.truncate(k);
+            let key = |l: &[Neighbor]| l.iter().map(|n| (n.id, n.sim.to_bits())).collect::<Vec<_>>();
+            // Made one at a time and filtered against the first 2k as they come.
+            let mut buf = Vec::new();
+            let mut made = 0;
+            let filtered = top_k_filtered(&list, k, &mut buf, |n| {
+                made += 1;
+                n
+            });
+            prop_assert_eq!(made, list.len());
+            prop_assert_eq!(key(&filtered), key(&sorted));
             let got = top_k(list, k);
-            prop_assert_eq!(
-                got.iter().map(|n| (n.id, n.sim.to_bits())).collect::<Vec<_>>(),
-                sorted.iter().map(|n| (n.id, n.sim.to_bits())).collect::<Vec<_>>()
-            );
+            prop_assert_eq!(key(&got), key(&sorted));
         }
     }
 }

@@ -18,7 +18,7 @@
 //! Deterministic: features are visited in id order and postings in position order,
 //! and ties go to the smaller position.
 
-use super::ann::{top_k_of, Neighbor};
+use super::ann::{top_k_filtered, Neighbor};
 use super::windows::{block_index, blocks_near, Windows};
 use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
@@ -173,12 +173,10 @@ pub fn sparse_neighbors(
                 }
                 // The candidates in a buffer kept for the next query; only the k
                 // best are copied out (the lists are held until the graph is built).
-                found.clear();
-                found.extend(touched[..n_touched].iter().map(|&q| Neighbor {
+                top_k_filtered(&touched[..n_touched], k, found, |q| Neighbor {
                     id: q as usize,
                     sim: std::mem::take(&mut acc[q as usize]),
-                }));
-                top_k_of(found, k)
+                })
             },
         )
         .collect()
