@@ -475,6 +475,13 @@ const OVERLAP_WORK: usize = 8_192;
 /// none yet costs a member.
 const MEAN_ENTRIES: usize = 256;
 
+#[cfg(test)]
+thread_local! {
+    /// Merges on this thread that added their sums on another meanwhile: the tests
+    /// check that the agglomeration's own test reaches that path.
+    static OVERLAPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Σ size(d)·v_d over `members`, id-sorted.
 fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
     let mut all: Vec<(Dim, f32)> = members
@@ -1040,6 +1047,8 @@ impl Agglomeration<'_> {
             groups[keep as usize].adj.remove(&gone);
         };
         let sum = if overlap {
+            #[cfg(test)]
+            OVERLAPS.with(|n| n.set(n.get() + 1));
             rayon::join(add, rename).0
         } else {
             rename();
@@ -1534,16 +1543,24 @@ mod tests {
     fn average_link_is_average_link_by_definition() {
         let mut rnd = crate::test_rng::xorshift(7);
         let mut informative = 0;
+        let overlaps_before = OVERLAPS.with(|n| n.get());
         for case in 0..40 {
             let n = 6 + (rnd() % 30) as usize;
+            // Every fourth case, each document also has 2,000 faint features of its
+            // own: groups' sums grow long enough for a merge to add them on another
+            // thread and for a batch of totals to be cut into chunks.
+            let wide = case % 4 == 2;
             // Documents on a few topics: shared topic features plus their own.
             let vecs: Vec<SparseVec> = (0..n)
-                .map(|_| {
+                .map(|d| {
                     let topic = (rnd() % 4) as u32;
                     let mut e: Vec<(u32, f32)> = (0..6)
                         .map(|_| (topic * 10 + (rnd() % 10) as u32, 1.0 + (rnd() % 4) as f32))
                         .collect();
                     e.extend((0..4).map(|_| (100 + (rnd() % 200) as u32, 1.0)));
+                    if wide {
+                        e.extend((0..2000).map(|k| (1000 + 2000 * d as u32 + k, 0.01)));
+                    }
                     SparseVec::new(e)
                 })
                 .collect();
@@ -1594,6 +1611,8 @@ mod tests {
             }
         }
         assert!(informative >= 20, "only {informative} informative cases");
+        let overlaps = OVERLAPS.with(|n| n.get()) - overlaps_before;
+        assert!(overlaps > 0, "no merge added its sums on another thread");
     }
 
     #[test]
