@@ -75,8 +75,11 @@ impl Postings {
                 top.into_iter().map(move |(f, x)| (f, p as u32, x))
             })
             .collect();
-        // A document holds a feature once: (feature, position) is unique.
-        all.sort_unstable_by_key(|&(f, p, _)| (f, p));
+        // A document holds a feature once: (feature, position) is unique, so any
+        // sort gives one order (an undated window is one block: sorted on one
+        // thread, its 9.6M entries at 200k yardstick documents were 42 of the
+        // index stage's 5,113 samples).
+        all.par_sort_unstable_by_key(|&(f, p, _)| (f, p));
         let mut at = FxHashMap::default();
         let mut lists = Vec::with_capacity(all.len());
         for run in all.chunk_by_mut(|a, b| a.0 == b.0) {
