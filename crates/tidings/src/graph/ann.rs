@@ -33,33 +33,26 @@ pub fn top_k_of(mut list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
         // best of all are at least as good. One pass with a branch that is nearly
         // always "no" leaves few to select among (a query of the 200k crawl reaches
         // thousands of positions for 24 neighbours).
-        let head = &mut list[..2 * k];
-        head.select_nth_unstable_by(k - 1, best_first);
-        let floor = head[k - 1];
+        let floor = floor_of(&mut list[..2 * k], k);
         let mut kept = 0;
         for i in 0..list.len() {
-            if best_first(&list[i], &floor) != std::cmp::Ordering::Greater {
+            if reaches(&list[i], &floor) {
                 list.swap(kept, i);
                 kept += 1;
             }
         }
         list = &mut list[..kept];
     }
-    if list.len() > k {
-        list.select_nth_unstable_by(k, best_first);
-    }
-    let mut best = list[..list.len().min(k)].to_vec();
-    best.sort_by(best_first);
-    best
+    best_of(list, k)
 }
 
 /// [`top_k_of`] of the neighbours `make` gives for `ids` (called once for each, in
 /// order), with `buf` (cleared first) as the list: past the first 2k, only those
-/// at least as good as the k-th best of the first 2k are kept, as `top_k_of`'s own
-/// filter would, so the result is the same while most candidates are never
-/// written. A sparse-index query of the 200k crawl yardstick reaches thousands of
-/// positions; writing each out as a neighbour, then reading it back to filter, was
-/// a third of the queries' samples.
+/// that reach the k-th best of the first 2k are kept, `top_k_of`'s own filter, so
+/// the result is the same while most candidates are never written. A
+/// sparse-index query of the 200k crawl yardstick reaches thousands of positions;
+/// writing each out as a neighbour, then reading it back to filter, was a third of
+/// the queries' samples.
 pub fn top_k_filtered<T: Copy>(
     ids: &[T],
     k: usize,
@@ -69,19 +62,41 @@ pub fn top_k_filtered<T: Copy>(
     buf.clear();
     if k == 0 || ids.len() <= PREFILTER * k {
         buf.extend(ids.iter().map(|&q| make(q)));
-        return top_k_of(buf, k);
+        return best_of(buf, k);
     }
     let (head, rest) = ids.split_at(2 * k);
     buf.extend(head.iter().map(|&q| make(q)));
-    buf.select_nth_unstable_by(k - 1, best_first);
-    let floor = buf[k - 1];
+    let floor = floor_of(buf, k);
     for &q in rest {
         let n = make(q);
-        if best_first(&n, &floor) != std::cmp::Ordering::Greater {
+        if reaches(&n, &floor) {
             buf.push(n);
         }
     }
-    top_k_of(buf, k)
+    best_of(buf, k)
+}
+
+/// The k-th best of `head` (which it reorders; at least `k` long, `k` > 0): the
+/// prefilter's floor.
+fn floor_of(head: &mut [Neighbor], k: usize) -> Neighbor {
+    head.select_nth_unstable_by(k - 1, best_first);
+    head[k - 1]
+}
+
+/// Whether `n` is at least as good as `floor`.
+fn reaches(n: &Neighbor, floor: &Neighbor) -> bool {
+    best_first(n, floor) != std::cmp::Ordering::Greater
+}
+
+/// The `k` best of `list` (which it reorders), sorted best first, in a list of
+/// their own.
+fn best_of(list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
+    if list.len() > k {
+        list.select_nth_unstable_by(k, best_first);
+    }
+    let mut best = list[..list.len().min(k)].to_vec();
+    best.sort_by(best_first);
+    best
 }
 
 /// [`top_k_of`] filters a list longer than this many times `k` before selecting.
