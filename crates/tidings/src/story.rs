@@ -41,7 +41,7 @@ use crate::document::Day;
 use crate::graph::{Copies, CopyInput, Edge, KnnGraph};
 use crate::lang::Lang;
 use crate::pivot::sketch_jaccard;
-use crate::vectorize::{Dim, SparseVec};
+use crate::vectorize::SparseVec;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -169,9 +169,57 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
         .unwrap_or(docs[0])
 }
 
+/// Each of `docs`' vectors with its dimensions renumbered 0.. in the order they are
+/// first met, and how many there are: a dense array over the story's features fits
+/// in cache where one over the corpus's would not. The numbering goes through this
+/// thread's array over all dimensions (a hash map of them was a twelfth of the
+/// article stage on the 200k crawl yardstick).
+fn story_local(docs: &[u32], vecs: &[SparseVec]) -> (Vec<Vec<(u32, f32)>>, usize) {
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        let last = docs
+            .iter()
+            .filter_map(|&d| vecs[d as usize].entries().last())
+            .map(|e| e.dim() as usize)
+            .max();
+        if let Some(last) = last {
+            if local.len() <= last {
+                local.resize(last + 1, u32::MAX);
+            }
+        }
+        let mut width = 0u32;
+        let compact = docs
+            .iter()
+            .map(|&d| {
+                vecs[d as usize]
+                    .entries()
+                    .iter()
+                    .map(|e| {
+                        let id = &mut local[e.dim() as usize];
+                        if *id == u32::MAX {
+                            *id = width;
+                            width += 1;
+                        }
+                        (*id, e.weight())
+                    })
+                    .collect()
+            })
+            .collect();
+        for &d in docs {
+            for e in vecs[d as usize].entries() {
+                local[e.dim() as usize] = u32::MAX;
+            }
+        }
+        (compact, width as usize)
+    })
+}
+
 thread_local! {
     /// [`medoid`]'s sum of the members by dimension, zero between uses.
     static SUM: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`story_local`]'s number of each dimension in the story, `u32::MAX` between
+    /// uses.
+    static LOCAL: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The member that represents a story or an article, by the `keep` policy; ties
@@ -292,103 +340,68 @@ pub fn cut_articles(
     // almost none (0.06 at most for nine in ten), so the shingles lift versions
     // whose cosine is low (article B³ F1 on wmt21-dev 0.939 → 0.951 with the
     // cross-language cut at 0.06, ntrex-dev the same).
-    let mut weight = vec![0.0f64; n * n];
-    let mut same = vec![0.0f64; n * n];
-    let mut count = vec![0.0f64; n * n];
     let size = |i: usize| f64::from(sizes[reps[i] as usize].max(1));
     // Cosines by scattering one document's weights into a dense array over the
     // story's features, then one multiply-add per entry of each other document: a
     // story of 1,000 distinct documents has half a million pairs, and merging two
     // sparse vectors per pair was most of the article stage on the 200k crawl.
-    let mut ids: FxHashMap<Dim, u32> = FxHashMap::default();
-    let compact: Vec<Vec<(u32, f32)>> = reps
-        .iter()
-        .map(|&d| {
-            input.vecs[d as usize]
-                .entries()
-                .iter()
-                .map(|e| {
-                    let next = ids.len() as u32;
-                    (*ids.entry(e.dim()).or_insert(next), e.weight())
-                })
-                .collect()
-        })
-        .collect();
-    let width = ids.len();
-    drop(ids);
-    let rows: Vec<Vec<(f64, f64, f64)>> = (0..n)
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f32; width],
-            |dense, i| {
-                for &(f, w) in &compact[i] {
-                    dense[f as usize] = w;
-                }
-                let row = (i + 1..n)
-                    .map(|j| {
-                        let (a, b) = (reps[i] as usize, reps[j] as usize);
-                        let dot = gather_dot(dense, &compact[j]);
-                        let cos = f64::from(dot.clamp(0.0, 1.0));
-                        let pairs = size(i) * size(j);
-                        if input.langs[a] == input.langs[b] {
-                            let jaccard = sketch_jaccard(&input.sketches[a], &input.sketches[b]);
-                            let copy = is_copy(a, b, jaccard, input, config);
-                            let cos = if copy { 1.0 } else { cos };
-                            let cut = f64::from(config.same_language);
-                            let alike = (cos + f64::from(jaccard)).min(1.0);
-                            (pairs * cos / cut, pairs * alike, pairs)
-                        } else {
-                            let cut = translation_cut(a as u32, b as u32, input, config);
-                            (pairs * cos / cut, 0.0, 0.0)
-                        }
-                    })
-                    .collect();
-                for &(f, _) in &compact[i] {
-                    dense[f as usize] = 0.0;
-                }
-                row
-            },
-        )
-        .collect();
-    for (i, row) in rows.into_iter().enumerate() {
-        for (k, (w, s, c)) in row.into_iter().enumerate() {
-            let j = i + 1 + k;
-            (weight[at(i, j)], same[at(i, j)], count[at(i, j)]) = (w, s, c);
-            (weight[at(j, i)], same[at(j, i)], count[at(j, i)]) = (w, s, c);
-        }
-    }
+    let (compact, width) = story_local(reps, input.vecs);
+    // Row i's pairs with the later documents written in place, each row on its
+    // own thread, then mirrored.
+    let mut cells = vec![Totals::default(); n * n];
+    cells.par_chunks_mut(n.max(1)).enumerate().for_each_init(
+        || vec![0.0f32; width],
+        |dense, (i, row)| {
+            for &(f, w) in &compact[i] {
+                dense[f as usize] = w;
+            }
+            for j in i + 1..n {
+                let dot = gather_dot(dense, &compact[j]);
+                let pairs = size(i) * size(j);
+                row[j] = pair_totals(reps[i], reps[j], dot, pairs, input, config);
+            }
+            for &(f, _) in &compact[i] {
+                dense[f as usize] = 0.0;
+            }
+        },
+    );
+    drop(compact);
+    mirror(&mut cells, n);
     let mut members: Vec<Vec<u32>> = reps.iter().map(|&d| vec![d]).collect();
     let mut docs: Vec<f64> = (0..n).map(size).collect();
-    let mut alive = vec![true; n];
+    // The live groups in increasing order (ties below go to the first found).
+    let mut live: Vec<usize> = (0..n).collect();
     let floor = f64::from(config.same_language_floor);
     // The linkage of two live groups, or None where a shared language forbids it.
-    let linkage =
-        |i: usize, j: usize, weight: &[f64], same: &[f64], count: &[f64], docs: &[f64]| {
-            let c = count[at(i, j)];
-            (c == 0.0 || same[at(i, j)] / c >= floor)
-                .then(|| weight[at(i, j)] / (docs[i] * docs[j]))
-        };
+    let linkage = |i: usize, j: usize, cells: &[Totals], docs: &[f64]| {
+        let t = &cells[at(i, j)];
+        (t.count == 0.0 || t.same / t.count >= floor).then(|| t.weight / (docs[i] * docs[j]))
+    };
     // Each row's best partner: (linkage, partner); ties go to the smaller partner.
-    let best_of =
-        |i: usize, alive: &[bool], weight: &[f64], same: &[f64], count: &[f64], docs: &[f64]| {
-            let mut best: Option<(f64, usize)> = None;
-            for j in (0..n).filter(|&j| j != i && alive[j]) {
-                if let Some(l) = linkage(i, j, weight, same, count, docs) {
-                    if best.is_none_or(|(b, _)| l > b) {
-                        best = Some((l, j));
-                    }
+    let best_of = |i: usize, live: &[usize], cells: &[Totals], docs: &[f64]| {
+        let mut best: Option<(f64, usize)> = None;
+        for &j in live {
+            if j == i {
+                continue;
+            }
+            if let Some(l) = linkage(i, j, cells, docs) {
+                if best.is_none_or(|(b, _)| l > b) {
+                    best = Some((l, j));
                 }
             }
-            best
-        };
+        }
+        best
+    };
+    // Every row scanned once: as much work as the pairs' cosines, so in parallel.
     let mut best: Vec<Option<(f64, usize)>> = (0..n)
-        .map(|i| best_of(i, &alive, &weight, &same, &count, &docs))
+        .into_par_iter()
+        .map(|i| best_of(i, &live, &cells, &docs))
         .collect();
     loop {
         // The best pair overall; ties go to the smallest (i, j).
         let mut top: Option<(f64, usize, usize)> = None;
-        for (i, b) in best.iter().enumerate() {
-            if let (true, Some((l, j))) = (alive[i], *b) {
+        for &i in &live {
+            if let Some((l, j)) = best[i] {
                 let (x, y) = (i.min(j), i.max(j));
                 let better = match top {
                     None => true,
@@ -403,24 +416,24 @@ pub fn cut_articles(
         if l < 1.0 {
             break;
         }
-        // j joins i.
-        for k in 0..n {
-            for m in [&mut weight, &mut same, &mut count] {
-                let v = m[at(j, k)];
-                m[at(i, k)] += v;
-                m[at(k, i)] = m[at(i, k)];
-            }
+        // j joins i. Only live rows and columns are read again.
+        live.retain(|&k| k != j);
+        for &k in &live {
+            let moved = cells[at(j, k)];
+            let t = &mut cells[at(i, k)];
+            *t += moved;
+            let t = *t;
+            cells[at(k, i)] = t;
         }
-        alive[j] = false;
         docs[i] += docs[j];
         let moved = std::mem::take(&mut members[j]);
         members[i].extend(moved);
         best[j] = None;
-        for k in (0..n).filter(|&k| alive[k]) {
+        for &k in &live {
             let stale = k == i || matches!(best[k], Some((_, p)) if p == i || p == j);
             if stale {
-                best[k] = best_of(k, &alive, &weight, &same, &count, &docs);
-            } else if let Some(l) = linkage(k, i, &weight, &same, &count, &docs) {
+                best[k] = best_of(k, &live, &cells, &docs);
+            } else if let Some(l) = linkage(k, i, &cells, &docs) {
                 if best[k].is_none_or(|(b, p)| l > b || (l == b && i < p)) {
                     best[k] = Some((l, i));
                 }
@@ -433,6 +446,74 @@ pub fn cut_articles(
     }
     out.sort_unstable_by_key(|g| g[0]);
     out
+}
+
+/// A pair of groups' three totals in [`cut_articles`], side by side: a merge and a
+/// row's scan read all three of a pair, which in three matrices were three cache
+/// misses where this is one.
+#[derive(Clone, Copy, Default)]
+struct Totals {
+    /// Σ cosine / cut of the pair's kind.
+    weight: f64,
+    /// Σ (cosine + shingle Jaccard) over the same-language pairs.
+    same: f64,
+    /// The number of same-language pairs.
+    count: f64,
+}
+
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, o: Totals) {
+        self.weight += o.weight;
+        self.same += o.same;
+        self.count += o.count;
+    }
+}
+
+/// The [`Totals`] of documents `a` and `b`, whose vectors' dot product is `dot`,
+/// standing for `pairs` document pairs (their copies' counts multiplied).
+fn pair_totals(
+    a: u32,
+    b: u32,
+    dot: f32,
+    pairs: f64,
+    input: &CopyInput<'_>,
+    config: &ArticleConfig,
+) -> Totals {
+    let cos = f64::from(dot.clamp(0.0, 1.0));
+    let (a, b) = (a as usize, b as usize);
+    if input.langs[a] == input.langs[b] {
+        let jaccard = sketch_jaccard(&input.sketches[a], &input.sketches[b]);
+        let copy = is_copy(a, b, jaccard, input, config);
+        let cos = if copy { 1.0 } else { cos };
+        let cut = f64::from(config.same_language);
+        let alike = (cos + f64::from(jaccard)).min(1.0);
+        Totals {
+            weight: pairs * cos / cut,
+            same: pairs * alike,
+            count: pairs,
+        }
+    } else {
+        let cut = translation_cut(a as u32, b as u32, input, config);
+        Totals {
+            weight: pairs * cos / cut,
+            ..Totals::default()
+        }
+    }
+}
+
+/// Copies the upper triangle of the n × n matrix `cells` onto the lower, tile by
+/// tile, so that the column side's cache lines are written whole.
+fn mirror(cells: &mut [Totals], n: usize) {
+    const TILE: usize = 32;
+    for bi in (0..n).step_by(TILE) {
+        for bj in (bi..n).step_by(TILE) {
+            for i in bi..(bi + TILE).min(n) {
+                for j in bj.max(i + 1)..(bj + TILE).min(n) {
+                    cells[j * n + i] = cells[i * n + j];
+                }
+            }
+        }
+    }
 }
 
 /// Σ dense[f]·w over `sparse`, in four partial sums: one sum waits on each
@@ -695,6 +776,149 @@ mod tests {
             ..config
         };
         assert_eq!(cut_articles(&reps, &sizes, &input, &loose).len(), 1);
+    }
+
+    /// Average link over groups by definition: every step sums the pair totals of
+    /// every two live groups' members afresh and merges the best pair (ties to the
+    /// smallest pair of groups, the first group keeping its place) while it reaches 1.
+    fn articles_by_definition(
+        reps: &[u32],
+        sizes: &[u32],
+        input: &CopyInput<'_>,
+        config: &ArticleConfig,
+    ) -> Vec<Vec<u32>> {
+        let n = reps.len();
+        let (compact, width) = story_local(reps, input.vecs);
+        let mut dense = vec![0.0f32; width];
+        let size = |i: usize| f64::from(sizes[reps[i] as usize].max(1));
+        let mut pair = vec![Totals::default(); n * n];
+        for i in 0..n {
+            for &(f, w) in &compact[i] {
+                dense[f as usize] = w;
+            }
+            for j in 0..n {
+                let dot = gather_dot(&dense, &compact[j]);
+                pair[i * n + j] =
+                    pair_totals(reps[i], reps[j], dot, size(i) * size(j), input, config);
+            }
+            for &(f, _) in &compact[i] {
+                dense[f as usize] = 0.0;
+            }
+        }
+        let floor = f64::from(config.same_language_floor);
+        let mut groups: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+        loop {
+            let mut top: Option<(f64, usize, usize)> = None;
+            for x in 0..n {
+                for y in x + 1..n {
+                    if groups[x].is_empty() || groups[y].is_empty() {
+                        continue;
+                    }
+                    let mut t = Totals::default();
+                    for &i in &groups[x] {
+                        for &j in &groups[y] {
+                            t += pair[i * n + j];
+                        }
+                    }
+                    if t.count > 0.0 && t.same / t.count < floor {
+                        continue;
+                    }
+                    let docs = |g: &[usize]| g.iter().map(|&i| size(i)).sum::<f64>();
+                    let l = t.weight / (docs(&groups[x]) * docs(&groups[y]));
+                    if top.is_none_or(|(b, _, _)| l > b) {
+                        top = Some((l, x, y));
+                    }
+                }
+            }
+            match top {
+                Some((l, x, y)) if l >= 1.0 => {
+                    let moved = std::mem::take(&mut groups[y]);
+                    groups[x].extend(moved);
+                }
+                _ => break,
+            }
+        }
+        let mut out: Vec<Vec<u32>> = groups
+            .into_iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| {
+                let mut m: Vec<u32> = g.into_iter().map(|i| reps[i]).collect();
+                m.sort_unstable();
+                m
+            })
+            .collect();
+        out.sort_unstable_by_key(|g| g[0]);
+        out
+    }
+
+    /// `cut_articles` (pair totals in one matrix, only live rows updated, each
+    /// row's best partner kept) cuts as average link by definition does, on
+    /// stories of three languages with copies (equal exact hashes), near-duplicates
+    /// (shared sketches), documents standing for several copies, and sums of
+    /// the members' pair totals in any order close enough not to decide a tie.
+    #[test]
+    fn cut_articles_is_average_link_by_definition() {
+        let mut rnd = crate::test_rng::xorshift(29);
+        let langs3 = [
+            Lang::ENG,
+            Lang::from_code("deu").unwrap(),
+            Lang::from_code("fra").unwrap(),
+        ];
+        let config = ArticleConfig::default();
+        let (mut articles, mut merged, mut blocked) = (0, 0, 0);
+        for case in 0..60 {
+            let n = 2 + (rnd() % 30) as usize;
+            // A few topics, each a handful of features: documents of one topic
+            // are alike, more so in one language.
+            let vecs: Vec<SparseVec> = (0..n)
+                .map(|_| {
+                    let topic = (rnd() % 4) as u32;
+                    let mut e: Vec<(u32, f32)> = (0..6)
+                        .map(|_| (topic * 8 + (rnd() % 8) as u32, 1.0 + (rnd() % 4) as f32))
+                        .collect();
+                    e.push((100 + (rnd() % 40) as u32, 1.0));
+                    SparseVec::new(e)
+                })
+                .collect();
+            let langs: Vec<Lang> = (0..n).map(|_| langs3[(rnd() % 3) as usize]).collect();
+            let exact: Vec<u64> = (0..n as u64)
+                .map(|i| if rnd() % 6 == 0 { 1_000 } else { i })
+                .collect();
+            let sketches: Vec<Vec<u32>> = (0..n)
+                .map(|_| {
+                    let base = (rnd() % 3) as u32 * 40;
+                    let mut s: Vec<u32> = (0..20).map(|_| base + (rnd() % 60) as u32).collect();
+                    s.sort_unstable();
+                    s.dedup();
+                    s
+                })
+                .collect();
+            let coverage: Vec<f32> = (0..n).map(|_| 0.5 + (rnd() % 6) as f32 / 10.0).collect();
+            let days = vec![None; n];
+            let input = CopyInput {
+                coverage: &coverage,
+                ..CopyInput::new(&vecs, &langs, &days, &exact, &sketches)
+            };
+            let sizes: Vec<u32> = (0..n).map(|_| 1 + (rnd() % 3) as u32).collect();
+            let reps: Vec<u32> = (0..n as u32).collect();
+            let got = cut_articles(&reps, &sizes, &input, &config);
+            assert_eq!(
+                got,
+                articles_by_definition(&reps, &sizes, &input, &config),
+                "case {case}"
+            );
+            articles += got.len();
+            merged += usize::from(got.len() < n);
+            let loose = ArticleConfig {
+                same_language_floor: 0.0,
+                ..config
+            };
+            blocked += usize::from(cut_articles(&reps, &sizes, &input, &loose).len() < got.len());
+        }
+        // The cases merge some documents and not others, and the shared-language
+        // rule decides in some.
+        assert!(merged > 40 && articles > 200, "{merged} {articles}");
+        assert!(blocked > 10, "{blocked}");
     }
 
     #[test]
