@@ -76,6 +76,40 @@ fn output_does_not_depend_on_input_order_or_threads() {
     assert_eq!(assignment_rows(&base), assignment_rows(&single));
 }
 
+/// A batch is analyzed grouped by language, on either thread count: each document
+/// comes back in its place in the batch (`meta.seq`), analyzed as it is alone.
+#[test]
+fn a_batch_comes_back_in_order_whatever_its_languages() {
+    let engine = Engine::new(Config::default()).unwrap();
+    // The corpus's languages interleaved, twice over.
+    let docs: Vec<Document> = corpus()
+        .into_iter()
+        .chain(corpus().into_iter().rev().map(|mut d| {
+            d.id.push_str("-again");
+            d
+        }))
+        .collect();
+    let alone: Vec<_> = docs
+        .iter()
+        .map(|d| engine.analyze(vec![d.clone()]).unwrap().remove(0))
+        .collect();
+    let langs: std::collections::BTreeSet<_> = alone.iter().map(|a| a.features.lang).collect();
+    assert!(langs.len() >= 4, "{langs:?}");
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let batch = pool.install(|| engine.analyze(docs.clone()).unwrap());
+        assert_eq!(batch.len(), docs.len());
+        for (i, (a, one)) in batch.iter().zip(&alone).enumerate() {
+            assert_eq!(a.meta.id, docs[i].id);
+            assert_eq!(a.meta.seq, i as u64);
+            assert_eq!(a.features, one.features, "{}", docs[i].id);
+        }
+    }
+}
+
 #[test]
 fn copies_collapse_to_one_node_and_land_with_their_original() {
     // Syndicated copies of a1 (one exact, one lightly edited) and of b2.

@@ -341,12 +341,17 @@ impl Engine {
         let weights = &self.config.analysis.weights;
         let models = &self.models;
         let docs = &c.docs;
+        // Bases and members are analyzed grouped by language, as in analysis (each
+        // thread's word cache then mostly sees languages the other's does not).
+        let lang_of = |d: u32| docs[d as usize].lang;
         let bases: Vec<u32> = {
             let mut b: Vec<u32> = pairs.iter().map(|&(_, b)| b).collect();
-            b.sort_unstable();
+            b.sort_unstable_by_key(|&d| (lang_of(d), d));
             b.dedup();
             b
         };
+        let mut pairs = pairs;
+        pairs.sort_by_key(|&(m, _)| lang_of(m));
         // Each base's features, and its sentences: a member in the base's language
         // need not walk the sentences it shares with it (`sentences_adding`).
         let base_features: FxHashMap<u32, (FxHashSet<u64>, FxHashSet<&str>)> = bases
@@ -441,16 +446,27 @@ impl Engine {
             return Err(Error::Model(e));
         }
         let weights = &self.config.analysis.weights;
-        Ok(docs
-            .into_par_iter()
+        // Analyzed grouped by language (a stable sort), then put back in order: the
+        // pool cuts the batch into contiguous runs, so each thread's word cache
+        // (one per thread) mostly sees languages the other's does not, where in
+        // reading order both analyzed most words of every language once each.
+        let mut items: Vec<(usize, Document, (Lang, DocStatus))> = docs
+            .into_iter()
             .zip(langs)
             .enumerate()
-            .map(|(i, (d, (lang, status)))| {
+            .map(|(i, (d, l))| (i, d, l))
+            .collect();
+        items.sort_by_key(|&(_, _, (lang, _))| lang);
+        let mut analyzed: Vec<(usize, AnalyzedDoc)> = items
+            .into_par_iter()
+            .map(|(i, d, (lang, status))| {
                 let mut a = analyze_doc(d, lang, status, &self.models, weights);
                 a.meta.seq = i as u64;
-                a
+                (i, a)
             })
-            .collect())
+            .collect();
+        analyzed.sort_unstable_by_key(|&(i, _)| i);
+        Ok(analyzed.into_iter().map(|(_, a)| a).collect())
     }
 
     /// Stage 2: the statistics of a corpus (or of a shard: merge them with
