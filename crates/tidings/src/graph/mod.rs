@@ -46,9 +46,8 @@ pub use windows::Windows;
 
 use crate::config::CandidateConfig;
 use crate::document::Day;
-use crate::vectorize::{scattered, Dim, SparseVec};
+use crate::vectorize::{scattered, SparseVec};
 use rayon::prelude::*;
-use sparse::strongest_dim;
 
 /// An undirected edge `a < b` with its exact cosine similarity.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -225,35 +224,20 @@ fn graph_of_lists(
     // By first document: its vector scattered once, each neighbour's gathered
     // from it (`SparseVec::cosine` to the bit: the same f64 sum, rounded and
     // clamped the same way).
-    // The runs in order of their first document's strongest feature, as the
-    // sparse index's queries ([`strongest_dim`]): runs of documents alike
-    // read the same neighbours' vectors, which then stay in cache. Put back in
-    // order after.
-    let runs: Vec<&[(u32, u32)]> = pairs.chunk_by(|x, y| x.0 == y.0).collect();
-    let mut order: Vec<(Dim, u32)> = runs
-        .par_iter()
-        .enumerate()
-        .map(|(r, run)| (strongest_dim(&vecs[run[0].0 as usize]), r as u32))
-        .collect();
-    order.par_sort_unstable();
-    let mut scored: Vec<(u32, Vec<Edge>)> = order
-        .into_par_iter()
-        .map(|(_, r)| {
-            let run = runs[r as usize];
+    let edges: Vec<Edge> = pairs
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .flat_map_iter(|run| {
             let a = run[0].0;
-            let edges = scattered(vecs[a as usize].entries(), |v| {
+            scattered(vecs[a as usize].entries(), |v| {
                 run.iter()
                     .filter_map(|&(_, b)| {
                         let sim = (v.dot(vecs[b as usize].entries()) as f32).clamp(0.0, 1.0);
                         (sim >= floor).then_some(Edge { a, b, sim })
                     })
                     .collect::<Vec<_>>()
-            });
-            (r, edges)
+            })
         })
         .collect();
-    scored.par_sort_unstable_by_key(|&(r, _)| r);
-    let edges: Vec<Edge> = scored.into_iter().flat_map(|(_, e)| e).collect();
     KnnGraph {
         n_docs: vecs.len(),
         copies: Copies::none(vecs.len()),
