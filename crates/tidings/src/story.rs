@@ -127,16 +127,7 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
     // entry adds the members in the same order either way, so the same sums.
     let scores: Vec<f64> = SUM.with(|sum| {
         let mut sum = sum.borrow_mut();
-        let last = docs
-            .iter()
-            .filter_map(|&d| vecs[d as usize].entries().last())
-            .map(|e| e.dim() as usize)
-            .max();
-        if let Some(last) = last {
-            if sum.len() <= last {
-                sum.resize(last + 1, 0.0);
-            }
-        }
+        cover_dims(&mut sum, docs, vecs, 0.0);
         for &d in docs {
             for e in vecs[d as usize].entries() {
                 sum[e.dim() as usize] += f64::from(e.weight());
@@ -169,6 +160,21 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
         .unwrap_or(docs[0])
 }
 
+/// Grows a thread's array indexed by dimension (with `fill`) to cover every
+/// dimension of `docs`' vectors.
+fn cover_dims<T: Clone>(array: &mut Vec<T>, docs: &[u32], vecs: &[SparseVec], fill: T) {
+    let last = docs
+        .iter()
+        .filter_map(|&d| vecs[d as usize].entries().last())
+        .map(|e| e.dim() as usize)
+        .max();
+    if let Some(last) = last {
+        if array.len() <= last {
+            array.resize(last + 1, fill);
+        }
+    }
+}
+
 /// Each of `docs`' vectors with its dimensions renumbered 0.. in the order they are
 /// first met, and how many there are: a dense array over the story's features fits
 /// in cache where one over the corpus's would not. The numbering goes through this
@@ -177,16 +183,7 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
 fn story_local(docs: &[u32], vecs: &[SparseVec]) -> (Vec<Vec<(u32, f32)>>, usize) {
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
-        let last = docs
-            .iter()
-            .filter_map(|&d| vecs[d as usize].entries().last())
-            .map(|e| e.dim() as usize)
-            .max();
-        if let Some(last) = last {
-            if local.len() <= last {
-                local.resize(last + 1, u32::MAX);
-            }
-        }
+        cover_dims(&mut local, docs, vecs, u32::MAX);
         let mut width = 0u32;
         let compact = docs
             .iter()
@@ -882,7 +879,7 @@ mod tests {
                 .collect();
             let langs: Vec<Lang> = (0..n).map(|_| langs3[(rnd() % 3) as usize]).collect();
             let exact: Vec<u64> = (0..n as u64)
-                .map(|i| if rnd() % 6 == 0 { 1_000 } else { i })
+                .map(|i| if rnd().is_multiple_of(6) { 1_000 } else { i })
                 .collect();
             let sketches: Vec<Vec<u32>> = (0..n)
                 .map(|_| {
