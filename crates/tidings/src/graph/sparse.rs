@@ -223,8 +223,8 @@ mod tests {
     use super::*;
     use crate::document::Day;
 
-    /// The queries run in order of their strongest feature, yet each position's
-    /// list is its own: queried all at once, in ranges, or one at a time, the same
+    /// The queries run block by block in order of their strongest feature, yet
+    /// each position's list is its own: queried all at once, in ranges, or one at a time, the same
     /// lists, in position order, on dated and undated documents.
     #[test]
     fn each_position_gets_its_own_list_whatever_the_order_of_work() {
@@ -257,7 +257,8 @@ mod tests {
             .flat_map(|r| sparse_neighbors(&vecs, &w, k, r))
             .collect();
         assert_eq!(halves, all);
-        // The strongest features differ, so the order of work is not the positions'.
+        // The strongest features differ, so the order of work within a block is
+        // not the positions'.
         let keys: std::collections::BTreeSet<Dim> = (0..n)
             .map(|p| strongest_dim(&vecs[w.order[p] as usize]))
             .collect();
