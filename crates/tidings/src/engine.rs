@@ -317,7 +317,7 @@ impl Engine {
         c: &mut Clustering,
         items: impl Iterator<Item = Result<Result<Document, Reject>>>,
     ) -> Result<()> {
-        let pairs = c.adds_pairs();
+        let mut pairs = c.adds_pairs();
         if pairs.is_empty() {
             return Ok(());
         }
@@ -350,7 +350,6 @@ impl Engine {
             b.dedup();
             b
         };
-        let mut pairs = pairs;
         pairs.sort_by_key(|&(m, _)| lang_of(m));
         // Each base's features, and its sentences: a member in the base's language
         // need not walk the sentences it shares with it (`sentences_adding`).

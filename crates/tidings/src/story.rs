@@ -349,17 +349,13 @@ pub fn cut_articles(
     cells.par_chunks_mut(n.max(1)).enumerate().for_each_init(
         || vec![0.0f32; width],
         |dense, (i, row)| {
-            for &(f, w) in &compact[i] {
-                dense[f as usize] = w;
-            }
-            for j in i + 1..n {
-                let dot = gather_dot(dense, &compact[j]);
-                let pairs = size(i) * size(j);
-                row[j] = pair_totals(reps[i], reps[j], dot, pairs, input, config);
-            }
-            for &(f, _) in &compact[i] {
-                dense[f as usize] = 0.0;
-            }
+            with_scattered(dense, &compact[i], |dense| {
+                for j in i + 1..n {
+                    let dot = gather_dot(dense, &compact[j]);
+                    let pairs = size(i) * size(j);
+                    row[j] = pair_totals(reps[i], reps[j], dot, pairs, input, config);
+                }
+            });
         },
     );
     drop(compact);
@@ -511,6 +507,20 @@ fn mirror(cells: &mut [Totals], n: usize) {
             }
         }
     }
+}
+
+/// Runs `f` with `entries` (story-local numbers, [`story_local`]) scattered into
+/// `dense`, which is zero elsewhere before and everywhere after: the array each
+/// row of [`cut_articles`] gathers its cosines from.
+fn with_scattered<R>(dense: &mut [f32], entries: &[(u32, f32)], f: impl FnOnce(&[f32]) -> R) -> R {
+    for &(f, w) in entries {
+        dense[f as usize] = w;
+    }
+    let r = f(dense);
+    for &(f, _) in entries {
+        dense[f as usize] = 0.0;
+    }
+    r
 }
 
 /// Σ dense[f]·w over `sparse`, in four partial sums: one sum waits on each
@@ -790,17 +800,13 @@ mod tests {
         let size = |i: usize| f64::from(sizes[reps[i] as usize].max(1));
         let mut pair = vec![Totals::default(); n * n];
         for i in 0..n {
-            for &(f, w) in &compact[i] {
-                dense[f as usize] = w;
-            }
-            for j in 0..n {
-                let dot = gather_dot(&dense, &compact[j]);
-                pair[i * n + j] =
-                    pair_totals(reps[i], reps[j], dot, size(i) * size(j), input, config);
-            }
-            for &(f, _) in &compact[i] {
-                dense[f as usize] = 0.0;
-            }
+            with_scattered(&mut dense, &compact[i], |dense| {
+                for j in 0..n {
+                    let dot = gather_dot(dense, &compact[j]);
+                    pair[i * n + j] =
+                        pair_totals(reps[i], reps[j], dot, size(i) * size(j), input, config);
+                }
+            });
         }
         let floor = f64::from(config.same_language_floor);
         let mut groups: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
