@@ -251,36 +251,57 @@ pub fn evaluate(gold: &GoldLabels, pred: &Assignments) -> EvalReport {
     let langs: Vec<&str> = gold.lang.iter().map(String::as_str).collect();
     let pred_name = |label: u32| pred.story_names.get(label as usize).cloned();
     let ids_of = |ix: Vec<usize>| ix.into_iter().map(|i| gold.ids[i].clone()).collect();
-    let over_merged = mixed_groups(&pred_story, &gold.story)
-        .into_iter()
-        .map(|(p, size, parts)| OverMerged {
-            pred_story: pred_name(p).unwrap_or_default(),
-            size,
-            n_gold_stories: parts.len(),
-            parts: parts
-                .into_iter()
-                .map(|(g, ix)| ClusterPart {
-                    label: Some(gold.story_names[g as usize].clone()),
-                    ids: ids_of(ix),
-                })
-                .collect(),
-        })
-        .collect();
-    let split = mixed_groups(&gold.story, &pred_story)
-        .into_iter()
-        .map(|(g, size, parts)| SplitStory {
-            gold_story: gold.story_names[g as usize].clone(),
-            size,
-            n_pred_stories: parts.len(),
-            parts: parts
-                .into_iter()
-                .map(|(p, ix)| ClusterPart {
-                    label: pred_name(p),
-                    ids: ids_of(ix),
-                })
-                .collect(),
-        })
-        .collect();
+    let over_merged = || -> Vec<OverMerged> {
+        mixed_groups(&pred_story, &gold.story)
+            .into_iter()
+            .map(|(p, size, parts)| OverMerged {
+                pred_story: pred_name(p).unwrap_or_default(),
+                size,
+                n_gold_stories: parts.len(),
+                parts: parts
+                    .into_iter()
+                    .map(|(g, ix)| ClusterPart {
+                        label: Some(gold.story_names[g as usize].clone()),
+                        ids: ids_of(ix),
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let split = || -> Vec<SplitStory> {
+        mixed_groups(&gold.story, &pred_story)
+            .into_iter()
+            .map(|(g, size, parts)| SplitStory {
+                gold_story: gold.story_names[g as usize].clone(),
+                size,
+                n_pred_stories: parts.len(),
+                parts: parts
+                    .into_iter()
+                    .map(|(p, ix)| ClusterPart {
+                        label: pred_name(p),
+                        ids: ids_of(ix),
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+
+    // The scores are independent of each other: on the 1M synthetic corpus they
+    // took 3.4 s on one thread.
+    let ((story, article), (story_pairs_by_lang, (over_merged, split))) = rayon::join(
+        || {
+            rayon::join(
+                || LevelScores::compute(&gold.story, &pred_story),
+                || LevelScores::compute(&gold.article, &pred_article),
+            )
+        },
+        || {
+            rayon::join(
+                || pair_recall_by_lang(&gold.story, &pred_story, &langs),
+                || rayon::join(over_merged, split),
+            )
+        },
+    );
 
     EvalReport {
         counts: Counts {
@@ -291,9 +312,9 @@ pub fn evaluate(gold: &GoldLabels, pred: &Assignments) -> EvalReport {
             n_unknown: unknown.len(),
             n_duplicate: duplicates.len(),
         },
-        story: LevelScores::compute(&gold.story, &pred_story),
-        article: LevelScores::compute(&gold.article, &pred_article),
-        story_pairs_by_lang: pair_recall_by_lang(&gold.story, &pred_story, &langs),
+        story,
+        article,
+        story_pairs_by_lang,
         missing,
         unknown,
         duplicates,

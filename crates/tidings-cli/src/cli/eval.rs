@@ -129,11 +129,14 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                     .map(|d| (d.id.clone(), d.lang.code().to_string()))
                     .collect();
             }
-            headlines = result
-                .docs
-                .iter()
-                .map(|d| (d.id.clone(), d.headline.clone()))
-                .collect();
+            // For the table only (a million of them cost half a second).
+            if !args.json {
+                headlines = result
+                    .docs
+                    .iter()
+                    .map(|d| (d.id.clone(), d.headline.clone()))
+                    .collect();
+            }
             // The rows `cluster --assignments` writes, taken from memory.
             let rows: Vec<_> = assignment_rows(&result).collect();
             let pred =
