@@ -335,13 +335,12 @@ impl Engine {
             let Some(&i) = wanted.get(doc.id.as_str()) else {
                 continue;
             };
-            if !texts.contains_key(&i) {
+            if let std::collections::hash_map::Entry::Vacant(e) = texts.entry(i) {
                 c.furniture.strip(&mut doc);
-                let text = match doc.title.take() {
+                e.insert(match doc.title.take() {
                     Some(t) => format!("{t}\n{}", doc.text),
                     None => doc.text,
-                };
-                texts.insert(i, text);
+                });
             }
         }
         let weights = &self.config.analysis.weights;
