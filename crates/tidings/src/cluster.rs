@@ -790,6 +790,13 @@ enum Popped {
 /// searches run on the pool.
 const ROUND_PARALLEL: usize = 256;
 
+/// What [`Agglomeration::search`] finds of a group: its best partner among the
+/// exact links, and the bounded links (neighbour, record) that could beat it.
+struct Search {
+    best: Option<(f64, u32)>,
+    bounded: Vec<(u32, LinkId)>,
+}
+
 /// Bounds on top of the heap computed exactly together, in parallel (see [`Link`]).
 const EXACT_BATCH: usize = 64;
 
@@ -898,23 +905,35 @@ impl Agglomeration<'_> {
         let mut marked = vec![false; n];
         while !dirty.is_empty() {
             let parallel = dirty.len() >= ROUND_PARALLEL;
-            let bounded = |&g: &u32| self.bounds_above(g, config, threshold);
-            let mut wanted: Vec<(u32, u32, LinkId)> = if parallel {
-                dirty.par_iter().flat_map_iter(bounded).collect()
+            let search = |&g: &u32| self.search(g, config, threshold);
+            let searched: Vec<Search> = if parallel {
+                dirty.par_iter().map(search).collect()
             } else {
-                dirty.iter().flat_map(bounded).collect()
+                dirty.iter().map(search).collect()
             };
+            let mut wanted: Vec<(u32, u32, LinkId)> = dirty
+                .iter()
+                .zip(&searched)
+                .flat_map(|(&g, s)| {
+                    s.bounded
+                        .iter()
+                        .map(move |&(p, id)| (g.min(p), g.max(p), id))
+                })
+                .collect();
             if !wanted.is_empty() {
                 wanted.sort_unstable_by_key(|w| w.2);
                 wanted.dedup_by_key(|w| w.2);
                 self.compute_exact(&wanted);
             }
-            let found = |&g: &u32| (g, self.best_partner(g, config, threshold));
+            // A link the other side had computed was under this side's best
+            // (else this side wanted it too), and is still.
+            let found = |(&g, s): (&u32, &Search)| (g, self.best_of(g, s, config, threshold));
             let found: Vec<(u32, Option<(f64, u32)>)> = if parallel {
-                dirty.par_iter().map(found).collect()
+                dirty.par_iter().zip(&searched).map(found).collect()
             } else {
-                dirty.iter().map(found).collect()
+                dirty.iter().zip(&searched).map(found).collect()
             };
+            drop(searched);
             for &(g, b) in &found {
                 best[g as usize] = b;
             }
@@ -953,35 +972,50 @@ impl Agglomeration<'_> {
         }
     }
 
-    /// The links of `g` still bounded whose bound reaches its best exact linkage
-    /// (and the threshold), of pairs that could merge at that bound: those
-    /// [`Agglomeration::best_partner`] needs exact.
-    fn bounds_above(&self, g: u32, config: &Linkage, threshold: f64) -> Vec<(u32, u32, LinkId)> {
-        let floor = self
-            .best_partner(g, config, threshold)
-            .map_or(threshold, |b| b.0);
-        self.groups[g as usize]
-            .adj
-            .iter()
-            .filter(|&(&p, &id)| {
-                let link = &self.links[id as usize];
-                let bound = self.linkage(g, p, link);
-                link.unknown > 0.0 && bound >= floor && self.mergeable(g, p, bound, config)
-            })
-            .map(|(&p, &id)| (g.min(p), g.max(p), id))
-            .collect()
-    }
-
-    /// The mergeable neighbour of `g` with the highest exact linkage at or above the
-    /// threshold, ties to the smaller neighbour.
-    fn best_partner(&self, g: u32, config: &Linkage, threshold: f64) -> Option<(f64, u32)> {
+    /// One pass over the links of `g`: its best partner among the exact ones, the
+    /// mergeable neighbour of highest linkage at or above the threshold (ties to
+    /// the smaller neighbour), and the links still bounded whose bound reaches that
+    /// linkage (and the threshold), of pairs that could merge at that bound: those
+    /// [`Agglomeration::best_of`] needs exact.
+    fn search(&self, g: u32, config: &Linkage, threshold: f64) -> Search {
         let mut best: Option<(f64, u32)> = None;
+        let mut bounded: Vec<(f64, u32, LinkId)> = Vec::new();
         for (&p, &id) in &self.groups[g as usize].adj {
             let link = &self.links[id as usize];
-            if link.unknown > 0.0 {
+            let sim = self.linkage(g, p, link);
+            if sim < threshold {
                 continue;
             }
-            let sim = self.linkage(g, p, link);
+            if link.unknown > 0.0 {
+                bounded.push((sim, p, id));
+                continue;
+            }
+            let better = best.is_none_or(|(b, q)| sim > b || (sim == b && p < q));
+            if better && self.mergeable(g, p, sim, config) {
+                best = Some((sim, p));
+            }
+        }
+        let floor = best.map_or(threshold, |b| b.0);
+        let bounded = bounded
+            .into_iter()
+            .filter(|&(bound, p, _)| bound >= floor && self.mergeable(g, p, bound, config))
+            .map(|(_, p, id)| (p, id))
+            .collect();
+        Search { best, bounded }
+    }
+
+    /// The best partner of `g` once the links [`Agglomeration::search`] found
+    /// bounded are exact.
+    fn best_of(
+        &self,
+        g: u32,
+        search: &Search,
+        config: &Linkage,
+        threshold: f64,
+    ) -> Option<(f64, u32)> {
+        let mut best = search.best;
+        for &(p, id) in &search.bounded {
+            let sim = self.linkage(g, p, &self.links[id as usize]);
             let better = best.is_none_or(|(b, q)| sim > b || (sim == b && p < q));
             if sim >= threshold && better && self.mergeable(g, p, sim, config) {
                 best = Some((sim, p));
