@@ -1030,9 +1030,26 @@ impl Agglomeration<'_> {
     /// Replaces the bounds of `pairs` (two groups and their record) by their
     /// exact totals, ΣA·ΣB.
     fn compute_exact(&mut self, pairs: &[(u32, u32, LinkId)]) {
-        for &(a, b, _) in pairs {
-            self.materialize(a);
-            self.materialize(b);
+        // The groups without a sum yet, each built once, on the pool when many.
+        let mut unbuilt: Vec<u32> = pairs
+            .iter()
+            .flat_map(|&(a, b, _)| [a, b])
+            .filter(|&g| {
+                let group = &self.groups[g as usize];
+                group.members.len() >= 2 && group.sum.is_none()
+            })
+            .collect();
+        unbuilt.sort_unstable();
+        unbuilt.dedup();
+        let vecs = self.vecs;
+        let build = |&g: &u32| sum_of(&self.groups[g as usize].members, vecs);
+        let sums: Vec<Vec<(Dim, f32)>> = if unbuilt.len() >= 2 {
+            unbuilt.par_iter().map(build).collect()
+        } else {
+            unbuilt.iter().map(build).collect()
+        };
+        for (g, sum) in unbuilt.into_iter().zip(sums) {
+            self.groups[g as usize].sum = Some(sum);
         }
         let groups: Vec<(u32, u32)> = pairs.iter().map(|&(a, b, _)| (a, b)).collect();
         let totals = self.totals(&groups);
