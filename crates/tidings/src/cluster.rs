@@ -552,7 +552,7 @@ pub(crate) fn average_link(
     members: &[u32],
     edges: &[Edge],
     vecs: &[SparseVec],
-    size: impl Fn(u32) -> u32,
+    size: impl Fn(u32) -> u32 + Sync,
     days: &[Option<Day>],
     langs: &[Lang],
     config: &Linkage,
@@ -568,7 +568,7 @@ pub(crate) fn average_link_in_rounds(
     members: &[u32],
     edges: &[Edge],
     vecs: &[SparseVec],
-    size: impl Fn(u32) -> u32,
+    size: impl Fn(u32) -> u32 + Sync,
     days: &[Option<Day>],
     langs: &[Lang],
     config: &Linkage,
@@ -580,23 +580,49 @@ pub(crate) fn average_link_in_rounds(
 
 impl<'a> Agglomeration<'a> {
     /// One group per member, one link per edge between two members (by local
-    /// index), each member's bound from its strongest edge (kNN graph).
+    /// index; one edge per pair, as the graph and the articles' cut have), each
+    /// member's bound from its strongest edge (kNN graph).
     fn new(
         members: &[u32],
         edges: &[Edge],
         vecs: &'a [SparseVec],
-        size: impl Fn(u32) -> u32,
+        size: impl Fn(u32) -> u32 + Sync,
         days: &[Option<Day>],
         langs: &[Lang],
         config: &Linkage,
     ) -> Agglomeration<'a> {
-        let local: FxHashMap<u32, u32> = members
-            .iter()
-            .enumerate()
-            .map(|(i, &d)| (d, i as u32))
-            .collect();
+        // Each member's local index: an array over the documents when they are not
+        // many more than the members (a component of the stories' graph), else a
+        // map. The build runs on the pool: on the 1M dated synthetic corpus, one
+        // component of 888,983 nodes, it took 2.4 s on one thread.
+        let span = members.iter().max().map_or(0, |&m| m as usize + 1);
+        let dense: Vec<u32> = if span <= 4 * members.len() + 1024 {
+            let mut v = vec![u32::MAX; span];
+            for (i, &d) in members.iter().enumerate() {
+                v[d as usize] = i as u32;
+            }
+            v
+        } else {
+            Vec::new()
+        };
+        let map: FxHashMap<u32, u32> = if dense.is_empty() {
+            members
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| (d, i as u32))
+                .collect()
+        } else {
+            FxHashMap::default()
+        };
+        let local = |d: u32| -> Option<u32> {
+            if dense.is_empty() {
+                map.get(&d).copied()
+            } else {
+                dense.get(d as usize).copied().filter(|&i| i != u32::MAX)
+            }
+        };
         let mut groups: Vec<Group> = members
-            .iter()
+            .par_iter()
             .map(|&d| {
                 let n = size(d).max(1);
                 let s = f64::from(n);
@@ -614,48 +640,60 @@ impl<'a> Agglomeration<'a> {
                 }
             })
             .collect();
-        // The edges between two members, by local index, and each member's degree:
-        // its neighbour map is made as large as it will be, not grown insert by
-        // insert (the inserts were a twentieth of the 200k crawl yardstick's stories
-        // stage, page faults and resizes much of it).
+        // The edges between two members, by local index; an edge's record is its
+        // place here.
         let local_edges: Vec<(u32, u32, f32)> = edges
-            .iter()
-            .filter_map(|e| match (local.get(&e.a), local.get(&e.b)) {
-                (Some(&a), Some(&b)) if a != b => Some((a, b, e.sim)),
+            .par_iter()
+            .filter_map(|e| match (local(e.a), local(e.b)) {
+                (Some(a), Some(b)) if a != b => Some((a, b, e.sim)),
                 _ => None,
             })
             .collect();
-        let mut degree = vec![0usize; members.len()];
-        for &(a, b, _) in &local_edges {
-            degree[a as usize] += 1;
-            degree[b as usize] += 1;
-        }
-        for (g, &d) in groups.iter_mut().zip(&degree) {
-            g.adj.reserve(d);
-        }
-        drop(degree);
-        let mut strongest = vec![0.0f32; members.len()];
-        let mut links: Vec<Link> = Vec::with_capacity(local_edges.len());
-        for (a, b, sim) in local_edges {
-            let w = groups[a as usize].size * groups[b as usize].size * f64::from(sim);
-            let link = Link {
-                known: w,
+        drop((dense, map));
+        let links: Vec<Link> = local_edges
+            .par_iter()
+            .map(|&(a, b, sim)| Link {
+                known: groups[a as usize].size * groups[b as usize].size * f64::from(sim),
                 unknown: 0.0,
                 queued: NOT_QUEUED,
-            };
-            // The graph has one edge per pair; a second would replace the first.
-            match groups[a as usize].adj.get(&b) {
-                Some(&id) => links[id as usize] = link,
-                None => {
-                    let id = links.len() as LinkId;
-                    links.push(link);
-                    groups[a as usize].adj.insert(b, id);
-                    groups[b as usize].adj.insert(a, id);
-                }
-            }
-            strongest[a as usize] = strongest[a as usize].max(sim);
-            strongest[b as usize] = strongest[b as usize].max(sim);
+            })
+            .collect();
+        // Each member's edges in the graph's order (so each neighbour map is
+        // filled in the order one pass over the edges would fill it), then each
+        // map made at its full size at once, on the pool.
+        let mut start = vec![0usize; members.len() + 1];
+        for &(a, b, _) in &local_edges {
+            start[a as usize + 1] += 1;
+            start[b as usize + 1] += 1;
         }
+        for i in 0..members.len() {
+            start[i + 1] += start[i];
+        }
+        let mut incident = vec![(0u32, 0 as LinkId); start[members.len()]];
+        let mut next = start.clone();
+        for (id, &(a, b, _)) in local_edges.iter().enumerate() {
+            incident[next[a as usize]] = (b, id as LinkId);
+            next[a as usize] += 1;
+            incident[next[b as usize]] = (a, id as LinkId);
+            next[b as usize] += 1;
+        }
+        drop(next);
+        let strongest: Vec<f32> = groups
+            .par_iter_mut()
+            .enumerate()
+            .map(|(g, group)| {
+                let mine = &incident[start[g]..start[g + 1]];
+                group.adj.reserve(mine.len());
+                let mut strongest = 0.0f32;
+                for &(n, id) in mine {
+                    let repeated = group.adj.insert(n, id).is_some();
+                    debug_assert!(!repeated, "one edge per pair");
+                    strongest = strongest.max(local_edges[id as usize].2);
+                }
+                strongest
+            })
+            .collect();
+        drop((incident, start, local_edges));
         if config.knn {
             for (g, &s) in groups.iter_mut().zip(&strongest) {
                 if !g.adj.is_empty() {
@@ -906,7 +944,10 @@ impl Agglomeration<'_> {
             .collect();
         let mut marked = vec![false; n];
         while !dirty.is_empty() {
-            let links: usize = dirty.iter().map(|&g| self.groups[g as usize].adj.len()).sum();
+            let links: usize = dirty
+                .iter()
+                .map(|&g| self.groups[g as usize].adj.len())
+                .sum();
             let parallel = dirty.len() >= 2 && links >= ROUND_PARALLEL;
             let search = |&g: &u32| self.search(g, config, threshold);
             let searched: Vec<Search> = if parallel {
