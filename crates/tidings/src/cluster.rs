@@ -25,7 +25,7 @@
 //!
 //! **Stories merge in rounds** (RAC, reciprocal agglomerative clustering): each
 //! round, every group whose links changed finds its best partner exactly, and all
-//! pairs that are each other's best merge at once ([`average_link_in_rounds`]).
+//! pairs that are each other's best merge at once ([`Linkage::in_rounds`]).
 //! A crawl's graph is often one component (the 50k crawl yardstick's: 34,440 of
 //! its 34,459 nodes; the 1M dated synthetic corpus's: 888,983 nodes, its stories
 //! chained by their dates), and merging one pair at a time off a heap left the
@@ -61,6 +61,9 @@ pub(crate) struct Linkage {
     /// [`Link`]). Otherwise (the article cut, whose edges carry other weights) every
     /// total is computed at the merge that needs it.
     pub knn: bool,
+    /// Merge in rounds ([`Agglomeration::in_rounds`]: the stories), not one pair at
+    /// a time off a heap ([`Agglomeration::by_heap`]: the articles' cut).
+    pub in_rounds: bool,
 }
 
 /// The total between two groups that some edge joins: `known`, a sum of pair
@@ -547,7 +550,8 @@ fn add_sorted(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> Vec<(Dim, f32)> {
 ///
 /// The linkage of two groups is the mean weight over every pair of their
 /// documents: an edge's weight where the pair has one, else their cosine. Groups
-/// are candidates only while some edge joins them.
+/// are candidates only while some edge joins them. The merges are made in rounds
+/// or one at a time off a heap, as [`Linkage::in_rounds`] says.
 pub(crate) fn average_link(
     members: &[u32],
     edges: &[Edge],
@@ -558,23 +562,11 @@ pub(crate) fn average_link(
     config: &Linkage,
 ) -> Vec<Vec<u32>> {
     let mut agg = Agglomeration::new(members, edges, vecs, size, days, langs, config);
-    agg.by_heap(config);
-    agg.into_groups()
-}
-
-/// [`average_link`] in rounds ([`Agglomeration::in_rounds`]): the same merges
-/// wherever the linkage is reducible, and parallel work in every round.
-pub(crate) fn average_link_in_rounds(
-    members: &[u32],
-    edges: &[Edge],
-    vecs: &[SparseVec],
-    size: impl Fn(u32) -> u32 + Sync,
-    days: &[Option<Day>],
-    langs: &[Lang],
-    config: &Linkage,
-) -> Vec<Vec<u32>> {
-    let mut agg = Agglomeration::new(members, edges, vecs, size, days, langs, config);
-    agg.in_rounds(config);
+    if config.in_rounds {
+        agg.in_rounds(config);
+    } else {
+        agg.by_heap(config);
+    }
     agg.into_groups()
 }
 
@@ -1577,6 +1569,7 @@ pub fn cluster_stories(
         cohesion: stories.cohesion,
         max_days,
         knn: true,
+        in_rounds: true,
     };
     let n = graph.n_docs;
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -1617,7 +1610,7 @@ pub fn cluster_stories(
             let es = comp_edges.get(c).map(Vec::as_slice).unwrap_or(&[]);
             (
                 i,
-                average_link_in_rounds(m, es, vecs, |d| sizes[d as usize], days, langs, config),
+                average_link(m, es, vecs, |d| sizes[d as usize], days, langs, config),
             )
         })
         .collect();
@@ -1817,6 +1810,44 @@ mod tests {
         );
     }
 
+    /// `n` documents on a few topics: shared topic features plus their own; `wide`
+    /// adds 2,000 faint features of each document's own, so groups' sums grow long.
+    fn topic_docs(rnd: &mut impl FnMut() -> u64, n: usize, wide: bool) -> Vec<SparseVec> {
+        (0..n)
+            .map(|d| {
+                let topic = (rnd() % 4) as u32;
+                let mut e: Vec<(u32, f32)> = (0..6)
+                    .map(|_| (topic * 10 + (rnd() % 10) as u32, 1.0 + (rnd() % 4) as f32))
+                    .collect();
+                e.extend((0..4).map(|_| (100 + (rnd() % 200) as u32, 1.0)));
+                if wide {
+                    e.extend((0..2000).map(|k| (1000 + 2000 * d as u32 + k, 0.01)));
+                }
+                SparseVec::new(e)
+            })
+            .collect()
+    }
+
+    /// Each document's `k` most similar others (of positive cosine), one edge per
+    /// pair: a kNN graph.
+    fn knn_edges(vecs: &[SparseVec], k: usize) -> Vec<Edge> {
+        let n = vecs.len();
+        let mut edges: Vec<Edge> = Vec::new();
+        for a in 0..n {
+            let mut sims: Vec<(f32, usize)> = (0..n)
+                .filter(|&b| b != a)
+                .map(|b| (vecs[a].cosine(&vecs[b]), b))
+                .collect();
+            sims.sort_by(|x, y| y.0.total_cmp(&x.0));
+            for &(sim, b) in sims.iter().take(k).filter(|x| x.0 > 0.0) {
+                edges.push(edge(a.min(b) as u32, a.max(b) as u32, sim));
+            }
+        }
+        edges.sort_by_key(|e| (e.a, e.b));
+        edges.dedup_by_key(|e| (e.a, e.b));
+        edges
+    }
+
     /// Average link by its definition: at every step, every pair of groups some edge
     /// joins, their mean pair weight over every pair of documents (the edge's weight,
     /// else the cosine), the best pair merged if at or above the threshold and
@@ -1912,40 +1943,9 @@ mod tests {
             // own: groups' sums grow long enough for a merge to add them on another
             // thread and for a batch of totals to be cut into chunks.
             let wide = case % 4 == 2;
-            // Documents on a few topics: shared topic features plus their own.
-            let vecs: Vec<SparseVec> = (0..n)
-                .map(|d| {
-                    let topic = (rnd() % 4) as u32;
-                    let mut e: Vec<(u32, f32)> = (0..6)
-                        .map(|_| (topic * 10 + (rnd() % 10) as u32, 1.0 + (rnd() % 4) as f32))
-                        .collect();
-                    e.extend((0..4).map(|_| (100 + (rnd() % 200) as u32, 1.0)));
-                    if wide {
-                        e.extend((0..2000).map(|k| (1000 + 2000 * d as u32 + k, 0.01)));
-                    }
-                    SparseVec::new(e)
-                })
-                .collect();
+            let vecs = topic_docs(&mut rnd, n, wide);
             // A sparse graph: each document's few best others, like a kNN graph.
-            let mut edges: Vec<Edge> = Vec::new();
-            for a in 0..n {
-                let mut sims: Vec<(f32, usize)> = (0..n)
-                    .filter(|&b| b != a)
-                    .map(|b| (vecs[a].cosine(&vecs[b]), b))
-                    .collect();
-                sims.sort_by(|x, y| y.0.total_cmp(&x.0));
-                for &(sim, b) in sims.iter().take(3) {
-                    if sim > 0.0 {
-                        edges.push(Edge {
-                            a: a.min(b) as u32,
-                            b: a.max(b) as u32,
-                            sim,
-                        });
-                    }
-                }
-            }
-            edges.sort_by_key(|e| (e.a, e.b));
-            edges.dedup_by_key(|e| (e.a, e.b));
+            let edges = knn_edges(&vecs, 3);
             let members: Vec<u32> = (0..n as u32).collect();
             // Every other case dated over a week, stories at most three days wide:
             // bounds on top whose groups are too far apart are never computed.
@@ -1962,6 +1962,7 @@ mod tests {
                     max_days: dated.then_some(3),
                     cohesion: 0.4,
                     knn,
+                    in_rounds: false,
                 };
                 got = average_link(&members, &edges, &vecs, |_| 1, &days, &[], &config);
                 let want = average_link_by_definition(n, &edges, &vecs, &days, &config);
@@ -1989,19 +1990,7 @@ mod tests {
         for case in 0..cases {
             let n = 6 + (rnd() % 40) as usize;
             let wide = case % 4 == 2;
-            let vecs: Vec<SparseVec> = (0..n)
-                .map(|d| {
-                    let topic = (rnd() % 4) as u32;
-                    let mut e: Vec<(u32, f32)> = (0..6)
-                        .map(|_| (topic * 10 + (rnd() % 10) as u32, 1.0 + (rnd() % 4) as f32))
-                        .collect();
-                    e.extend((0..4).map(|_| (100 + (rnd() % 200) as u32, 1.0)));
-                    if wide {
-                        e.extend((0..2000).map(|k| (1000 + 2000 * d as u32 + k, 0.01)));
-                    }
-                    SparseVec::new(e)
-                })
-                .collect();
+            let vecs = topic_docs(&mut rnd, n, wide);
             let members: Vec<u32> = (0..n as u32).collect();
             let sim = |a: usize, b: usize| vecs[a].cosine(&vecs[b]);
             let complete: Vec<Edge> = (0..n)
@@ -2015,16 +2004,9 @@ mod tests {
                     max_days: None,
                     cohesion: 0.0,
                     knn,
+                    in_rounds: true,
                 };
-                let got = average_link_in_rounds(
-                    &members,
-                    &complete,
-                    &vecs,
-                    |_| 1,
-                    &undated,
-                    &[],
-                    &config,
-                );
+                let got = average_link(&members, &complete, &vecs, |_| 1, &undated, &[], &config);
                 let want = average_link_by_definition(n, &complete, &vecs, &undated, &config);
                 assert_eq!(got, want, "case {case}, complete graph, bounded {knn}");
                 if got.iter().any(|g| g.len() > 2) && got.len() > 2 {
@@ -2032,27 +2014,17 @@ mod tests {
                 }
             }
             // A kNN graph (each document's 3 best), dated, with the cohesion rule.
-            let mut knn_edges: Vec<Edge> = Vec::new();
-            for a in 0..n {
-                let mut sims: Vec<(f32, usize)> =
-                    (0..n).filter(|&b| b != a).map(|b| (sim(a, b), b)).collect();
-                sims.sort_by(|x, y| y.0.total_cmp(&x.0));
-                for &(s, b) in sims.iter().take(3).filter(|x| x.0 > 0.0) {
-                    knn_edges.push(edge(a.min(b) as u32, a.max(b) as u32, s));
-                }
-            }
-            knn_edges.sort_by_key(|e| (e.a, e.b));
-            knn_edges.dedup_by_key(|e| (e.a, e.b));
+            let knn = knn_edges(&vecs, 3);
             let days: Vec<Option<Day>> = (0..n).map(|_| Some(Day((rnd() % 7) as i32))).collect();
             let config = Linkage {
                 threshold: 0.15,
                 max_days: Some(3),
                 cohesion: 0.4,
                 knn: true,
+                in_rounds: true,
             };
-            let got =
-                average_link_in_rounds(&members, &knn_edges, &vecs, |_| 1, &days, &[], &config);
-            let want = average_link_by_definition(n, &knn_edges, &vecs, &days, &config);
+            let got = average_link(&members, &knn, &vecs, |_| 1, &days, &[], &config);
+            let want = average_link_by_definition(n, &knn, &vecs, &days, &config);
             knn_equal += usize::from(got == want);
         }
         assert!(informative >= 40, "only {informative} informative cases");
@@ -2083,6 +2055,7 @@ mod tests {
             max_days: None,
             cohesion: 0.0,
             knn: false,
+            in_rounds: false,
         };
         let days = vec![None; 5];
         let collapsed = average_link(

@@ -593,6 +593,7 @@ pub fn build_story(
             max_days: None,
             cohesion: 0.0,
             knn: false,
+            in_rounds: false,
         };
         average_link(
             &reps,
