@@ -440,13 +440,28 @@ struct Agglomeration<'a> {
 }
 
 impl Agglomeration<'_> {
-    /// Builds a group's sum if it has several members and none yet.
-    fn materialize(&mut self, g: u32) {
-        let group = &mut self.groups[g as usize];
-        if group.members.len() < 2 || group.sum.is_some() {
-            return;
+    /// Builds the sum of each of `groups` that has several members and none yet,
+    /// each once, on the pool when there are several.
+    fn materialize(&mut self, groups: impl IntoIterator<Item = u32>) {
+        let mut unbuilt: Vec<u32> = groups
+            .into_iter()
+            .filter(|&g| {
+                let group = &self.groups[g as usize];
+                group.members.len() >= 2 && group.sum.is_none()
+            })
+            .collect();
+        unbuilt.sort_unstable();
+        unbuilt.dedup();
+        let vecs = self.vecs;
+        let build = |&g: &u32| sum_of(&self.groups[g as usize].members, vecs);
+        let sums: Vec<Vec<(Dim, f32)>> = if unbuilt.len() >= 2 {
+            unbuilt.par_iter().map(build).collect()
+        } else {
+            unbuilt.iter().map(build).collect()
+        };
+        for (g, sum) in unbuilt.into_iter().zip(sums) {
+            self.groups[g as usize].sum = Some(sum);
         }
-        group.sum = Some(sum_of(&group.members, self.vecs));
     }
 
     /// A group's sum, Σ size(d)·v_d over its members, and a factor: a lone
@@ -672,30 +687,20 @@ impl<'a> Agglomeration<'a> {
             next[b as usize] += 1;
         }
         drop(next);
-        let strongest: Vec<f32> = groups
-            .par_iter_mut()
-            .enumerate()
-            .map(|(g, group)| {
-                let mine = &incident[start[g]..start[g + 1]];
-                group.adj.reserve(mine.len());
-                let mut strongest = 0.0f32;
-                for &(n, id) in mine {
-                    let repeated = group.adj.insert(n, id).is_some();
-                    debug_assert!(!repeated, "one edge per pair");
-                    strongest = strongest.max(local_edges[id as usize].2);
-                }
-                strongest
-            })
-            .collect();
-        drop((incident, start, local_edges));
-        if config.knn {
-            for (g, &s) in groups.iter_mut().zip(&strongest) {
-                if !g.adj.is_empty() {
-                    g.bound = g.size * f64::from(s);
-                }
+        groups.par_iter_mut().enumerate().for_each(|(g, group)| {
+            let mine = &incident[start[g]..start[g + 1]];
+            group.adj.reserve(mine.len());
+            let mut strongest = 0.0f32;
+            for &(n, id) in mine {
+                let repeated = group.adj.insert(n, id).is_some();
+                debug_assert!(!repeated, "one edge per pair");
+                strongest = strongest.max(local_edges[id as usize].2);
             }
-        }
-        drop(strongest);
+            if config.knn && !mine.is_empty() {
+                group.bound = group.size * f64::from(strongest);
+            }
+        });
+        drop((incident, start, local_edges));
         Agglomeration {
             alive: vec![true; groups.len()],
             groups,
@@ -1100,27 +1105,7 @@ impl Agglomeration<'_> {
     /// Replaces the bounds of `pairs` (two groups and their record) by their
     /// exact totals, ΣA·ΣB.
     fn compute_exact(&mut self, pairs: &[(u32, u32, LinkId)]) {
-        // The groups without a sum yet, each built once, on the pool when many.
-        let mut unbuilt: Vec<u32> = pairs
-            .iter()
-            .flat_map(|&(a, b, _)| [a, b])
-            .filter(|&g| {
-                let group = &self.groups[g as usize];
-                group.members.len() >= 2 && group.sum.is_none()
-            })
-            .collect();
-        unbuilt.sort_unstable();
-        unbuilt.dedup();
-        let vecs = self.vecs;
-        let build = |&g: &u32| sum_of(&self.groups[g as usize].members, vecs);
-        let sums: Vec<Vec<(Dim, f32)>> = if unbuilt.len() >= 2 {
-            unbuilt.par_iter().map(build).collect()
-        } else {
-            unbuilt.iter().map(build).collect()
-        };
-        for (g, sum) in unbuilt.into_iter().zip(sums) {
-            self.groups[g as usize].sum = Some(sum);
-        }
+        self.materialize(pairs.iter().flat_map(|&(a, b, _)| [a, b]));
         let groups: Vec<(u32, u32)> = pairs.iter().map(|&(a, b, _)| (a, b)).collect();
         let totals = self.totals(&groups);
         for (&(_, _, id), known) in pairs.iter().zip(totals) {
@@ -1291,15 +1276,9 @@ impl Agglomeration<'_> {
         } else {
             // Only the sums these dot products read: a merge with no one-sided
             // neighbour (every merge of an article whose graph is complete) needs none.
-            for &n in only_keep.iter().chain(&only_gone) {
-                self.materialize(n);
-            }
-            if !only_gone.is_empty() {
-                self.materialize(keep);
-            }
-            if !only_keep.is_empty() {
-                self.materialize(gone);
-            }
+            let sides = [(keep, !only_gone.is_empty()), (gone, !only_keep.is_empty())];
+            let wanted = sides.into_iter().filter(|s| s.1).map(|s| s.0);
+            self.materialize(only_keep.iter().chain(&only_gone).copied().chain(wanted));
             // Each total is independent (on one big component these dots are most of
             // the stage's work, and the other thread would otherwise be idle), and
             // the side each neighbour lacks is one group: scattered once.
@@ -1422,29 +1401,20 @@ struct PendingSum {
 impl Agglomeration<'_> {
     /// Adds the sums of a round's merges on the pool: each is one merged group's,
     /// and nothing else reads those groups' sums or members until the next round.
-    fn finish_sums(&mut self, pending: Vec<PendingSum>) {
+    fn finish_sums(&mut self, mut pending: Vec<PendingSum>) {
         let vecs = self.vecs;
-        let made: Vec<(u32, SumParts)> = pending
-            .into_par_iter()
+        let sums: Vec<Option<Vec<(Dim, f32)>>> = pending
+            .par_iter_mut()
             .map(|p| {
-                let sum = merge_sums(
-                    p.kept_sum,
-                    &p.kept_members,
-                    p.gone_sum,
-                    &p.gone_members,
-                    vecs,
-                );
-                (p.keep, (sum, p.kept_members, p.gone_members))
+                let (kept, gone) = (p.kept_sum.take(), p.gone_sum.take());
+                merge_sums(kept, &p.kept_members, gone, &p.gone_members, vecs)
             })
             .collect();
-        for (keep, (sum, k_members, g_members)) in made {
-            self.groups[keep as usize].take_in(sum, k_members, g_members);
+        for (p, sum) in pending.into_iter().zip(sums) {
+            self.groups[p.keep as usize].take_in(sum, p.kept_members, p.gone_members);
         }
     }
 }
-
-/// A merged group's sum and its two sides' members.
-type SumParts = (Option<Vec<(Dim, f32)>>, Vec<(u32, f32)>, Vec<(u32, f32)>);
 
 impl Group {
     /// Takes in a merge's sum and both sides' members (the longer list extended).
@@ -1781,9 +1751,7 @@ mod tests {
                     pairs.push((a, b));
                 }
             }
-            for g in 0..len as u32 {
-                agg.materialize(g);
-            }
+            agg.materialize(0..len as u32);
             let want: Vec<u64> = pairs
                 .iter()
                 .map(|&(a, b)| agg.total(a, b).to_bits())
