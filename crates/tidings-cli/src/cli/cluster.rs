@@ -59,7 +59,7 @@ fn summary(c: &Clustering) -> String {
         .map(|(l, n)| format!("{l} {n}"))
         .collect();
     format!(
-        "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {} copies collapsed; {:.2} s ({:.0} docs/s; read+analyze {:.2} s, index {:.2} s, stories {:.2} s, articles {:.2} s, sentences {:.2} s)",
+        "tidings: {} documents read, {} rejected; languages: {}; {} stories, {} with more than one document; {} copies collapsed; {:.2} s ({:.0} docs/s; furniture {:.2} s, read+analyze {:.2} s, index {:.2} s, stories {:.2} s, articles {:.2} s, sentences {:.2} s)",
         c.docs.len(),
         c.rejects.len(),
         langs.join(", "),
@@ -68,6 +68,7 @@ fn summary(c: &Clustering) -> String {
         s.n_copies,
         s.seconds_total,
         s.n_read as f64 / s.seconds_total.max(1e-9),
+        s.seconds_furniture,
         s.seconds_read_analyze,
         s.seconds_index,
         s.seconds_cluster,
@@ -348,17 +349,18 @@ fn run_with_state(
     };
     let again = Input::rereadable(&inputs).then(|| inputs.clone());
     // The batch's page furniture, added to that of the earlier batches.
+    let start = std::time::Instant::now();
     let batch_furniture = args.input.furniture_counts(engine, &inputs)?;
+    let seconds_furniture = start.elapsed().as_secs_f64();
     let mut counts = state.furniture().clone();
     counts.merge(batch_furniture.clone());
     let furniture = counts.furniture();
     let (watched, progress) = args.input.watch(inputs, "reading and analyzing")?;
-    let start = std::time::Instant::now();
     let (analyzed, rejects) = engine
         .read_analyzed_with(watched, &furniture)
         .context("reading")?;
     let n_read = analyzed.len();
-    let seconds_read = start.elapsed().as_secs_f64();
+    let seconds_read = start.elapsed().as_secs_f64() - seconds_furniture;
     progress.check_stop(&rejects)?;
     progress.message("clustering with the state (stories, articles)");
     let batch = state.admit(analyzed, rejects);
@@ -374,6 +376,7 @@ fn run_with_state(
     result.furniture = furniture;
     progress.finish();
     result.stats.n_read = n_read;
+    result.stats.seconds_furniture = seconds_furniture;
     result.stats.seconds_read_analyze = seconds_read;
     result.stats.seconds_total = start.elapsed().as_secs_f64();
     let report = progress.report();

@@ -244,19 +244,21 @@ impl InputArgs {
         inputs: Vec<Input>,
         sweep: &[f32],
     ) -> Result<(Clustering, Vec<SweepPoint>, ReadReport)> {
-        let furniture = self.furniture_counts(engine, &inputs)?.furniture();
-        let (watched, progress) = self.watch(inputs, "reading and analyzing")?;
         let start = Instant::now();
+        let furniture = self.furniture_counts(engine, &inputs)?.furniture();
+        let seconds_furniture = start.elapsed().as_secs_f64();
+        let (watched, progress) = self.watch(inputs, "reading and analyzing")?;
         let (corpus, n_read) = engine
             .read_corpus_with(watched, &furniture)
             .context("reading")?;
-        let seconds_read = start.elapsed().as_secs_f64();
+        let seconds_read = start.elapsed().as_secs_f64() - seconds_furniture;
         progress.check_stop(&corpus.rejects)?;
         progress.message("clustering (stories, articles)");
         let (mut result, points) = engine.finish(corpus, sweep).context("clustering")?;
         result.furniture = furniture;
         progress.finish();
         result.stats.n_read = n_read;
+        result.stats.seconds_furniture = seconds_furniture;
         result.stats.seconds_read_analyze = seconds_read;
         result.stats.seconds_total = start.elapsed().as_secs_f64();
         Ok((result, points, progress.report()))
