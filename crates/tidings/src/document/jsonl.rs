@@ -114,16 +114,16 @@ fn parse_line(name: &str, line_no: usize, buf: Vec<u8>, fields: &Fields) -> Opti
     let location = format!("{name}:{line_no}");
     let mut notes = Vec::new();
     // Validated once, in place; kept for `raw_record`.
-    let line = match String::from_utf8(buf) {
+    let line = match super::string_from_utf8(buf) {
         Ok(s) => s,
-        Err(e) => {
+        Err(buf) => {
             notes.push((
                 "invalid UTF-8 replaced with U+FFFD",
                 location.clone(),
                 String::new(),
             ));
             // A BOM is valid UTF-8: it keeps its 3 bytes.
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            String::from_utf8_lossy(&buf).into_owned()
         }
     };
     let mut found = Vec::new();

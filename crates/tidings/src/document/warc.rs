@@ -387,11 +387,11 @@ impl Walker {
                 }
             }
         } else {
-            doc.text = match String::from_utf8(body) {
+            doc.text = match super::string_from_utf8(body) {
                 Ok(t) => t,
-                Err(e) => {
+                Err(body) => {
                     self.note("invalid UTF-8 replaced with U+FFFD", &doc.location, "");
-                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    String::from_utf8_lossy(&body).into_owned()
                 }
             };
             // Common Crawl's WET names the detected languages, most likely first.
