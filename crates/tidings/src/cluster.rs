@@ -38,7 +38,9 @@ use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::lang::{Lang, LANGS};
-use crate::vectorize::{dot, scattered, sum_equal_ids, Dim, Entry, Scattered, SparseVec, Weighted};
+use crate::vectorize::{
+    dot, scattered, sum_equal_ids, touch, Dim, Entry, Scattered, SparseVec, Weighted, TOUCH_AHEAD,
+};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::{Ordering, Reverse};
@@ -406,6 +408,14 @@ impl SumRef<'_> {
         match self {
             SumRef::Doc(v) => dense.dot(v),
             SumRef::Group(v) => dense.dot(v),
+        }
+    }
+
+    /// [`touch`] of it.
+    fn touch(self) {
+        match self {
+            SumRef::Doc(v) => touch(v),
+            SumRef::Group(v) => touch(v),
         }
     }
 }
@@ -1165,16 +1175,23 @@ impl Agglomeration<'_> {
             // Two sums sum_dot would gallop (one 16 times the other) are galloped.
             let (h, fh) = self.sum_ref(hub);
             h.scattered(|dense| {
+                // The others' sums are read a few at a time before they are
+                // used, so that their cache misses overlap (see `touch`).
                 items
-                    .iter()
-                    .map(|&i| {
-                        let (o, fo) = self.sum_ref(other(hub, i));
-                        let mut s = o.gathered(dense);
-                        // sum_dot's merge rounds to f32, its gallop does not.
-                        if !gallops(h.len(), o.len()) {
-                            s = f64::from(s as f32);
+                    .chunks(TOUCH_AHEAD)
+                    .flat_map(|chunk| {
+                        for &i in chunk {
+                            self.sum_ref(other(hub, i)).0.touch();
                         }
-                        (i, fh * fo * s)
+                        chunk.iter().map(|&i| {
+                            let (o, fo) = self.sum_ref(other(hub, i));
+                            let mut s = o.gathered(dense);
+                            // sum_dot's merge rounds to f32, its gallop does not.
+                            if !gallops(h.len(), o.len()) {
+                                s = f64::from(s as f32);
+                            }
+                            (i, fh * fo * s)
+                        })
                     })
                     .collect()
             })

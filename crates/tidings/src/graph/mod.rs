@@ -46,7 +46,7 @@ pub use windows::Windows;
 
 use crate::config::CandidateConfig;
 use crate::document::Day;
-use crate::vectorize::{scattered, SparseVec};
+use crate::vectorize::{scattered, touch, SparseVec, TOUCH_AHEAD};
 use rayon::prelude::*;
 
 /// An undirected edge `a < b` with its exact cosine similarity.
@@ -229,10 +229,17 @@ fn graph_of_lists(
         .flat_map_iter(|run| {
             let a = run[0].0;
             scattered(vecs[a as usize].entries(), |v| {
-                run.iter()
-                    .filter_map(|&(_, b)| {
-                        let sim = (v.dot(vecs[b as usize].entries()) as f32).clamp(0.0, 1.0);
-                        (sim >= floor).then_some(Edge { a, b, sim })
+                // The neighbours' vectors are read a few at a time before they
+                // are used, so that their cache misses overlap (see `touch`).
+                run.chunks(TOUCH_AHEAD)
+                    .flat_map(|chunk| {
+                        for &(_, b) in chunk {
+                            touch(vecs[b as usize].entries());
+                        }
+                        chunk.iter().filter_map(|&(_, b)| {
+                            let sim = (v.dot(vecs[b as usize].entries()) as f32).clamp(0.0, 1.0);
+                            (sim >= floor).then_some(Edge { a, b, sim })
+                        })
                     })
                     .collect::<Vec<_>>()
             })
