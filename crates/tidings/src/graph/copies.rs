@@ -18,7 +18,7 @@
 use crate::document::Day;
 use crate::lang::Lang;
 use crate::pivot::sketch_jaccard_at_least;
-use crate::vectorize::SparseVec;
+use crate::vectorize::{touch, SparseVec, TOUCH_AHEAD};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -166,11 +166,19 @@ impl Copies {
             &flat[start..start + len]
         };
         // (later, earlier, Jaccard) of the pairs that are near-duplicates.
+        // The later sketches' starts (where nearly every comparison ends) read a
+        // few pairs ahead, so that their cache misses overlap (see `touch`).
         let mut near: Vec<(u32, u32, f32)> = pairs
-            .into_par_iter()
-            .filter_map(|(a, b)| {
-                sketch_jaccard_at_least(sketch(a), sketch(b), near_duplicate_jaccard)
-                    .map(|j| (b, a, j))
+            .par_chunks(TOUCH_AHEAD)
+            .flat_map_iter(|chunk| {
+                for &(_, b) in chunk {
+                    let s = sketch(b);
+                    touch(&s[..s.len().min(16)]);
+                }
+                chunk.iter().filter_map(|&(a, b)| {
+                    sketch_jaccard_at_least(sketch(a), sketch(b), near_duplicate_jaccard)
+                        .map(|j| (b, a, j))
+                })
             })
             .collect();
         drop((flat, spans));
