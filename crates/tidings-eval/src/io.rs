@@ -1,7 +1,7 @@
 //! Reading gold labels and predicted assignments: tab-separated files with a header,
 //! columns found by name, every error naming the file and the 1-based line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 /// Errors from reading gold labels or assignments.
@@ -232,9 +232,9 @@ impl GoldLabels {
         );
         let mut gold = GoldLabels::default();
         let (mut stories, mut articles) = (Interner::default(), Interner::default());
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::default();
         // article id -> (story id, line where first seen)
-        let mut article_story: HashMap<u32, (u32, usize)> = HashMap::new();
+        let mut article_story: HashMap<u32, (u32, usize)> = HashMap::default();
         for (line, fields) in &tsv.rows {
             let line = *line;
             let id = tsv.field(line, fields, c_id, "id")?;

@@ -2,7 +2,8 @@
 //! all through a sparse contingency table: pairwise, B-cubed, ARI, NMI, and
 //! same-story pair recall split by language.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -67,9 +68,9 @@ impl Contingency {
             pred.len(),
             "gold and predicted labelings must have the same length"
         );
-        let mut row_ix: HashMap<u32, usize> = HashMap::new();
-        let mut col_ix: HashMap<u32, usize> = HashMap::new();
-        let mut cell_ix: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut row_ix: HashMap<u32, usize> = HashMap::default();
+        let mut col_ix: HashMap<u32, usize> = HashMap::default();
+        let mut cell_ix: HashMap<(usize, usize), usize> = HashMap::default();
         let mut t = Contingency {
             n: gold.len() as u64,
             rows: Vec::new(),
@@ -284,15 +285,15 @@ pub fn pair_recall_by_lang(gold: &[u32], pred: &[u32], lang: &[&str]) -> LangPai
     );
     let mut langs = Interner::default();
     // Documents per (gold cluster, language) and per (gold, predicted cluster, language).
-    let mut in_gold: HashMap<u32, BTreeMap<u32, u64>> = HashMap::new();
-    let mut in_both: HashMap<(u32, u32), BTreeMap<u32, u64>> = HashMap::new();
+    let mut in_gold: HashMap<u32, BTreeMap<u32, u64>> = HashMap::default();
+    let mut in_both: HashMap<(u32, u32), BTreeMap<u32, u64>> = HashMap::default();
     for ((&g, &p), &l) in gold.iter().zip(pred).zip(lang) {
         let l = langs.intern(l);
         *in_gold.entry(g).or_default().entry(l).or_default() += 1;
         *in_both.entry((g, p)).or_default().entry(l).or_default() += 1;
     }
-    let mut pairs = HashMap::new();
-    let mut found = HashMap::new();
+    let mut pairs = HashMap::default();
+    let mut found = HashMap::default();
     add_pairs(in_gold.values(), &mut pairs);
     add_pairs(in_both.values(), &mut found);
 

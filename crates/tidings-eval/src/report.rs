@@ -2,7 +2,7 @@
 //! story and article levels, with the worst merges and splits; and the story
 //! scores of a threshold sweep ([`score_sweep`]).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
@@ -169,11 +169,11 @@ type MixedGroup = (u32, usize, Vec<(u32, Vec<usize>)>);
 /// largest first (ties by first index), keeping only groups with at least two
 /// parts, the [`WORST_N`] with most parts (then largest, then first in file).
 fn mixed_groups(outer: &[u32], inner: &[u32]) -> Vec<MixedGroup> {
-    let mut cells: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+    let mut cells: HashMap<(u32, u32), Vec<usize>> = HashMap::default();
     for (i, (&o, &n)) in outer.iter().zip(inner).enumerate() {
         cells.entry((o, n)).or_default().push(i);
     }
-    let mut groups: HashMap<u32, Vec<(u32, Vec<usize>)>> = HashMap::new();
+    let mut groups: HashMap<u32, Vec<(u32, Vec<usize>)>> = HashMap::default();
     for ((o, n), ids) in cells {
         groups.entry(o).or_default().push((n, ids));
     }
@@ -203,9 +203,9 @@ fn mixed_groups(outer: &[u32], inner: &[u32]) -> Vec<MixedGroup> {
 /// rows with ids not in the gold labels are ignored; for ids on several rows the
 /// first row wins. All three are listed in the report.
 pub fn evaluate(gold: &GoldLabels, pred: &Assignments) -> EvalReport {
-    let mut first_row: HashMap<&str, usize> = HashMap::new();
+    let mut first_row: HashMap<&str, usize> = HashMap::default();
     let mut duplicates = Vec::new();
-    let mut dup_seen = HashSet::new();
+    let mut dup_seen = HashSet::default();
     for (row, id) in pred.ids.iter().enumerate() {
         if first_row.contains_key(id.as_str()) {
             if dup_seen.insert(id.as_str()) {
@@ -216,7 +216,7 @@ pub fn evaluate(gold: &GoldLabels, pred: &Assignments) -> EvalReport {
         }
     }
     let gold_ids: HashSet<&str> = gold.ids.iter().map(String::as_str).collect();
-    let mut unknown_seen = HashSet::new();
+    let mut unknown_seen = HashSet::default();
     let unknown: Vec<String> = pred
         .ids
         .iter()
