@@ -32,6 +32,9 @@ pub use warc::{main_text, Page, WarcSource};
 use crate::lang::Lang;
 use crate::Error;
 use report::with_report;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 /// `buf` as a `String` if it is valid UTF-8, else `buf` back (for a lossy copy).
 /// Validated with simdutf8 (already built for encoding_rs): `String::from_utf8`
@@ -44,9 +47,6 @@ fn string_from_utf8(buf: Vec<u8>) -> Result<String, Vec<u8>> {
     // SAFETY: simdutf8 has just found `buf` to be valid UTF-8.
     Ok(unsafe { String::from_utf8_unchecked(buf) })
 }
-use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
 
 /// The default cap on one JSONL line, text file or WARC record: 64 MiB. A longer
 /// one is a reject, so an endless line cannot exhaust memory.

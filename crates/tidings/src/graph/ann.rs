@@ -48,8 +48,9 @@ pub fn top_k_of(mut list: &mut [Neighbor], k: usize) -> Vec<Neighbor> {
 
 /// [`top_k_of`] of the neighbours `make` gives for `ids` (called once for each, in
 /// order), with `buf` (cleared first) as the list: past the first 2k, only those
-/// that reach the k-th best of the first 2k are kept, `top_k_of`'s own filter, so
-/// the result is the same while most candidates are never written. A
+/// that reach the k-th best of the ones kept so far are kept (`top_k_of`'s filter,
+/// with a floor that rises), so the result is the same while most candidates are
+/// never written. A
 /// sparse-index query of the 200k crawl yardstick reaches thousands of positions;
 /// writing each out as a neighbour, then reading it back to filter, was a third of
 /// the queries' samples.
@@ -74,8 +75,8 @@ pub fn top_k_filtered<T: Copy>(
             // The floor rises as better candidates come: once the kept reach
             // `RAISE` times k, the k-th best of them is the floor and only the k
             // best are kept (the ones dropped have k better). Positions are
-            // reached in feature order, not by score, so the first 2k bound the
-            // rest loosely: a query of the 200k crawl yardstick kept hundreds.
+            // reached in feature order, not by score, so the k-th best of the
+            // first 2k is a loose floor for the rest.
             if buf.len() >= RAISE * k {
                 floor = floor_of(buf, k);
                 buf.truncate(k);
