@@ -655,6 +655,46 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `string_from_utf8` says what `String::from_utf8` says, on bytes mostly of
+    /// UTF-8's edge cases: truncated and overlong sequences, surrogates, code points
+    /// past U+10FFFF, stray continuation bytes, and text around them.
+    #[test]
+    fn utf8_validation_agrees_with_std() {
+        let pieces: [&[u8]; 14] = [
+            b"plain ascii ",
+            "Ελλάδα 中文 ".as_bytes(),
+            "😀".as_bytes(),
+            b"\xC3",             // a truncated two-byte sequence
+            b"\xE2\x82",         // a truncated three-byte sequence
+            b"\xF0\x9F\x98",     // a truncated four-byte sequence
+            b"\xC0\xAF",         // overlong '/'
+            b"\xE0\x80\xAF",     // overlong, three bytes
+            b"\xED\xA0\x80",     // a surrogate
+            b"\xF4\x90\x80\x80", // past U+10FFFF
+            b"\x80",             // a stray continuation byte
+            b"\xFF",
+            b"\xEF\xBB\xBF", // a BOM: valid
+            b"\n\t\0",
+        ];
+        let mut rnd = crate::test_rng::xorshift(7);
+        for _ in 0..20_000 {
+            let n = (rnd() % 12) as usize;
+            let mut bytes = Vec::new();
+            for _ in 0..n {
+                bytes.extend_from_slice(pieces[(rnd() % pieces.len() as u64) as usize]);
+            }
+            // Long runs too, where the SIMD path works in blocks.
+            if rnd() % 4 == 0 {
+                bytes = bytes.repeat(1 + (rnd() % 40) as usize);
+            }
+            let ours = string_from_utf8(bytes.clone());
+            match String::from_utf8(bytes.clone()) {
+                Ok(s) => assert_eq!(ours, Ok(s)),
+                Err(_) => assert_eq!(ours, Err(bytes)),
+            }
+        }
+    }
+
     /// Pieces that inputs are made of, good and broken, to be strung together.
     fn fragment() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
