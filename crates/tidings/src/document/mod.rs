@@ -684,7 +684,7 @@ mod tests {
                 bytes.extend_from_slice(pieces[(rnd() % pieces.len() as u64) as usize]);
             }
             // Long runs too, where the SIMD path works in blocks.
-            if rnd() % 4 == 0 {
+            if rnd().is_multiple_of(4) {
                 bytes = bytes.repeat(1 + (rnd() % 40) as usize);
             }
             let ours = string_from_utf8(bytes.clone());
