@@ -172,9 +172,10 @@ pub fn sparse_neighbors(
         .map_init(
             || {
                 let (acc, touched) = (vec![0f32; n], vec![0u32; n]);
-                (acc, touched, Vec::<Neighbor>::new(), Vec::new())
+                let lists: Vec<(&[(u32, f32)], f32)> = Vec::new();
+                (acc, touched, Vec::<Neighbor>::new(), Vec::new(), lists)
             },
-            |(acc, touched, found, top), p| {
+            |(acc, touched, found, top, lists), p| {
                 top_features_into(&vecs[w.order[p] as usize], TOP_FEATURES, top);
                 // Days are checked per posting only where some may be too far: not
                 // for an undated document, nor in its own block (a block spans
@@ -189,10 +190,16 @@ pub fn sparse_neighbors(
                 for b in blocks_near(&blocks, block_of[p]) {
                     let index = &postings[b];
                     let near = undated || b == block_of[p] || blocks[b].0.is_none();
-                    for &(f, x) in top.iter() {
-                        let Some(list) = index.get(f) else {
-                            continue;
-                        };
+                    // Every list found first, its start read, then each added:
+                    // the lookups' and the lists' cache misses overlap, where a
+                    // lookup after each list's pass waited on its own.
+                    lists.clear();
+                    lists.extend(top.iter().filter_map(|&(f, x)| {
+                        let list = index.get(f)?;
+                        std::hint::black_box(list.first().copied());
+                        Some((list, x))
+                    }));
+                    for &(list, x) in lists.iter() {
                         for &(q, y) in list {
                             let q_us = q as usize;
                             if q_us == p || !(near || w.compatible(p, q_us)) {
