@@ -1260,37 +1260,27 @@ impl Agglomeration<'_> {
         // of one side only has no edge to the other: that part is bounded (kNN
         // graph) or computed now from the sum vectors.
         let (gk, gg) = (&self.groups[keep as usize], &self.groups[gone as usize]);
-        // The neighbours of `a` that are neither `b` nor `b`'s neighbours.
-        let one_sided = |a: &Group, b: &Group, b_id: u32| -> Vec<u32> {
-            a.adj
-                .keys()
-                .filter(|&&n| n != b_id && !b.adj.contains_key(&n))
-                .copied()
-                .collect()
-        };
-        let only_keep = one_sided(gk, gg, gone);
-        let only_gone = one_sided(gg, gk, keep);
+        // With a kNN graph, a one-sided link is bounded as the renaming meets it,
+        // by the sides' sizes and bounds before the merge: Σ over B × C of
+        // min(u(d), u(e)) is at most either side's Σ u times the other side's size.
+        // (Found apart first, each neighbour was looked up twice more: a cache miss
+        // each.)
+        let sides = config
+            .knn
+            .then_some([(gk.size, gk.bound), (gg.size, gg.bound)]);
         let missing: Vec<(u32, Link)> = if config.knn {
-            let bounded = |n: u32, with: &Group| {
-                let gn = &self.groups[n as usize];
-                // Σ over B × C of min(u(d), u(e)) is at most either side's Σ u
-                // times the other side's size.
-                let unknown = (gn.size * with.bound).min(with.size * gn.bound);
-                (
-                    n,
-                    Link {
-                        known: 0.0,
-                        unknown,
-                        queued: NOT_QUEUED,
-                    },
-                )
-            };
-            only_keep
-                .iter()
-                .map(|&n| bounded(n, gg))
-                .chain(only_gone.iter().map(|&n| bounded(n, gk)))
-                .collect()
+            Vec::new()
         } else {
+            // The neighbours of `a` that are neither `b` nor `b`'s neighbours.
+            let one_sided = |a: &Group, b: &Group, b_id: u32| -> Vec<u32> {
+                a.adj
+                    .keys()
+                    .filter(|&&n| n != b_id && !b.adj.contains_key(&n))
+                    .copied()
+                    .collect()
+            };
+            let only_keep = one_sided(gk, gg, gone);
+            let only_gone = one_sided(gg, gk, keep);
             // Only the sums these dot products read: a merge with no one-sided
             // neighbour (every merge of an article whose graph is complete) needs none.
             let sides = [(keep, !only_gone.is_empty()), (gone, !only_keep.is_empty())];
@@ -1345,7 +1335,22 @@ impl Agglomeration<'_> {
         // total below is a sum of two terms, so the result does not depend on it.
         // A sum keeps the candidate the keeping side's pair has in the heap; a
         // record renamed from `gone` to `keep` has none (its candidates name `gone`).
+        let bounded = |groups: &[Group], n: u32, (size, bound): (f64, f64)| {
+            let gn = &groups[n as usize];
+            Link {
+                known: 0.0,
+                unknown: (gn.size * bound).min(size * gn.bound),
+                queued: NOT_QUEUED,
+            }
+        };
         let rename = || {
+            if let Some([_, gone_side]) = sides {
+                for (&n, &id) in &groups[keep as usize].adj {
+                    if n != gone && !g.adj.contains_key(&n) {
+                        links[id as usize] += bounded(groups, n, gone_side);
+                    }
+                }
+            }
             for (n, id) in g.adj.drain() {
                 groups[n as usize].adj.remove(&gone);
                 match groups[keep as usize].adj.get(&n) {
@@ -1355,6 +1360,9 @@ impl Agglomeration<'_> {
                     }
                     None => {
                         links[id as usize].queued = NOT_QUEUED;
+                        if let Some([keep_side, _]) = sides {
+                            links[id as usize] += bounded(groups, n, keep_side);
+                        }
                         groups[n as usize].adj.insert(keep, id);
                         groups[keep as usize].adj.insert(n, id);
                     }
