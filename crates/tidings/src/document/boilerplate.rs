@@ -279,17 +279,40 @@ impl Furniture {
             // Without a site a template cannot be told from syndicated text: a wire
             // story republished under eight headlines recurs as every line of it.
             // Furniture frames a page; when it would be most of one, the lines are
-            // the page's text, shared with its copies, and stay.
-            let (mut struck_words, mut kept_words) = (0, 0);
-            for &(line, furniture) in &lines {
-                let words = line.split_whitespace().count();
-                if furniture {
-                    struck_words += words;
-                } else {
-                    kept_words += words;
-                }
-            }
-            if struck_words > kept_words {
+            // the page's text, shared with its copies, and stay. The side with
+            // fewer bytes has its words counted, the other's only until they
+            // decide (counting all of them was a tenth of the analysis of 1M
+            // synthetic documents, whose sentences recur: `perf`).
+            let words = |furniture: bool| {
+                lines
+                    .iter()
+                    .filter(move |l| l.1 == furniture)
+                    .map(|(line, _)| line.split_whitespace().count())
+            };
+            let bytes = |furniture: bool| -> usize {
+                lines
+                    .iter()
+                    .filter(|l| l.1 == furniture)
+                    .map(|l| l.0.len())
+                    .sum()
+            };
+            let struck_first = bytes(true) <= bytes(false);
+            let counted: usize = words(struck_first).sum();
+            let mut other = 0;
+            let page_text = if struck_first {
+                // Stays unless the kept words reach the struck ones.
+                !words(false).any(|n| {
+                    other += n;
+                    other >= counted
+                })
+            } else {
+                // Stays once the struck words outnumber the kept ones.
+                words(true).any(|n| {
+                    other += n;
+                    other > counted
+                })
+            };
+            if page_text {
                 return 0;
             }
         }
