@@ -8,7 +8,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tidings::engine::SWEEP_THRESHOLDS;
-use tidings::output::assignment_rows;
+use tidings::output::{article_id, story_id};
 use tidings_eval::plot::sweep_svg;
 
 #[derive(Args, Debug)]
@@ -138,10 +138,13 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                     .collect();
             }
             // The rows `cluster --assignments` writes, taken from memory.
-            let rows: Vec<_> = assignment_rows(&result).collect();
-            let pred =
-                Assignments::from_rows(rows.iter().map(|(id, s, a)| (*id, s.as_str(), a.as_str())));
-            drop(rows);
+            let pred = Assignments::from_numbered(
+                result.docs.iter().map(|d| d.id.clone()).collect(),
+                &result.story_of_doc,
+                &result.article_of_doc,
+                |s| story_id(&result, s as usize),
+                |a| article_id(&result, a),
+            );
             super::cluster::leave_to_exit(result);
             pred
         }
