@@ -1265,7 +1265,7 @@ impl Agglomeration<'_> {
         // min(u(d), u(e)) is at most either side's Σ u times the other side's size.
         // (Found apart first, each neighbour was looked up twice more: a cache miss
         // each.)
-        let sides = config
+        let knn_sides = config
             .knn
             .then_some([(gk.size, gk.bound), (gg.size, gg.bound)]);
         let missing: Vec<(u32, Link)> = if config.knn {
@@ -1344,7 +1344,7 @@ impl Agglomeration<'_> {
             }
         };
         let rename = || {
-            if let Some([_, gone_side]) = sides {
+            if let Some([_, gone_side]) = knn_sides {
                 for (&n, &id) in &groups[keep as usize].adj {
                     if n != gone && !g.adj.contains_key(&n) {
                         links[id as usize] += bounded(groups, n, gone_side);
@@ -1360,7 +1360,7 @@ impl Agglomeration<'_> {
                     }
                     None => {
                         links[id as usize].queued = NOT_QUEUED;
-                        if let Some([keep_side, _]) = sides {
+                        if let Some([keep_side, _]) = knn_sides {
                             links[id as usize] += bounded(groups, n, keep_side);
                         }
                         groups[n as usize].adj.insert(keep, id);

@@ -925,26 +925,26 @@ impl Corpus {
             start = end;
         }
         dropped.sort_unstable_by_key(|d| d.0);
-        let keeper_at: Vec<String> = dropped
-            .iter()
-            .map(|&(_, _, k)| analyzed[k as usize].location.clone())
-            .collect();
-        let mut slots: Vec<Option<AnalyzedDoc>> = analyzed.into_iter().map(Some).collect();
-        let mut take = |i: u32| slots[i as usize].take().expect("each record is taken once");
-        for (&(_, gone, _), keeper_at) in dropped.iter().zip(keeper_at) {
-            let a = take(gone);
+        for &(_, gone, keeper) in &dropped {
+            let reason = format!(
+                "duplicate id: the copy at {} is kept (of copies with one id, the one whose content hashes smallest)",
+                analyzed[keeper as usize].location
+            );
+            let (id, location) = (
+                analyzed[gone as usize].meta.id.clone(),
+                analyzed[gone as usize].location.clone(),
+            );
             rejects.push(Reject {
-                id: Some(a.meta.id),
-                location: a.location,
-                reason: format!(
-                    "duplicate id: the copy at {keeper_at} is kept (of copies with one id, the one whose content hashes smallest)"
-                ),
+                id: Some(id),
+                location,
+                reason,
             });
         }
+        let mut slots: Vec<Option<AnalyzedDoc>> = analyzed.into_iter().map(Some).collect();
         let (docs, features) = kept
             .into_iter()
             .map(|i| {
-                let a = take(i);
+                let a = slots[i as usize].take().expect("each record is kept once");
                 (a.meta, a.features)
             })
             .unzip();
