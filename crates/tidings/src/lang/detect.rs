@@ -15,6 +15,7 @@
 //! test below compares the two on every corpus at hand and on random text.
 
 use super::franc_data as franc;
+use super::scripts::{detect_script, is_stop_char};
 use super::whatlang_data as data;
 use super::Lang;
 use rustc_hash::FxHashMap;
@@ -33,11 +34,6 @@ const TEXT_TRIGRAMS_SIZE: usize = 600;
 /// order as whatlang's `Trigram(char, char, char)` does.
 fn trigram_key(a: char, b: char, c: char) -> u64 {
     (u64::from(a) << 42) | (u64::from(b) << 21) | u64::from(c)
-}
-
-/// whatlang's `is_stop_char`: ASCII punctuation, digits, space and control characters.
-fn is_stop_char(c: char) -> bool {
-    matches!(c, '\u{0000}'..='\u{0040}' | '\u{005B}'..='\u{0060}' | '\u{007B}'..='\u{007E}')
 }
 
 /// A script's letters and which languages' alphabets hold them (whatlang's inverted
@@ -324,33 +320,114 @@ impl JointProfiles {
     }
 }
 
+/// The trigram counts of one text: open addressing with linear probing over
+/// `u64` keys (a trigram key is never 0: every character is at least a space),
+/// reused by the thread from one text to the next, only the used slots cleared.
+/// An `FxHashMap` made for each text, its table allocated and its control bytes
+/// set, then entered once per trigram, was the largest part of language
+/// identification (BENCHMARKS.md, "nineteenth round").
+#[derive(Default)]
+struct TrigramCounts {
+    keys: Vec<u64>,
+    counts: Vec<u32>,
+    /// The slots in use, in the order they were filled.
+    used: Vec<u32>,
+}
+
+impl TrigramCounts {
+    /// Empties the table and makes room for `n` distinct trigrams at a load of at
+    /// most a half.
+    fn reset(&mut self, n: usize) {
+        for &slot in &self.used {
+            self.keys[slot as usize] = 0;
+        }
+        self.used.clear();
+        let size = (2 * n).next_power_of_two().max(64);
+        if self.keys.len() < size {
+            self.keys = vec![0; size];
+            self.counts = vec![0; size];
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, key: u64) {
+        let mask = self.keys.len() - 1;
+        // Fibonacci hashing: the high bits of the product, folded into the mask.
+        let mut slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
+        loop {
+            let k = self.keys[slot];
+            if k == key {
+                self.counts[slot] += 1;
+                return;
+            }
+            if k == 0 {
+                self.keys[slot] = key;
+                self.counts[slot] = 1;
+                self.used.push(slot as u32);
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Each distinct trigram and its count, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.used
+            .iter()
+            .map(|&s| (self.keys[s as usize], self.counts[s as usize]))
+    }
+}
+
+thread_local! {
+    static TRIGRAM_COUNTS: std::cell::RefCell<TrigramCounts> = Default::default();
+}
+
 /// whatlang's `get_trigrams_with_positions`: the text's distinct trigrams (letters
 /// only, other characters read as spaces, no trigram centred on a space next to a
 /// space) by falling count, then by falling trigram, the first 600.
 fn ranked_trigrams(lower: &str) -> Vec<u64> {
-    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-    counts.reserve(lower.len().min(2048));
-    let to_char = |c: char| if is_stop_char(c) { ' ' } else { c };
-    let mut chars = lower.chars().map(to_char).chain(Some(' '));
-    let mut c1 = ' ';
-    let mut c2 = chars.next().unwrap_or(' ');
-    for c3 in chars {
-        if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-            *counts.entry(trigram_key(c1, c2, c3)).or_insert(0) += 1;
+    let count = |counts: &mut TrigramCounts| {
+        // A text of n bytes has at most n + 1 trigrams.
+        counts.reset(lower.len() + 1);
+        let to_char = |c: char| if is_stop_char(c) { ' ' } else { c };
+        let mut chars = lower.chars().map(to_char).chain(Some(' '));
+        let mut c1 = ' ';
+        let mut c2 = chars.next().unwrap_or(' ');
+        for c3 in chars {
+            if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
+                counts.add(trigram_key(c1, c2, c3));
+            }
+            c1 = c2;
+            c2 = c3;
         }
-        c1 = c2;
-        c2 = c3;
+        rank_counted(counts)
+    };
+    // Documents are read on a prefix (`detect_lang`); a longer text gets a table
+    // of its own, so that no thread keeps a large one.
+    if lower.len() > SHARED_COUNTS_BYTES {
+        return count(&mut TrigramCounts::default());
     }
+    TRIGRAM_COUNTS.with(|c| count(&mut c.borrow_mut()))
+}
+
+/// The longest text counted in the thread's own [`TrigramCounts`] (its table then
+/// holds at most 16,384 slots, 192 KB).
+const SHARED_COUNTS_BYTES: usize = 8 * 1024;
+
+/// The trigrams of `counts` by falling count, then by falling trigram, the first
+/// [`TEXT_TRIGRAMS_SIZE`]. Their order in `counts` does not matter: each run of
+/// one count is sorted, or its highest selected and sorted, before it is cut.
+fn rank_counted(counts: &TrigramCounts) -> Vec<u64> {
     // By falling count, by a counting sort (counts are small: most trigrams of a
     // text occur once), then each run of one count by falling trigram; of the run
     // the limit cuts, only its highest trigrams are sorted. One sort of (count,
     // trigram) pairs as u128 was a sixth of language identification's
     // instructions; ranked this way, the ranking takes a tenth fewer (callgrind,
     // 1,000 yardstick texts).
-    let max = counts.values().copied().max().unwrap_or(0) as usize;
+    let max = counts.iter().map(|(_, n)| n).max().unwrap_or(0) as usize;
     // starts[c]: where the trigrams seen c times begin (higher counts first).
     let mut starts = vec![0usize; max + 1];
-    for &n in counts.values() {
+    for (_, n) in counts.iter() {
         starts[n as usize] += 1;
     }
     let mut at = 0;
@@ -359,9 +436,9 @@ fn ranked_trigrams(lower: &str) -> Vec<u64> {
         starts[c] = at;
         at += len;
     }
-    let mut ranked = vec![0u64; counts.len()];
+    let mut ranked = vec![0u64; counts.used.len()];
     let mut next = starts.clone();
-    for (t, n) in counts {
+    for (t, n) in counts.iter() {
         ranked[next[n as usize]] = t;
         next[n as usize] += 1;
     }
@@ -554,7 +631,7 @@ impl Detector {
 
     /// What `whatlang::Detector::detect` answers: the language and its confidence.
     pub(super) fn detect(&self, text: &str) -> Option<(Wl, f64)> {
-        self.detect_in(whatlang::detect_script(text)?, text)
+        self.detect_in(detect_script(text)?, text)
     }
 
     /// [`Detector::detect`] for a text whatlang reads as `script`.
@@ -740,7 +817,7 @@ impl Extended {
             )
         };
         // The route's script is the model's whose profiles `extras.joint` holds.
-        let (answer, rival, franc) = match whatlang::detect_script(text) {
+        let (answer, rival, franc) = match detect_script(text) {
             Some(s) if same_script(s) => match (DETECTOR.model_of(s), &extras.joint) {
                 (Some(model), Some(joint)) => {
                     let (own, franc) = joint.saved(&ranked);

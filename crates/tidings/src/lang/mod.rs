@@ -9,6 +9,7 @@
 mod detect;
 mod franc_data;
 mod profile;
+mod scripts;
 mod whatlang_data;
 
 pub use profile::{LangProfile, LexiconFallback, Stemming, LANGS};
