@@ -320,6 +320,37 @@ impl JointProfiles {
     }
 }
 
+/// `text.to_lowercase()`, with each run of ASCII copied and lowercased in bulk:
+/// the standard library's does that for a text's ASCII start only, then decodes
+/// and encodes every character after the first that is not ASCII, which for news
+/// in most Latin-script languages is nearly all of it (208 M instructions against
+/// 90 M on 5,000 yardstick texts, callgrind). Each character lowers as
+/// `char::to_lowercase` does, which is `str::to_lowercase` but for Σ (lowered by
+/// its place in a word), so a text with Σ is left to the standard library.
+fn lowercase(text: &str) -> String {
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
+        let start = out.len();
+        out.push_str(run);
+        out[start..].make_ascii_lowercase();
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            out.extend(c.to_lowercase());
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
 /// The trigram counts of one text: open addressing with linear probing over
 /// `u64` keys (a trigram key is never 0: every character is at least a space),
 /// reused by the thread from one text to the next, only the used slots cleared.
@@ -508,7 +539,7 @@ impl ScriptModel {
 
     /// whatlang's `combined::detect`: the best language and its confidence.
     fn detect(&self, text: &str) -> Option<(Wl, f64)> {
-        let lower = text.to_lowercase();
+        let lower = lowercase(text);
         self.detect_ranked(&lower, &ranked_trigrams(&lower)).0
     }
 
@@ -803,7 +834,7 @@ impl Extended {
             Route::Arabic => &self.arabic,
             Route::Other => return from_whatlang(DETECTOR.detect(text)),
         };
-        let lower = text.to_lowercase();
+        let lower = lowercase(text);
         let ranked = ranked_trigrams(&lower);
         // whatlang's answer on the same text. Where whatlang reads the route's own
         // script, its model scores the trigrams ranked here and its best profile is
@@ -903,6 +934,18 @@ mod tests {
             "ə̇ ş̇",
         ] {
             check(text);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn lowercase_is_the_standard_librarys(text in "(ΣΑΣ|Σ|[a-zA-Z]{1,4}|[À-ɏ]{1,2}|[Ѐ-ӿ]{1,2}|[Ͱ-Ͽ]{1,2}|İ|ẞ|[ .,]){0,30}") {
+            prop_assert_eq!(lowercase(&text), text.to_lowercase());
+        }
+
+        #[test]
+        fn lowercase_of_any_string(text in "\\PC{0,80}") {
+            prop_assert_eq!(lowercase(&text), text.to_lowercase());
         }
     }
 
