@@ -160,8 +160,9 @@ pub fn detect_lang(text: &str) -> Lang {
     // Profiles are written composed; Yoruba and Vietnamese news often is not (ẹ́ as
     // ẹ and a combining acute), and its trigrams would miss them.
     let composed: String;
-    let text = if unicode_normalization::is_nfc_quick(text.chars())
-        == unicode_normalization::IsNormalized::Yes
+    let text = if below_combining_marks(text)
+        || unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         text
     } else {
@@ -180,9 +181,41 @@ pub fn detect_lang(text: &str) -> Lang {
     }
 }
 
+/// Every character of `text` is below U+0300, where the combining marks begin:
+/// such a text is composed (NFC) already, and a scan of its bytes tells it (a
+/// character from U+0300 on starts with a byte of 0xCC or more), where the quick
+/// check looks each character up.
+fn below_combining_marks(text: &str) -> bool {
+    text.bytes().all(|b| b < 0xCC)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What [`below_combining_marks`] lets pass is what the quick check calls
+    /// composed: every character below U+0300, each alone and after each other.
+    #[test]
+    fn text_below_combining_marks_is_composed() {
+        let below: Vec<char> = (0..0x300).filter_map(char::from_u32).collect();
+        let all: String = below.iter().collect();
+        assert!(below_combining_marks(&all));
+        assert_eq!(
+            unicode_normalization::is_nfc_quick(all.chars()),
+            unicode_normalization::IsNormalized::Yes
+        );
+        for &c in &below {
+            let pair: String = [c, 'é', c].iter().collect();
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(pair.chars()),
+                unicode_normalization::IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert!(!below_combining_marks("e\u{301}"));
+        assert!(!below_combining_marks("’"));
+    }
 
     /// Scripts of one language in our table, and Amharic against Tigrinya by their
     /// letters.
