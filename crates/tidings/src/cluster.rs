@@ -38,9 +38,8 @@ use crate::config::StoryConfig;
 use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::lang::{Lang, LANGS};
-use crate::vectorize::{
-    dot, scattered, sum_equal_ids, touch, Dim, Entry, Scattered, SparseVec, Weighted, TOUCH_AHEAD,
-};
+use crate::memory::{touch, TOUCH_AHEAD};
+use crate::vectorize::{dot, scattered, sum_equal_ids, Dim, Entry, Scattered, SparseVec, Weighted};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::{Ordering, Reverse};

@@ -249,27 +249,6 @@ pub(crate) fn scattered<R, E: Weighted>(v: &[E], f: impl FnOnce(&Scattered<'_>) 
     })
 }
 
-/// Reads one entry in each cache line of `v`, so that a pass over it that follows
-/// finds it in cache. Called for several vectors before any is used, their loads
-/// do not wait on one another and their misses overlap; a dot product's pass waits
-/// on the next line's load. The graph's exact cosines of 1M synthetic documents
-/// spent half their samples on loading the neighbour's entries (`perf annotate`).
-pub(crate) fn touch<T: Copy>(v: &[T]) {
-    let per_line = (64 / std::mem::size_of::<T>()).max(1);
-    for &e in v.iter().step_by(per_line).take(TOUCH_LINES) {
-        std::hint::black_box(e);
-    }
-}
-
-/// [`touch`] reads at most this many cache lines of a vector: a document's
-/// vector whole, of a group's sum (thousands of entries) its start, after which
-/// the hardware prefetcher follows the pass along it.
-const TOUCH_LINES: usize = 16;
-
-/// How many vectors are [`touch`]ed ahead of their use: enough for the misses to
-/// overlap, few enough that they are all still in cache when used.
-pub(crate) const TOUCH_AHEAD: usize = 16;
-
 impl Scattered<'_> {
     /// The dot product with `other`, in f64 (as [`dot`] sums before rounding).
     pub(crate) fn dot<E: Weighted>(&self, other: &[E]) -> f64 {

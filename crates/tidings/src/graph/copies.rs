@@ -17,8 +17,9 @@
 
 use crate::document::Day;
 use crate::lang::Lang;
+use crate::memory::{touch, TOUCH_AHEAD};
 use crate::pivot::sketch_jaccard_at_least;
-use crate::vectorize::{touch, SparseVec, TOUCH_AHEAD};
+use crate::vectorize::SparseVec;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};

@@ -46,7 +46,8 @@ pub use windows::Windows;
 
 use crate::config::CandidateConfig;
 use crate::document::Day;
-use crate::vectorize::{scattered, touch, SparseVec, TOUCH_AHEAD};
+use crate::memory::{touch, TOUCH_AHEAD};
+use crate::vectorize::{scattered, SparseVec};
 use rayon::prelude::*;
 
 /// An undirected edge `a < b` with its exact cosine similarity.

@@ -20,6 +20,7 @@
 
 use super::ann::{top_k_filtered, Neighbor};
 use super::windows::{block_index, blocks_near, Windows};
+use crate::memory::touch_first;
 use crate::vectorize::{Dim, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -196,7 +197,7 @@ pub fn sparse_neighbors(
                     lists.clear();
                     lists.extend(top.iter().filter_map(|&(f, x)| {
                         let list = index.get(f)?;
-                        std::hint::black_box(list.first().copied());
+                        touch_first(list);
                         Some((list, x))
                     }));
                     for &(list, x) in lists.iter() {

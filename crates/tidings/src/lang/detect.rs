@@ -18,6 +18,7 @@ use super::franc_data as franc;
 use super::scripts::{detect_script, is_stop_char};
 use super::whatlang_data as data;
 use super::Lang;
+use crate::memory::touch_first;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 use std::sync::LazyLock;
@@ -250,7 +251,7 @@ fn found_in<V: Copy>(index: &FxHashMap<u64, V>, ranked: &[u64]) -> Vec<(usize, V
 /// Reads the first hit of each run, for [`found_in`].
 fn read_runs(hits: &[(u16, u16)], starts: impl Iterator<Item = u32>) {
     for start in starts {
-        std::hint::black_box(hits.get(start as usize).copied());
+        touch_first(hits.get(start as usize..).unwrap_or_default());
     }
 }
 
