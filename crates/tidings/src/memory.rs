@@ -46,9 +46,9 @@ const TOUCH_LINES: usize = 16;
 pub(crate) const TOUCH_AHEAD: usize = 16;
 
 /// Reads the first element of `v`, if any, so that its cache miss starts now:
-/// called for several lists before any is walked (posting lists, a trigram's
-/// profile hits), the misses overlap where a walk after each lookup waited on its
-/// own. [`touch`] reads more of each.
+/// called for several lists before any is walked (a block's posting lists), the
+/// misses overlap where a walk after each lookup waited on its own. [`touch`]
+/// reads more of each.
 pub(crate) fn touch_first<T: Copy>(v: &[T]) {
     std::hint::black_box(v.first().copied());
 }

@@ -18,7 +18,6 @@ use super::franc_data as franc;
 use super::scripts::{detect_script, is_stop_char};
 use super::whatlang_data as data;
 use super::Lang;
-use crate::memory::touch_first;
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 use std::sync::LazyLock;
@@ -248,10 +247,12 @@ fn found_in<V: Copy>(index: &FxHashMap<u64, V>, ranked: &[u64]) -> Vec<(usize, V
         .collect()
 }
 
-/// Reads the first hit of each run, for [`found_in`].
+/// Reads the first hit of each run, for [`found_in`]. By index, not through
+/// `memory::touch_first` of the run's slice: slicing each run first cost 59 M more
+/// instructions over 5,000 yardstick texts (callgrind).
 fn read_runs(hits: &[(u16, u16)], starts: impl Iterator<Item = u32>) {
     for start in starts {
-        touch_first(hits.get(start as usize..).unwrap_or_default());
+        std::hint::black_box(hits.get(start as usize).copied());
     }
 }
 
