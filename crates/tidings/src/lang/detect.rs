@@ -905,23 +905,13 @@ mod tests {
     /// texts are) and on short cases.
     #[test]
     fn answers_as_whatlang_does() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut files = vec![root.join("data/sample.jsonl")];
-        for name in ["ntrex-dev", "wmt21-dev", "ntrex-dev-all"] {
-            files.push(root.join(format!("../shared/data/{name}.jsonl")));
-        }
-        let mut n = 0;
-        for f in files.iter().filter(|f| f.exists()) {
-            for line in std::fs::read_to_string(f).unwrap().lines() {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                let text = v["text"].as_str().unwrap_or("");
-                for max in [80, 1200] {
-                    check(crate::engine::prefix(text, max));
-                }
-                n += 1;
+        let texts = super::super::corpus_texts();
+        for text in &texts {
+            for max in [80, 1200] {
+                check(crate::engine::prefix(text, max));
             }
         }
-        assert!(n > 0);
+        assert!(!texts.is_empty());
         for text in [
             "",
             "Brexit",

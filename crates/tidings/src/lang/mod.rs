@@ -189,6 +189,26 @@ fn below_combining_marks(text: &str) -> bool {
     text.bytes().all(|b| b < 0xCC)
 }
 
+/// The texts of the project's corpora at hand (the sample, and ntrex-dev,
+/// wmt21-dev and ntrex-dev-all where `../shared` is there), for the tests that
+/// compare language identification's parts with whatlang's.
+#[cfg(test)]
+fn corpus_texts() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("data/sample.jsonl")];
+    for name in ["ntrex-dev", "wmt21-dev", "ntrex-dev-all"] {
+        files.push(root.join(format!("../shared/data/{name}.jsonl")));
+    }
+    let mut texts = Vec::new();
+    for f in files.iter().filter(|f| f.exists()) {
+        for line in std::fs::read_to_string(f).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            texts.push(v["text"].as_str().unwrap_or("").to_string());
+        }
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
