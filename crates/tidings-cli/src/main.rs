@@ -11,7 +11,8 @@ use std::process::ExitCode;
 // instead of 118–126 s, at the same peak memory; mimalloc, as fast, held a quarter
 // more (BENCHMARKS.md, twentieth round).
 // jemalloc returns freed pages to the system by itself (after `dirty_decay_ms`),
-// so the engine's `malloc_trim` between stages has nothing to do here.
+// so the engine's `malloc_trim` between stages has nothing to do here. The Python
+// extension sets the same allocator (crates/tidings-py/src/lib.rs).
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

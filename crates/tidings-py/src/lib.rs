@@ -32,6 +32,12 @@ use tidings::output::{
 use tidings::partition::ArticlesPart;
 use tidings::vectorize::CorpusStats;
 
+// The engine's allocations on jemalloc, as in the `tidings` binary (see its
+// `main.rs`); Python's own objects stay on Python's allocator.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// An engine error as the Python exception that fits it.
 fn engine_error(e: tidings::Error) -> PyErr {
     match &e {

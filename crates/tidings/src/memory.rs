@@ -12,10 +12,10 @@
 //! Peak RSS, `tidings cluster` of the 200k yardstick: 1,692–1,713 → 1,418–1,442 MB,
 //! no slower; `tidings eval` of 1M dated synthetic documents: 8,846 → 7,976–8,079
 //! MB (BENCHMARKS.md, eleventh round), the call after vectorizing 100k: 838 → 783
-//! MB (twelfth round). The `tidings` binary runs on jemalloc, which hands freed
-//! pages back by itself after a delay, so there the call finds glibc's heaps nearly
-//! empty; it stays for programs that embed the engine on glibc's allocator (the
-//! Python extension).
+//! MB (twelfth round). The `tidings` binary and the Python extension run on
+//! jemalloc, which hands freed pages back by itself after a delay, so there the
+//! call finds glibc's heaps nearly empty; it stays for other programs that embed
+//! the engine on glibc's allocator.
 
 /// Releases the free pages the allocator holds (glibc on Linux; elsewhere nothing).
 pub(crate) fn release_freed() {
