@@ -13,7 +13,7 @@ use std::process::ExitCode;
 // jemalloc returns freed pages to the system by itself (after `dirty_decay_ms`),
 // so the engine's `malloc_trim` between stages has nothing to do here. The Python
 // extension sets the same allocator (crates/tidings-py/src/lib.rs).
-#[cfg(not(target_env = "msvc"))]
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

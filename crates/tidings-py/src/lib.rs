@@ -34,7 +34,7 @@ use tidings::vectorize::CorpusStats;
 
 // The engine's allocations on jemalloc, as in the `tidings` binary (see its
 // `main.rs`); Python's own objects stay on Python's allocator.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
