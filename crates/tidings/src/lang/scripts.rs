@@ -124,11 +124,10 @@ fn found(c: char) -> Found {
 
 /// `whatlang::detect_script(text)`.
 pub(super) fn detect_script(text: &str) -> Option<Script> {
-    let n = SCRIPTS.len();
     // order[i]: the script checked i-th; at[s]: where script s is checked.
-    let mut order: [u8; 25] = std::array::from_fn(|i| i as u8);
-    let mut at: [u8; 25] = order;
-    let mut counts = [0usize; 25];
+    let mut order: [u8; SCRIPTS.len()] = std::array::from_fn(|i| i as u8);
+    let mut at = order;
+    let mut counts = [0usize; SCRIPTS.len()];
     for c in text.chars() {
         if is_stop_char(c) {
             continue;
@@ -148,7 +147,6 @@ pub(super) fn detect_script(text: &str) -> Option<Script> {
             at[usize::from(before)] = i as u8;
         }
     }
-    debug_assert_eq!(order.len(), n);
     // whatlang's own ending: its counters in their running order, sorted by falling
     // count with the same unstable sort, the first one if it counted anything.
     let mut counters: Vec<(Script, usize)> = order
