@@ -710,6 +710,10 @@ const ROUTES: [Route; 8] = [
 ];
 
 fn route_of(c: char) -> Option<Route> {
+    // An ASCII character is a Latin letter or no letter.
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then_some(Route::Latin);
+    }
     Some(match c as u32 {
         0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1E00..=0x1EFF => {
             Route::Latin
