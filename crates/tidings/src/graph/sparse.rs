@@ -1,11 +1,12 @@
 //! Candidates from an inverted index over each document's strongest features.
 //!
 //! Each document is indexed under its [`TOP_FEATURES`] highest-weighted features
-//! and queries with the same ones; partial dot products accumulate over the shared
-//! postings (score-at-a-time), and the k best by that partial score are the
-//! candidates (the graph re-scores them with the full cosine). Work grows with the
-//! postings a document's features share, not with the window: a document that
-//! shares no strong feature with another is never compared with it.
+//! that another document of the window order also holds ([`Shared`]), and queries
+//! with the same ones; partial dot products accumulate over the shared postings
+//! (score-at-a-time), and the k best by that partial score are the candidates (the
+//! graph re-scores them with the full cosine). Work grows with the postings a
+//! document's features share, not with the window: a document that shares no
+//! strong feature with another is never compared with it.
 //!
 //! Postings are kept per block of `max_days + 1` days ([`Windows::blocks`]), like
 //! the HNSW indexes: a dated document reads its block and the blocks on either side
@@ -38,16 +39,79 @@ pub const TOP_FEATURES: usize = 48;
 /// documents those names matter most to, and the rest still reach them.
 pub const POSTING_CAP: usize = 1000;
 
-/// A document's strongest features, by weight (ties to the smaller id), in id
-/// order, into `e` (cleared first), which keeps its capacity.
-fn top_features_into(v: &SparseVec, n: usize, e: &mut Vec<(Dim, f32)>) {
+/// A document's strongest features that another document holds (`shared`), by
+/// weight (ties to the smaller id), in id order, into `e` (cleared first), which
+/// keeps its capacity.
+fn top_features_into(v: &SparseVec, n: usize, shared: &Shared, e: &mut Vec<(Dim, f32)>) {
     e.clear();
-    e.extend(v.entries().iter().map(|x| (x.dim(), x.weight())));
+    e.extend(
+        v.entries()
+            .iter()
+            .filter(|x| shared.has(x.dim()))
+            .map(|x| (x.dim(), x.weight())),
+    );
     if e.len() > n {
         e.select_nth_unstable_by(n, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         e.truncate(n);
     }
     e.sort_unstable_by_key(|x| x.0);
+}
+
+/// The dimensions that two or more documents of a window order hold, as a bitset.
+///
+/// A feature only one document holds (a name, a number, a rare word's concept)
+/// weighs most in it, having the highest idf, yet its posting list finds no other
+/// document: as a key it took the place of a feature that could. On ntrex-dev-all,
+/// where most languages are read through names and numbers, such features were a
+/// quarter of the documents' 48 strongest; kept out of the keys, story B³ F1 went
+/// 0.8947 → 0.8991 there (cross-lingual recall 0.755 → 0.773) and 0.9860 → 0.9895 on
+/// ntrex-dev (0.967 → 0.990) (BENCHMARKS.md, twenty-first round). Counted over
+/// every position of the order, whatever the queries, so a position's list does not
+/// depend on the range it is queried in.
+struct Shared(Vec<u64>);
+
+impl Shared {
+    fn of(vecs: &[SparseVec], w: &Windows) -> Shared {
+        let width = w
+            .order
+            .iter()
+            .filter_map(|&d| vecs[d as usize].entries().last())
+            .map(|e| e.dim() as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let words = width.div_ceil(64);
+        let new = || (vec![0u64; words], vec![0u64; words]);
+        // Each thread marks the dimensions its documents hold once and twice; a
+        // document holds a dimension once, so twice means two documents.
+        let chunk = w.order.len().div_ceil(rayon::current_num_threads()).max(1);
+        let (_, twice) = w
+            .order
+            .par_chunks(chunk)
+            .map(|docs| {
+                let (mut once, mut twice) = new();
+                for &d in docs {
+                    for e in vecs[d as usize].entries() {
+                        let (i, bit) = (e.dim() as usize / 64, 1u64 << (e.dim() % 64));
+                        twice[i] |= once[i] & bit;
+                        once[i] |= bit;
+                    }
+                }
+                (once, twice)
+            })
+            .reduce(new, |(mut once, mut twice), (o, t)| {
+                for i in 0..words {
+                    twice[i] |= t[i] | (once[i] & o[i]);
+                    once[i] |= o[i];
+                }
+                (once, twice)
+            });
+        Shared(twice)
+    }
+
+    fn has(&self, d: Dim) -> bool {
+        let d = d as usize;
+        self.0.get(d / 64).is_some_and(|w| w >> (d % 64) & 1 == 1)
+    }
 }
 
 /// The dimension of a vector's strongest entry (ties to the smaller dimension;
@@ -81,12 +145,12 @@ impl Postings {
     /// [`TOP_FEATURES`] strongest features (found here, in parallel, and not kept).
     /// A list longer than [`POSTING_CAP`] keeps the documents the feature weighs
     /// most in, ties to the earlier, in position order.
-    fn of(vecs: &[SparseVec], w: &Windows, range: Range<usize>) -> Postings {
+    fn of(vecs: &[SparseVec], w: &Windows, shared: &Shared, range: Range<usize>) -> Postings {
         let mut all: Vec<(Dim, u32, f32)> = range
             .into_par_iter()
             .flat_map_iter(|p| {
                 let mut top = Vec::new();
-                top_features_into(&vecs[w.order[p] as usize], TOP_FEATURES, &mut top);
+                top_features_into(&vecs[w.order[p] as usize], TOP_FEATURES, shared, &mut top);
                 top.into_iter().map(move |(f, x)| (f, p as u32, x))
             })
             .collect();
@@ -137,12 +201,13 @@ pub fn sparse_neighbors(
     let blocks = w.blocks();
     let needed = w.blocks_read(&blocks, &queries);
     let block_of = block_index(&blocks);
+    let shared = Shared::of(vecs, w);
     let postings: Vec<Postings> = blocks
         .par_iter()
         .zip(&needed)
         .map(|((_, range), &needed)| {
             if needed {
-                Postings::of(vecs, w, range.clone())
+                Postings::of(vecs, w, &shared, range.clone())
             } else {
                 Postings::default()
             }
@@ -177,7 +242,7 @@ pub fn sparse_neighbors(
                 (acc, touched, Vec::<Neighbor>::new(), Vec::new(), lists)
             },
             |(acc, touched, found, top, lists), p| {
-                top_features_into(&vecs[w.order[p] as usize], TOP_FEATURES, top);
+                top_features_into(&vecs[w.order[p] as usize], TOP_FEATURES, &shared, top);
                 // Days are checked per posting only where some may be too far: not
                 // for an undated document, nor in its own block (a block spans
                 // `max_days + 1` days) or the undated one. An undated crawl is all
@@ -230,6 +295,30 @@ pub fn sparse_neighbors(
 mod tests {
     use super::*;
     use crate::document::Day;
+
+    /// A document's strongest features that no other document holds are not its
+    /// keys: pairs whose only shared feature is weaker than 60 features each holds
+    /// alone still find each other (with those 60 as keys, nothing would).
+    #[test]
+    fn features_no_other_document_holds_are_no_keys() {
+        let n = 40u32;
+        let vecs: Vec<SparseVec> = (0..n)
+            .map(|i| {
+                let own = (0..60).map(|j| (1_000 + 100 * i + j, 1.0));
+                SparseVec::new(own.chain([(i / 2, 0.3)]).collect())
+            })
+            .collect();
+        let w = Windows::new(&vec![None; n as usize], None);
+        let shared = Shared::of(&vecs, &w);
+        assert!((0..n / 2).all(|d| shared.has(d)));
+        assert!((0..n).all(|i| !shared.has(1_000 + 100 * i)));
+        let lists = sparse_neighbors(&vecs, &w, 4, 0..n as usize);
+        for (p, list) in lists.iter().enumerate() {
+            let (doc, found): (u32, Vec<u32>) =
+                (w.order[p], list.iter().map(|nb| w.order[nb.id]).collect());
+            assert_eq!(found, vec![doc ^ 1], "{doc}");
+        }
+    }
 
     /// The queries run block by block in order of their strongest feature, yet
     /// each position's list is its own: queried all at once, in ranges, or one at a time, the same
