@@ -133,7 +133,7 @@ pub(super) fn detect_script(text: &str) -> Option<Script> {
         // character, or DEL), and every stop character is ASCII: two tests where
         // the stop test and the ranges took a dozen, for nearly every character of
         // a text in a Latin script.
-        let found = if c.is_ascii() {
+        let hit = if c.is_ascii() {
             if !c.is_ascii_alphabetic() {
                 continue;
             }
@@ -141,7 +141,7 @@ pub(super) fn detect_script(text: &str) -> Option<Script> {
         } else {
             found(c)
         };
-        let s = match found {
+        let s = match hit {
             Found::None => continue,
             Found::One(s) => s,
             Found::LatinOrCyrillic if at[usize::from(LATIN)] < at[usize::from(CYRILLIC)] => LATIN,
