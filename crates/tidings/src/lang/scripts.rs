@@ -59,10 +59,21 @@ pub(super) fn is_stop_char(c: char) -> bool {
     matches!(c, '\u{0000}'..='\u{0040}' | '\u{005B}'..='\u{0060}' | '\u{007B}'..='\u{007E}')
 }
 
-/// The scripts whose whatlang ranges hold `c`.
+/// The scripts whose whatlang ranges hold `c`, for a character whatlang counts
+/// (not a stop character: every one is ASCII and in no script, so `None` for them
+/// too).
 fn found(c: char) -> Found {
+    // An ASCII character is a Latin letter or in no script (a stop character, or
+    // DEL): two tests where the stop test and the ranges took a dozen, for nearly
+    // every character of a text in a Latin script.
+    if c.is_ascii() {
+        return if c.is_ascii_alphabetic() {
+            Found::One(LATIN)
+        } else {
+            Found::None
+        };
+    }
     let s = match c as u32 {
-        0x61..=0x7A | 0x41..=0x5A => LATIN,
         0x1D2B | 0x1D78 => return Found::LatinOrCyrillic,
         0x80..=0x2AF
         | 0x1D00..=0x1DBF
@@ -129,19 +140,8 @@ pub(super) fn detect_script(text: &str) -> Option<Script> {
     let mut at = order;
     let mut counts = [0usize; SCRIPTS.len()];
     for c in text.chars() {
-        // An ASCII character is a Latin letter or counts for no script (a stop
-        // character, or DEL), and every stop character is ASCII: two tests where
-        // the stop test and the ranges took a dozen, for nearly every character of
-        // a text in a Latin script.
-        let hit = if c.is_ascii() {
-            if !c.is_ascii_alphabetic() {
-                continue;
-            }
-            Found::One(LATIN)
-        } else {
-            found(c)
-        };
-        let s = match hit {
+        // A stop character is found in no script: skipped below, as whatlang skips it.
+        let s = match found(c) {
             Found::None => continue,
             Found::One(s) => s,
             Found::LatinOrCyrillic if at[usize::from(LATIN)] < at[usize::from(CYRILLIC)] => LATIN,
