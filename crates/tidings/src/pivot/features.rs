@@ -259,7 +259,9 @@ fn features_with(
         // About one feature per 8 bytes of news text: grown from empty, the map was
         // rehashed seven times per document.
         tf: FxHashMap::with_capacity_and_hasher(text.len() / 8, Default::default()),
-        sketch: SketchBuilder::new(),
+        // About one token per 6 bytes of news text in a Latin script (fewer bytes
+        // a token in other scripts: the list then grows once or twice more).
+        sketch: SketchBuilder::with_capacity(text.len() / 6),
     };
     let mut seen_lines = FxHashSet::default();
     walk(
@@ -268,6 +270,7 @@ fn features_with(
         weights,
         words,
         &mut seen_lines,
+        &mut Vec::new(),
         &mut out,
         &mut sink,
     );
@@ -290,13 +293,18 @@ fn features_with(
 }
 
 /// The tokens of `text` in `out.lang`, each line once (`seen_lines`: page furniture
-/// repeats), into `sink`; counts, names and numbers into `out`.
+/// repeats), into `sink`; counts, names and numbers into `out`. `tokens` holds a
+/// line's tokens, taken before any is looked up (see `Words::prefetch`): a caller
+/// that walks many short texts (the sentences of a document) hands the same one
+/// to each.
+#[allow(clippy::too_many_arguments)]
 fn walk<'t>(
     text: &'t str,
     models: &Models,
     weights: &FeatureWeights,
     words: &mut Words<'_>,
     seen_lines: &mut FxHashSet<&'t str>,
+    tokens: &mut Vec<Token<'t>>,
     out: &mut DocFeatures,
     sink: &mut impl Sink,
 ) {
@@ -304,8 +312,6 @@ fn walk<'t>(
     let mut buf = String::new();
     // A number waiting for the words after it (see `NumberMention`).
     let mut pending: Option<NumberMention> = None;
-    // A line's tokens, taken before any is looked up (see `Words::prefetch`).
-    let mut tokens: Vec<Token<'_>> = Vec::new();
     for line in text.lines() {
         if let Some(p) = pending.take() {
             p.finish(&mut out.numbers);
@@ -328,7 +334,7 @@ fn walk<'t>(
                 .filter(|t| t.kind == TokenKind::Word)
                 .map(|t| t.text),
         );
-        for &tok in &tokens {
+        for &tok in tokens.iter() {
             let (stream_term, fid, w): (u64, Option<FeatureId>, f32) = match tok.kind {
                 TokenKind::Number => {
                     let digits = tok.text.chars().filter_map(|c| {
@@ -573,6 +579,7 @@ struct SentenceWalk<'a, 'w, 't> {
     words: &'a mut Words<'w>,
     occurrences: Occurrences,
     seen_lines: FxHashSet<&'t str>,
+    tokens: Vec<Token<'t>>,
 }
 
 impl<'a, 'w, 't> SentenceWalk<'a, 'w, 't> {
@@ -589,6 +596,7 @@ impl<'a, 'w, 't> SentenceWalk<'a, 'w, 't> {
             words,
             occurrences: Occurrences::default(),
             seen_lines: FxHashSet::default(),
+            tokens: Vec::new(),
         }
     }
 
@@ -609,6 +617,7 @@ impl<'a, 'w, 't> SentenceWalk<'a, 'w, 't> {
             self.weights,
             self.words,
             &mut self.seen_lines,
+            &mut self.tokens,
             &mut counts,
             &mut self.occurrences,
         );

@@ -17,12 +17,13 @@ pub(crate) struct SketchBuilder {
 }
 
 impl SketchBuilder {
-    pub(crate) fn new() -> SketchBuilder {
+    /// A builder with room for `tokens` shingles before it grows.
+    pub(crate) fn with_capacity(tokens: usize) -> SketchBuilder {
         SketchBuilder {
             stream_hash: 0xcbf29ce484222325,
             shingle: [0; 3],
             n_tokens: 0,
-            shingles: Vec::new(),
+            shingles: Vec::with_capacity(tokens),
         }
     }
 
@@ -136,7 +137,7 @@ mod tests {
     use super::*;
 
     fn sketch(tokens: &[u64]) -> Vec<u32> {
-        let mut b = SketchBuilder::new();
+        let mut b = SketchBuilder::with_capacity(0);
         for &t in tokens {
             b.push(t);
         }
