@@ -24,7 +24,8 @@ use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
 use crate::lang::{detect_lang, Lang};
 use crate::lexicon::Models;
 use crate::pivot::{
-    doc_features, sentences, sentences_adding, DocFeatures, FeatureId, FeatureWeights, Mentions,
+    doc_features, feature_ids, sentences, sentences_adding, DocFeatures, FeatureId, FeatureWeights,
+    Mentions,
 };
 use crate::story::{build_stories, Story};
 use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
@@ -367,8 +368,9 @@ impl Engine {
             .par_iter()
             .filter_map(|&b| {
                 let text = texts.get(&b)?;
-                let f = doc_features(text, docs[b as usize].lang, models, weights);
-                let ids = f.features.into_iter().map(|f| f.id).collect();
+                let ids = feature_ids(text, docs[b as usize].lang, models, weights)
+                    .into_iter()
+                    .collect();
                 Some((b, (ids, sentences(text))))
             })
             .collect();

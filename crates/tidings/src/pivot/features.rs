@@ -189,6 +189,34 @@ pub fn doc_features(
     })
 }
 
+/// The ids of the features [`doc_features`] finds in `text`, by id, without the
+/// rest of its work (the weights, the sketch, the names and numbers): a document
+/// whose members' sentences are compared with it needs no more.
+pub fn feature_ids(
+    text: &str,
+    lang: Lang,
+    models: &Models,
+    weights: &FeatureWeights,
+) -> Vec<FeatureId> {
+    with_words(lang, models, |words| {
+        let mut occurrences = Occurrences::default();
+        walk(
+            text,
+            models,
+            weights,
+            words,
+            &mut FxHashSet::default(),
+            &mut Vec::new(),
+            &mut DocFeatures {
+                lang,
+                ..Default::default()
+            },
+            &mut occurrences,
+        );
+        occurrences.ids()
+    })
+}
+
 /// What [`walk`] finds in a text: each feature occurrence with its weight, and
 /// each token's normalized hash.
 trait Sink {

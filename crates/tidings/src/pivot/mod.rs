@@ -29,8 +29,9 @@ pub mod word;
 pub use cache::{with_words, Words};
 pub use explain::{explain, TokenRow};
 pub use features::{
-    coverage_by_lang, doc_features, sentence_features, sentence_features_except, sentences,
-    sentences_adding, Coverage, DocFeatures, Feature, FeatureWeights, Mentions, MAX_MENTIONS,
+    coverage_by_lang, doc_features, feature_ids, sentence_features, sentence_features_except,
+    sentences, sentences_adding, Coverage, DocFeatures, Feature, FeatureWeights, Mentions,
+    MAX_MENTIONS,
 };
 pub use segment::segment_ideo;
 pub use sketch::{sketch_jaccard, sketch_jaccard_at_least, SKETCH_SIZE};
