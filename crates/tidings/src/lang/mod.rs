@@ -169,7 +169,13 @@ pub fn detect_lang(text: &str) -> Lang {
         composed = unicode_normalization::UnicodeNormalization::nfc(text.chars()).collect();
         &composed
     };
-    let long = || text.chars().filter(|c| c.is_alphabetic()).count() >= LONG_TEXT_LETTERS;
+    // Counted only until the letters are enough.
+    let long = || {
+        text.chars()
+            .filter(|c| c.is_alphabetic())
+            .nth(LONG_TEXT_LETTERS - 1)
+            .is_some()
+    };
     match detect::EXTENDED.detect(text) {
         Some((lang, confidence))
             if confidence > RELIABLE_CONFIDENCE
