@@ -199,21 +199,7 @@ pub fn feature_ids(
     weights: &FeatureWeights,
 ) -> Vec<FeatureId> {
     with_words(lang, models, |words| {
-        let mut occurrences = Occurrences::default();
-        walk(
-            text,
-            models,
-            weights,
-            words,
-            &mut FxHashSet::default(),
-            &mut Vec::new(),
-            &mut DocFeatures {
-                lang,
-                ..Default::default()
-            },
-            &mut occurrences,
-        );
-        occurrences.ids()
+        IdWalk::new(lang, models, weights, words).ids(text)
     })
 }
 
@@ -551,7 +537,7 @@ fn walk_sentences<'t>(
     // sketch and their allocations each) made this pass cost about what the first
     // analysis of the whole corpus did.
     with_words(lang, models, |words| {
-        let mut walk = SentenceWalk::new(lang, models, weights, words);
+        let mut walk = IdWalk::new(lang, models, weights, words);
         let mut more = true;
         for_each_sentence(text, |s| {
             if more && !except.contains(s) {
@@ -599,8 +585,10 @@ fn for_each_sentence<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
     }
 }
 
-/// [`sentence_features`]' state: the buffers each sentence's walk reuses.
-struct SentenceWalk<'a, 'w, 't> {
+/// A walk that keeps only which features a text has ([`Occurrences`]), with the
+/// buffers that one text's walk leaves for the next: a document's sentences
+/// ([`sentence_features`]) or a whole document ([`feature_ids`]).
+struct IdWalk<'a, 'w, 't> {
     lang: Lang,
     models: &'a Models,
     weights: &'a FeatureWeights,
@@ -610,14 +598,14 @@ struct SentenceWalk<'a, 'w, 't> {
     tokens: Vec<Token<'t>>,
 }
 
-impl<'a, 'w, 't> SentenceWalk<'a, 'w, 't> {
+impl<'a, 'w, 't> IdWalk<'a, 'w, 't> {
     fn new(
         lang: Lang,
         models: &'a Models,
         weights: &'a FeatureWeights,
         words: &'a mut Words<'w>,
     ) -> Self {
-        SentenceWalk {
+        IdWalk {
             lang,
             models,
             weights,
@@ -634,13 +622,18 @@ impl<'a, 'w, 't> SentenceWalk<'a, 'w, 't> {
         if s.is_empty() || (!ideographic && s.split_whitespace().count() < MIN_SENTENCE_WORDS) {
             return None;
         }
+        Some(self.ids(s))
+    }
+
+    /// The ids of the features [`doc_features`] finds in `text`, by id.
+    fn ids(&mut self, text: &'t str) -> Vec<FeatureId> {
         let mut counts = DocFeatures {
             lang: self.lang,
             ..Default::default()
         };
         self.seen_lines.clear();
         walk(
-            s,
+            text,
             self.models,
             self.weights,
             self.words,
@@ -649,7 +642,7 @@ impl<'a, 'w, 't> SentenceWalk<'a, 'w, 't> {
             &mut counts,
             &mut self.occurrences,
         );
-        Some(self.occurrences.ids())
+        self.occurrences.ids()
     }
 }
 
