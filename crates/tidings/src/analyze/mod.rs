@@ -58,6 +58,11 @@ impl Token<'_> {
     }
 }
 
+/// The first character of `word` is an uppercase letter ([`Token::capitalized`]).
+pub fn starts_with_capital(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// Written without letter case (Arabic, Han, Devanagari …): no letter of `word` is
 /// upper- or lowercase.
 pub fn is_caseless(word: &str) -> bool {
@@ -283,7 +288,7 @@ pub fn tokenize<'a>(text: &'a str, mut emit: impl FnMut(Token<'a>)) {
                                 } else {
                                     TokenKind::Word
                                 },
-                                capitalized: word.chars().next().is_some_and(char::is_uppercase),
+                                capitalized: starts_with_capital(word),
                                 sentence_initial: sentence_start,
                             });
                         }

@@ -247,7 +247,7 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     let could_be_name = if is_caseless_script {
         matched != Some(Match::Lexicon)
     } else {
-        word.chars().next().is_some_and(char::is_uppercase)
+        analyze::starts_with_capital(word)
     };
     let name_id = |k: String| stable_hash_parts(&[b"n:", k.as_bytes()]);
     let name = could_be_name
