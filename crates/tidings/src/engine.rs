@@ -28,7 +28,7 @@ use crate::pivot::{
     Mentions,
 };
 use crate::story::{build_stories, Story};
-use crate::vectorize::{sparse_vectors, CorpusStats, SparseVec};
+use crate::vectorize::{sparse_vectors, sparse_vectors_counted, CorpusStats, SparseVec};
 use crate::{cluster, Error, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -496,12 +496,28 @@ impl Engine {
     /// Stage 3: tf-idf vectors, weighted by `stats` (those of the whole corpus the
     /// vectors will be compared in).
     pub fn vectorize(&self, corpus: Corpus, stats: &CorpusStats) -> Vectors {
+        self.vectorize_with(corpus, stats, false)
+    }
+
+    /// [`Engine::vectorize`] with the corpus's own statistics, counted here: the
+    /// one-process run, where no other shard's features are weighted with them
+    /// (see [`sparse_vectors_counted`]).
+    pub fn vectorize_alone(&self, corpus: Corpus) -> Vectors {
+        let stats = self.corpus_stats(&corpus);
+        self.vectorize_with(corpus, &stats, true)
+    }
+
+    fn vectorize_with(&self, corpus: Corpus, stats: &CorpusStats, counted: bool) -> Vectors {
         let Corpus {
             docs,
             mut features,
             rejects,
         } = corpus;
-        let vecs = sparse_vectors(&mut features, stats);
+        let vecs = if counted {
+            sparse_vectors_counted(&mut features, stats)
+        } else {
+            sparse_vectors(&mut features, stats)
+        };
         let exact = features.iter().map(|f| f.exact_hash).collect();
         let coverage = features
             .iter()
@@ -779,9 +795,7 @@ impl Engine {
         // 674-679 → 529-533 MB; the sentences pass refills them for the documents it
         // re-reads (about 0.2 s).
         crate::pivot::cache::release_caches();
-        let stats = self.corpus_stats(&corpus);
-        let vectors = self.vectorize(corpus, &stats);
-        drop(stats);
+        let vectors = self.vectorize_alone(corpus);
         let (points, graph) = if sweep.is_empty() {
             (Vec::new(), self.graph(&vectors))
         } else {
