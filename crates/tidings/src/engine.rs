@@ -327,7 +327,7 @@ impl Engine {
         if pairs.is_empty() {
             return Ok(());
         }
-        // The documents wanted, by id: the inputs are read on this thread, and a
+        // The documents wanted, by id: the inputs are read on one thread, and a
         // binary search of every id read among all the documents' was a quarter of
         // the pass on the 100k synthetic corpus.
         let wanted: FxHashMap<&str, u32> = pairs
@@ -527,10 +527,10 @@ impl Engine {
         self.vectorize_with(corpus, stats, false)
     }
 
-    /// [`Engine::vectorize`] with the corpus's own statistics, counted here: the
-    /// one-process run, where no other shard's features are weighted with them
-    /// (see [`sparse_vectors_counted`]).
-    pub fn vectorize_alone(&self, corpus: Corpus) -> Vectors {
+    /// [`Engine::vectorize`] with the corpus's own statistics, counted here (a
+    /// one-process run, where no other shard's documents share them): no feature
+    /// can be missing from them (see [`sparse_vectors_counted`]).
+    pub fn vectorize_counted(&self, corpus: Corpus) -> Vectors {
         let stats = self.corpus_stats(&corpus);
         self.vectorize_with(corpus, &stats, true)
     }
@@ -823,7 +823,7 @@ impl Engine {
         // 674-679 → 529-533 MB; the sentences pass refills them for the documents it
         // re-reads (about 0.2 s).
         crate::pivot::cache::release_caches();
-        let vectors = self.vectorize_alone(corpus);
+        let vectors = self.vectorize_counted(corpus);
         let (points, graph) = if sweep.is_empty() {
             (Vec::new(), self.graph(&vectors))
         } else {
