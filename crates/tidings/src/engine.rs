@@ -321,7 +321,7 @@ impl Engine {
     fn add_sentences_timed<I: Iterator<Item = Result<Result<Document, Reject>>> + Send>(
         &self,
         c: &mut Clustering,
-        items: I,
+        mut items: I,
     ) -> Result<()> {
         let mut pairs = c.adds_pairs();
         if pairs.is_empty() {
@@ -371,7 +371,6 @@ impl Engine {
         // reading was 0.19 s of the pass's 0.86 s on the 50k yardstick, with the
         // other core idle. Bases are analyzed grouped by language, as in analysis
         // (each thread's word cache then mostly sees languages the other's does not).
-        let mut items = items;
         let mut texts: FxHashMap<u32, String> = FxHashMap::default();
         let mut base_ids: Vec<(u32, FxHashSet<u64>)> = Vec::new();
         let mut batch = read(&mut items)?;
@@ -524,7 +523,7 @@ impl Engine {
     /// Stage 3: tf-idf vectors, weighted by `stats` (those of the whole corpus the
     /// vectors will be compared in).
     pub fn vectorize(&self, corpus: Corpus, stats: &CorpusStats) -> Vectors {
-        self.vectorize_with(corpus, stats, false)
+        self.vectorize_with(corpus, |features| sparse_vectors(features, stats))
     }
 
     /// [`Engine::vectorize`] with the corpus's own statistics, counted here (a
@@ -532,20 +531,22 @@ impl Engine {
     /// can be missing from them (see [`sparse_vectors_counted`]).
     pub fn vectorize_counted(&self, corpus: Corpus) -> Vectors {
         let stats = self.corpus_stats(&corpus);
-        self.vectorize_with(corpus, &stats, true)
+        self.vectorize_with(corpus, |features| sparse_vectors_counted(features, &stats))
     }
 
-    fn vectorize_with(&self, corpus: Corpus, stats: &CorpusStats, counted: bool) -> Vectors {
+    /// The corpus's [`Vectors`], the vectors made by `weigh` from (and taking)
+    /// the documents' features.
+    fn vectorize_with(
+        &self,
+        corpus: Corpus,
+        weigh: impl FnOnce(&mut [DocFeatures]) -> Vec<SparseVec>,
+    ) -> Vectors {
         let Corpus {
             docs,
             mut features,
             rejects,
         } = corpus;
-        let vecs = if counted {
-            sparse_vectors_counted(&mut features, stats)
-        } else {
-            sparse_vectors(&mut features, stats)
-        };
+        let vecs = weigh(&mut features);
         let exact = features.iter().map(|f| f.exact_hash).collect();
         let coverage = features
             .iter()
