@@ -96,21 +96,34 @@ impl Alphabets {
 
     /// whatlang's `generic_alphabet_calculate_scores`: (normalized scores sorted best
     /// first, the number of letters counted).
-    fn scores(&self, lower: &str) -> (Vec<(Wl, f64)>, usize) {
+    ///
+    /// `letters`, where given, are the letters of `lower` with their counts
+    /// ([`Trigrams::letters`]): each letter is then found once, not at each
+    /// occurrence (the scores are sums).
+    fn scores(&self, lower: &str, letters: Option<&[(char, u32)]>) -> (Vec<(Wl, f64)>, usize) {
         let mut char_scores = vec![0usize; self.chars.len()];
         let mut max_raw_score = 0usize;
-        for c in lower.chars() {
-            if is_stop_char(c) {
-                continue;
-            }
-            max_raw_score += 1;
+        let mut count = |c: char, n: usize| {
+            max_raw_score += n;
             let pos = if c.is_ascii() {
                 self.ascii[c as usize].map(usize::from)
             } else {
                 self.chars.binary_search(&c).ok()
             };
             if let Some(p) = pos {
-                char_scores[p] += 2;
+                char_scores[p] += 2 * n;
+            }
+        };
+        match letters {
+            Some(letters) => {
+                for &(c, n) in letters {
+                    count(c, n as usize);
+                }
+            }
+            None => {
+                for c in lower.chars().filter(|&c| !is_stop_char(c)) {
+                    count(c, 1);
+                }
             }
         }
         let mut lang_scores = vec![0usize; self.langs.len()];
@@ -418,17 +431,30 @@ thread_local! {
 /// whatlang's `get_trigrams_with_positions`: the text's distinct trigrams (letters
 /// only, other characters read as spaces, no trigram centred on a space next to a
 /// space) by falling count, then by falling trigram, the first 600.
-fn ranked_trigrams(lower: &str) -> Vec<u64> {
+fn ranked_trigrams(lower: &str) -> Trigrams {
+    let hashed = |counts: &mut TrigramCounts| Trigrams {
+        ranked: ranked_trigrams_hashed(lower, counts),
+        letters: None,
+    };
     // Documents are read on a prefix (`detect_lang`); a longer text gets a table
     // of its own, so that no thread keeps a large one.
     if lower.len() > SHARED_COUNTS_BYTES {
-        return ranked_trigrams_hashed(lower, &mut TrigramCounts::default());
+        return hashed(&mut TrigramCounts::default());
     }
     TRIGRAM_TABLES.with(|t| {
         let t = &mut *t.borrow_mut();
-        t.ranked(lower)
-            .unwrap_or_else(|| ranked_trigrams_hashed(lower, &mut t.hashed))
+        t.ranked(lower).unwrap_or_else(|| hashed(&mut t.hashed))
     })
+}
+
+/// A text's trigrams ranked ([`ranked_trigrams`]), and its letters if the
+/// counting saw them.
+struct Trigrams {
+    ranked: Vec<u64>,
+    /// Each letter of the text (no stop character) with how often it occurs, by
+    /// character order; `None` where the trigrams were counted in a hash table.
+    /// The alphabet scores are sums over the letters ([`Alphabets::scores`]).
+    letters: Option<Vec<(char, u32)>>,
 }
 
 /// [`ranked_trigrams`] with every trigram counted in `counts`, then ranked by
@@ -515,7 +541,7 @@ impl Default for TrigramTables {
 impl TrigramTables {
     /// [`ranked_trigrams`] of a text of at most [`SHARED_COUNTS_BYTES`] (no count
     /// passes a `u16`); `None` if it has more than [`MAX_TEXT_LETTERS`] letters.
-    fn ranked(&mut self, lower: &str) -> Option<Vec<u64>> {
+    fn ranked(&mut self, lower: &str) -> Option<Trigrams> {
         debug_assert!(lower.len() <= SHARED_COUNTS_BYTES);
         let numbered = self.number(lower);
         // Whatever happened, the next text finds no letter numbered.
@@ -544,8 +570,10 @@ impl TrigramTables {
             place[usize::from(n)] = p as u8;
         }
         let (mut a, mut b) = (0usize, 0usize);
+        let mut occurs = [0u32; MAX_TEXT_LETTERS];
         for &n in &self.text {
             let c = usize::from(place[usize::from(n)]);
+            occurs[c] += 1;
             if !(b == 0 && (a == 0 || c == 0)) {
                 let w = a << 6 | b;
                 self.counts[w << 6 | c] += 1;
@@ -573,7 +601,16 @@ impl TrigramTables {
                 }
             }
         }
-        Some(rank_rising(&self.rising))
+        let letters = order
+            .iter()
+            .zip(occurs)
+            .skip(1)
+            .map(|(&(c, _), n)| (c, n))
+            .collect();
+        Some(Trigrams {
+            ranked: rank_rising(&self.rising),
+            letters: Some(letters),
+        })
     }
 
     /// Numbers the letters of `lower` (other characters read as spaces) by first
@@ -760,8 +797,8 @@ impl ScriptModel {
     /// [`ScriptModel::detect`] on the lowercased text and its ranked trigrams;
     /// also the best trigram score of the script's profiles (which the extended
     /// detector compares with franc's profiles).
-    fn detect_ranked(&self, lower: &str, ranked: &[u64]) -> (Option<(Wl, f64)>, f64) {
-        self.detect_scored(lower, self.profiles.scores(ranked))
+    fn detect_ranked(&self, lower: &str, trigrams: &Trigrams) -> (Option<(Wl, f64)>, f64) {
+        self.detect_scored(lower, trigrams, self.profiles.scores(&trigrams.ranked))
     }
 
     /// [`ScriptModel::detect_ranked`] with the trigram scores of its profiles
@@ -769,10 +806,11 @@ impl ScriptModel {
     fn detect_scored(
         &self,
         lower: &str,
+        trigrams: &Trigrams,
         (trigram, trigram_count): (Vec<(Wl, f64)>, usize),
     ) -> (Option<(Wl, f64)>, f64) {
         let (alphabet, alphabet_count) = match &self.alphabets {
-            Some(a) => a.scores(lower),
+            Some(a) => a.scores(lower, trigrams.letters.as_deref()),
             None => (self.fixed.iter().map(|&l| (l, 1.0)).collect(), 1),
         };
         let best_trigram = trigram.first().map_or(0.0, |x| x.1);
@@ -1051,7 +1089,8 @@ impl Extended {
             Route::Other => return from_whatlang(DETECTOR.detect(text)),
         };
         let lower = lowercase(text);
-        let ranked = ranked_trigrams(&lower);
+        let trigrams = ranked_trigrams(&lower);
+        let ranked = &trigrams.ranked;
         // whatlang's answer on the same text. Where whatlang reads the route's own
         // script, its model scores the trigrams ranked here and its best profile is
         // franc's rival; a text that mixes scripts has none.
@@ -1067,13 +1106,13 @@ impl Extended {
         let (answer, rival, franc) = match detect_script(text) {
             Some(s) if same_script(s) => match (DETECTOR.model_of(s), &extras.joint) {
                 (Some(model), Some(joint)) => {
-                    let (own, franc) = joint.saved(&ranked);
+                    let (own, franc) = joint.saved(ranked);
                     let scores = model.profiles.scores_from(&own, ranked.len());
-                    let (answer, rival) = model.detect_scored(&lower, scores);
+                    let (answer, rival) = model.detect_scored(&lower, &trigrams, scores);
                     (answer, rival, Some(franc))
                 }
                 (Some(model), None) => {
-                    let (answer, rival) = model.detect_ranked(&lower, &ranked);
+                    let (answer, rival) = model.detect_ranked(&lower, &trigrams);
                     (answer, rival, None)
                 }
                 (None, _) => (DETECTOR.detect_in(s, text), 0.0, None),
@@ -1081,7 +1120,7 @@ impl Extended {
             Some(s) => (DETECTOR.detect_in(s, text), 0.0, None),
             None => (None, 0.0, None),
         };
-        let franc = franc.unwrap_or_else(|| extras.profiles.saved(&ranked));
+        let franc = franc.unwrap_or_else(|| extras.profiles.saved(ranked));
         extras
             .best(&franc, ranked.len(), rival)
             .or_else(|| from_whatlang(answer))
@@ -1156,11 +1195,20 @@ mod tests {
     }
 
     /// The thread's tables rank a text's trigrams as counting them all in one hash
-    /// table and sorting each run does.
+    /// table and sorting each run does, and count its letters as a walk over its
+    /// characters does.
     fn check_ranked(text: &str) {
         let lower = lowercase(text);
         let want = ranked_trigrams_hashed(&lower, &mut TrigramCounts::default());
-        assert_eq!(ranked_trigrams(&lower), want, "{text:?}");
+        let got = ranked_trigrams(&lower);
+        assert_eq!(got.ranked, want, "{text:?}");
+        if let Some(letters) = got.letters {
+            let mut counted = std::collections::BTreeMap::new();
+            for c in lower.chars().filter(|&c| !is_stop_char(c)) {
+                *counted.entry(c).or_insert(0u32) += 1;
+            }
+            assert_eq!(letters, counted.into_iter().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     /// On the project's corpora (their first 1,200 bytes, as `detect_lang` reads
@@ -1200,7 +1248,7 @@ mod tests {
     /// on their own, for every script where franc's compete with whatlang's.
     fn check_joint(text: &str) {
         let lower = text.to_lowercase();
-        let ranked = ranked_trigrams(&lower);
+        let ranked = ranked_trigrams(&lower).ranked;
         let e = &*EXTENDED;
         for (extras, script) in [
             (&e.latin, Script::Latin),
