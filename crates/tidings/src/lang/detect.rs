@@ -613,8 +613,8 @@ impl TrigramTables {
         })
     }
 
-    /// Numbers the letters of `lower` (other characters read as spaces) by first
-    /// appearance into `letters`, and writes the text, with a space after it, as
+    /// Numbers the letters of `lower` (stop characters read as the space, which is
+    /// number 0) by first appearance into `letters`, and writes the text, with a space after it, as
     /// those numbers into `text`; `false` if it has more than
     /// [`MAX_TEXT_LETTERS`] letters.
     fn number(&mut self, lower: &str) -> bool {
