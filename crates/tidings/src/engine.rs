@@ -354,11 +354,7 @@ impl Engine {
                 };
                 if seen.insert(i) {
                     furniture.strip(&mut doc);
-                    let text = match doc.title.take() {
-                        Some(t) => format!("{t}\n{}", doc.text),
-                        None => doc.text,
-                    };
-                    batch.push((i, text));
+                    batch.push((i, doc.into_analyzed_text()));
                     if batch.len() >= size {
                         break;
                     }
@@ -1105,10 +1101,7 @@ fn analyze_doc(
     let source = site_of(&doc);
     let chars = doc.title.as_deref().map_or(0, |t| t.chars().count()) + doc.text.chars().count();
     let mut features = if status == DocStatus::Ok {
-        match &doc.title {
-            Some(t) => doc_features(&format!("{t}\n{}", doc.text), lang, models, weights),
-            None => doc_features(&doc.text, lang, models, weights),
-        }
+        doc_features(&doc.analyzed_text(), lang, models, weights)
     } else {
         DocFeatures {
             lang,

@@ -983,8 +983,6 @@ mod tests {
         assert_eq!(representative(&[2, 3, 1], &tied, Keep::Central), 1);
     }
 
-    /// The four-lane gather is the dot product, for every length of the sparse
-    /// side (each remainder of four), to within f32 rounding.
     /// What [`certainly_below`] lets a row scan skip is below the bound after the
     /// division too, on random values and on ones within a few ulps of the bound.
     #[test]
@@ -1012,6 +1010,8 @@ mod tests {
         assert!(skipped > 200_000);
     }
 
+    /// The four-lane gather is the dot product, for every length of the sparse
+    /// side (each remainder of four), to within f32 rounding.
     #[test]
     fn gather_dot_is_the_dot_product() {
         let mut rnd = crate::test_rng::xorshift(23);

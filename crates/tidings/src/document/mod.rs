@@ -137,6 +137,27 @@ pub struct Document {
     pub location: String,
 }
 
+impl Document {
+    /// The text analysis reads: the title, if any, on a line of its own before the
+    /// body. The sentences a member adds are cut from this same text
+    /// (`Engine::add_sentences`).
+    pub fn analyzed_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.title {
+            Some(t) => format!("{t}\n{}", self.text).into(),
+            None => self.text.as_str().into(),
+        }
+    }
+
+    /// [`Document::analyzed_text`], taking the document (a text without a title is
+    /// not copied).
+    pub fn into_analyzed_text(self) -> String {
+        if self.title.is_none() {
+            return self.text;
+        }
+        self.analyzed_text().into_owned()
+    }
+}
+
 /// An input record that could not become a document.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reject {
