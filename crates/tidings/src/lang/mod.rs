@@ -199,7 +199,7 @@ fn below_combining_marks(text: &str) -> bool {
 /// wmt21-dev and ntrex-dev-all where `../shared` is there), for the tests that
 /// compare language identification's parts with whatlang's.
 #[cfg(test)]
-fn corpus_texts() -> Vec<String> {
+pub(crate) fn corpus_texts() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = vec![root.join("data/sample.jsonl")];
     for name in ["ntrex-dev", "wmt21-dev", "ntrex-dev-all"] {
