@@ -21,11 +21,14 @@ rows=()
 for n in "${sizes[@]}"; do
   corpus=$out/$name-$n.jsonl; cgold=$out/$name-$n.gold.tsv
   [ -f "$corpus" ] && [ -f "$cgold" ] || "$bin" synth "$src" --gold "$gold" --docs "$n" --seed 1 --out "$corpus" --out-gold "$cgold" 2>/dev/null
-  /usr/bin/time -f "%e %M" -o "$out/$n.time" "$bin" eval --json --gold "$cgold" "$corpus" > "$out/$n.json" 2> "$out/$n.stderr"
-  read -r wall rss < "$out/$n.time"
+  # System CPU seconds and minor page faults too: the kernel zeroes each page a run
+  # touches first, which on this machine has cost from 6% to 24% of the analysis's
+  # samples at 1M from one hour to the next (BENCHMARKS.md, twenty-fifth round).
+  /usr/bin/time -f "%e %M %S %R" -o "$out/$n.time" "$bin" eval --json --gold "$cgold" "$corpus" > "$out/$n.json" 2> "$out/$n.stderr"
+  read -r wall rss sys faults < "$out/$n.time"
   q=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); s=r["story"]; print("%.3f %.3f %.3f %.3f %.3f" % (s["b_cubed"]["precision"], s["b_cubed"]["recall"], s["b_cubed"]["f1"], s["pairwise"]["f1"], r["story_pairs_by_lang"]["cross"]["recall"]))' "$out/$n.json")
   rows+=("$n $wall $rss $q")
-  echo "N=$n wall=${wall}s peakRSS=$((rss / 1024))MB quality(B3 P R F1, pair F1, cross-lingual R)=$q" >&2
+  echo "N=$n wall=${wall}s peakRSS=$((rss / 1024))MB sys=${sys}s minor-faults=$faults quality(B3 P R F1, pair F1, cross-lingual R)=$q" >&2
 done
 {
   echo "| docs | wall | docs/s | peak RSS | story B³ P / R / F1 | pairwise F1 | cross-lingual recall |"
