@@ -21,7 +21,7 @@ use crate::document::{
     site_of, Day, DocReader, Document, Furniture, FurnitureCounts, Input, Reject,
 };
 use crate::graph::{build_knn_graph, Copies, CopyInput, KnnGraph};
-use crate::lang::{detect_lang, Lang};
+use crate::lang::{detect_lang, prefix, Lang};
 use crate::lexicon::Models;
 use crate::pivot::{
     doc_features, feature_ids, sentences, sentences_adding, DocFeatures, FeatureId, FeatureWeights,
@@ -1058,15 +1058,6 @@ fn headline(doc: &Document) -> String {
         .find(|l| l.split_whitespace().nth(3).is_some())
         .unwrap_or(first);
     line.chars().take(HEADLINE_CHARS).collect()
-}
-
-/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
-pub fn prefix(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// Language of a document: the declared one if any, else detected on title + text.

@@ -1161,7 +1161,7 @@ mod tests {
         let texts = super::super::corpus_texts();
         for text in &texts {
             for max in [80, 1200] {
-                check(crate::engine::prefix(text, max));
+                check(crate::lang::prefix(text, max));
             }
         }
         assert!(!texts.is_empty());
@@ -1220,7 +1220,7 @@ mod tests {
         assert!(!texts.is_empty());
         for text in &texts {
             for max in [80, 1200] {
-                check_ranked(crate::engine::prefix(text, max));
+                check_ranked(crate::lang::prefix(text, max));
             }
         }
         for text in ["", " ", "a", "ab", "abc", "zzz zzz zzz", "a\u{7f}b", "ﬁ ǅ"] {
@@ -1268,10 +1268,7 @@ mod tests {
         let sample = include_str!("../../../../data/sample.jsonl");
         for line in sample.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            check_joint(crate::engine::prefix(
-                v["text"].as_str().unwrap_or(""),
-                1200,
-            ));
+            check_joint(crate::lang::prefix(v["text"].as_str().unwrap_or(""), 1200));
         }
         for text in ["", "Привет мир", "سلام دنیا", "Habari za dunia leo"] {
             check_joint(text);

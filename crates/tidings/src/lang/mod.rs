@@ -152,11 +152,7 @@ const LONG_TEXT_CONFIDENCE: f64 = 0.0;
 /// at confidence 0.85, where Persian and Urdu share the script), so there a
 /// confidence of [`LONG_TEXT_CONFIDENCE`] suffices.
 pub fn detect_lang(text: &str) -> Lang {
-    let mut end = text.len().min(DETECT_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let text = &text[..end];
+    let text = prefix(text, DETECT_BYTES);
     // Profiles are written composed; Yoruba and Vietnamese news often is not (ẹ́ as
     // ẹ and a combining acute), and its trigrams would miss them.
     let composed: String;
@@ -185,6 +181,16 @@ pub fn detect_lang(text: &str) -> Lang {
         }
         _ => Lang::UND,
     }
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary:
+/// what [`detect_lang`] reads of a text, and the tests that read it as it does.
+pub fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Every character of `text` is below U+0300, where the combining marks begin:

@@ -198,7 +198,7 @@ mod tests {
     fn corpora_as_whatlang() {
         let texts = super::super::corpus_texts();
         for text in &texts {
-            check(crate::engine::prefix(text, 1200));
+            check(crate::lang::prefix(text, 1200));
         }
         assert!(!texts.is_empty());
     }
