@@ -338,7 +338,24 @@ impl CorpusStats {
         docs: &[T],
         features: impl Fn(&T) -> &DocFeatures + Sync + Send,
     ) -> CorpusStats {
-        docs.par_chunks(4096)
+        // One chunk a thread. A chunk's maps hold a large part of the corpus's
+        // (language, feature) pairs whatever its size (155k of the 50k yardstick's
+        // 491k in each 4,096 of its documents), so each chunk more is one more such
+        // map to count into and merge: in chunks of 4,096 the statistics took 0.20
+        // s at 50k and 0.72 s at 200k, in one chunk a thread 0.13 s and 0.47 s
+        // (BENCHMARKS.md, "Crawl scale", twenty-sixth round). Counts add, so any
+        // chunking gives the same.
+        let per_thread = docs.len().div_ceil(rayon::current_num_threads());
+        CorpusStats::of_chunks(docs, features, per_thread.max(MIN_STATS_CHUNK))
+    }
+
+    /// [`CorpusStats::of_each`], counting `docs` in chunks of `per` documents.
+    fn of_chunks<T: Sync>(
+        docs: &[T],
+        features: impl Fn(&T) -> &DocFeatures + Sync + Send,
+        per: usize,
+    ) -> CorpusStats {
+        docs.par_chunks(per.max(1))
             .map(|chunk| {
                 let mut s = CorpusStats {
                     n_docs: chunk.len(),
@@ -537,6 +554,10 @@ fn weighted(docs: &mut [DocFeatures], stats: &CorpusStats, counted: bool) -> Vec
     vecs
 }
 
+/// The statistics are counted in chunks of at least this many documents (see
+/// [`CorpusStats::of_each`]): a small batch is not split across threads.
+const MIN_STATS_CHUNK: usize = 4096;
+
 /// Documents vectorized together before their features are freed (see
 /// [`sparse_vectors`]).
 const FREE_CHUNK: usize = 8192;
@@ -606,6 +627,35 @@ mod tests {
             assert_eq!(to_bf16(r), to_bf16(x), "{x}: a bfloat16 rounds to itself");
         }
         assert!(widen(to_bf16(f32::NAN)).is_nan());
+    }
+
+    /// The statistics do not depend on how the documents are cut into chunks:
+    /// counts add.
+    #[test]
+    fn statistics_are_the_same_in_any_chunks() {
+        let docs: Vec<DocFeatures> = (0..50u64)
+            .map(|i| DocFeatures {
+                lang: [Lang::ENG, Lang::TUR, Lang::from_code("deu").unwrap()][i as usize % 3],
+                // Some features in many documents, some in one (by id, as a
+                // document's are); one document in seven has none.
+                features: (0..i % 7)
+                    .filter(|k| k % 2 == 0)
+                    .chain((0..i % 7).filter(|k| k % 2 == 1).map(|k| 100 + i * 7 + k))
+                    .map(|id| Feature { id, weight: 1.0 })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect();
+        let whole = CorpusStats::of_chunks(&docs, |d| d, docs.len());
+        assert_eq!(whole.n_docs(), 50);
+        assert_eq!(CorpusStats::of(&docs), whole);
+        for per in [1, 3, 7, 49] {
+            assert_eq!(
+                CorpusStats::of_chunks(&docs, |d| d, per),
+                whole,
+                "chunks of {per}"
+            );
+        }
     }
 
     /// A vector written as `(dim, weight)` pairs reads back to the same entries.
