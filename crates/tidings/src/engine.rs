@@ -239,6 +239,16 @@ pub struct Clustering {
 }
 
 impl Clustering {
+    /// Drops the vectors and the kNN graph, which only the edges and the pair audit
+    /// read ([`crate::output::write_edges`], [`crate::output::pair_records`]):
+    /// the stories, assignments and rejects need neither, nor does
+    /// [`Engine::add_sentences`]. Dropped before the sentences pass, their pages
+    /// take its texts and word caches, which otherwise came on top of them.
+    pub fn drop_vectors(&mut self) {
+        self.vecs = Vec::new();
+        self.graph = KnnGraph::default();
+    }
+
     /// The sentences a document adds, if any were found.
     pub fn sentences_of(&self, doc: u32) -> &[String] {
         self.sentences

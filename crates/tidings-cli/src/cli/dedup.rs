@@ -217,8 +217,7 @@ struct ClusterPlan {
 impl ClusterPlan {
     fn new(mut clustering: Clustering, level: Level, rejected: FxHashSet<u32>) -> ClusterPlan {
         // Not needed from here on: the vectors and the graph are most of its memory.
-        clustering.vecs = Vec::new();
-        clustering.graph = KnnGraph::default();
+        clustering.drop_vectors();
         let n = clustering.docs.len();
         let mut variant = vec![VariantKind::Original; n];
         let mut article_rep: Vec<u32> = (0..n as u32).collect();

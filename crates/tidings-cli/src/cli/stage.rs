@@ -483,6 +483,8 @@ pub fn run_stories(args: StoriesArgs) -> Result<ExitCode> {
         c.stats.n_read = g.n_read;
         c.stats.seconds_cluster = seconds_cluster;
         c.stats.seconds_articles = seconds_articles;
+        // `stories` writes neither the edges nor the pair audit.
+        c.drop_vectors();
         if !inputs.is_empty() {
             if Input::rereadable(&inputs) {
                 engine
