@@ -2,7 +2,8 @@
 //! projections (ndarray) for the approximate index.
 
 use crate::lang::Lang;
-use crate::pivot::{DocFeatures, Feature, FeatureId};
+use crate::pivot::intern::{id_of, intern, FeatureKey};
+use crate::pivot::{DocFeatures, FeatureId};
 use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -269,12 +270,13 @@ impl Scattered<'_> {
 #[serde(into = "StatsRepr", from = "StatsRepr")]
 pub struct CorpusStats {
     n_docs: usize,
-    df: FxHashMap<FeatureId, u32>,
+    df: FxHashMap<FeatureKey, u32>,
     n_lang: FxHashMap<Lang, usize>,
-    lang_df: FxHashMap<(Lang, FeatureId), u32>,
+    lang_df: FxHashMap<(Lang, FeatureKey), u32>,
 }
 
-/// [`CorpusStats`] as written: sorted lists, so the same statistics give the same bytes.
+/// [`CorpusStats`] as written: sorted lists, so the same statistics give the same
+/// bytes; features by their ids (the keys are this process's, `pivot::intern`).
 #[derive(Serialize, Deserialize)]
 struct StatsRepr {
     n_docs: usize,
@@ -285,11 +287,15 @@ struct StatsRepr {
 
 impl From<CorpusStats> for StatsRepr {
     fn from(s: CorpusStats) -> StatsRepr {
-        let mut df: Vec<_> = s.df.into_iter().collect();
+        let mut df: Vec<_> = s.df.into_iter().map(|(k, n)| (id_of(k), n)).collect();
         df.sort_unstable();
         let mut n_lang: Vec<_> = s.n_lang.into_iter().collect();
         n_lang.sort_unstable();
-        let mut lang_df: Vec<_> = s.lang_df.into_iter().map(|((l, f), n)| (l, f, n)).collect();
+        let mut lang_df: Vec<_> = s
+            .lang_df
+            .into_iter()
+            .map(|((l, k), n)| (l, id_of(k), n))
+            .collect();
         lang_df.sort_unstable();
         StatsRepr {
             n_docs: s.n_docs,
@@ -304,9 +310,13 @@ impl From<StatsRepr> for CorpusStats {
     fn from(r: StatsRepr) -> CorpusStats {
         CorpusStats {
             n_docs: r.n_docs,
-            df: r.df.into_iter().collect(),
+            df: r.df.into_iter().map(|(f, n)| (intern(f), n)).collect(),
             n_lang: r.n_lang.into_iter().collect(),
-            lang_df: r.lang_df.into_iter().map(|(l, f, n)| ((l, f), n)).collect(),
+            lang_df: r
+                .lang_df
+                .into_iter()
+                .map(|(l, f, n)| ((l, intern(f)), n))
+                .collect(),
         }
     }
 }
@@ -363,7 +373,7 @@ impl CorpusStats {
                 };
                 for d in chunk.iter().map(&features) {
                     *s.n_lang.entry(d.lang).or_default() += 1;
-                    for f in d.features.iter().map(|e| e.id) {
+                    for f in d.features.iter().map(|e| e.key) {
                         *s.lang_df.entry((d.lang, f)).or_default() += 1;
                     }
                 }
@@ -453,23 +463,25 @@ pub fn sparse_vectors_counted(docs: &mut [DocFeatures], stats: &CorpusStats) -> 
 fn weighted(docs: &mut [DocFeatures], stats: &CorpusStats, counted: bool) -> Vec<SparseVec> {
     let n = stats.n_docs;
     // Features `stats` lacks (none when they are the documents' own statistics).
-    let mut ids: Vec<FeatureId> = if counted {
+    let mut keys: Vec<FeatureKey> = if counted {
         Vec::with_capacity(stats.df.len())
     } else {
         docs.par_iter()
-            .flat_map_iter(|d| d.features.iter().map(|e| e.id))
+            .flat_map_iter(|d| d.features.iter().map(|e| e.key))
             .filter(|f| !stats.df.contains_key(f))
             .collect()
     };
-    ids.extend(stats.df.keys());
-    ids.par_sort_unstable();
-    ids.dedup();
+    keys.extend(stats.df.keys());
+    // Ranked by id: keys are numbered in the order threads met the features.
+    let mut ids: Vec<(FeatureId, FeatureKey)> = keys.into_iter().map(|k| (id_of(k), k)).collect();
+    ids.par_sort_unstable_by_key(|&(id, _)| id);
+    ids.dedup_by_key(|&mut (id, _)| id);
     // Feature → (rank, corpus idf): one lookup for both, the idf computed once
     // per feature, not once per document that has it.
-    let dims: FxHashMap<FeatureId, (Dim, f32)> = ids
+    let dims: FxHashMap<FeatureKey, (Dim, f32)> = ids
         .par_iter()
         .enumerate()
-        .map(|(rank, &f)| {
+        .map(|(rank, &(_, f))| {
             let df = stats.df.get(&f).copied().unwrap_or(1);
             (f, (rank as Dim, idf(n, df)))
         })
@@ -517,9 +529,9 @@ fn weighted(docs: &mut [DocFeatures], stats: &CorpusStats, counted: bool) -> Vec
                 let (dim, g) = dims[&f];
                 ((lang, f), (dim, g, rarity_in(lang, ldf)))
             })
-            .collect::<FxHashMap<(Lang, FeatureId), (Dim, f32, f32)>>()
+            .collect::<FxHashMap<(Lang, FeatureKey), (Dim, f32, f32)>>()
     });
-    let weight_of = |lang: Lang, f: FeatureId| -> (Dim, f32, f32) {
+    let weight_of = |lang: Lang, f: FeatureKey| -> (Dim, f32, f32) {
         if let Some(&w) = table.as_ref().and_then(|t| t.get(&(lang, f))) {
             return w;
         }
@@ -540,9 +552,9 @@ fn weighted(docs: &mut [DocFeatures], stats: &CorpusStats, counted: bool) -> Vec
             let entries = d
                 .features
                 .iter()
-                .map(|&Feature { id: f, weight: tf }| {
-                    let (dim, g, l) = weight_of(d.lang, f);
-                    (dim, tf * g * l)
+                .map(|&f| {
+                    let (dim, g, l) = weight_of(d.lang, f.key);
+                    (dim, f.weight * g * l)
                 })
                 .collect();
             SparseVec::new(entries)
@@ -603,6 +615,7 @@ pub fn dense_projection_of(vecs: &[SparseVec], rows: &[u32], dim: usize) -> Arra
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pivot::Feature;
 
     /// Rounding to bfloat16 is to the nearest, ties to the even significand, and
     /// widening back is exact: a bfloat16 rounds to itself.
@@ -641,7 +654,7 @@ mod tests {
                 features: (0..i % 7)
                     .filter(|k| k % 2 == 0)
                     .chain((0..i % 7).filter(|k| k % 2 == 1).map(|k| 100 + i * 7 + k))
-                    .map(|id| Feature { id, weight: 1.0 })
+                    .map(|id| Feature::new(id, 1.0))
                     .collect(),
                 ..Default::default()
             })
@@ -675,7 +688,7 @@ mod tests {
         // 1,100 English documents share feature 1 (df_L past the table), each has
         // its own feature 1000 + i, and every tenth feature 2; 30 Turkish
         // documents share feature 2 with them and feature 3 among themselves.
-        let feature = |id: FeatureId, weight: f32| Feature { id, weight };
+        let feature = Feature::new;
         let mut docs: Vec<DocFeatures> = (0..1100u64)
             .map(|i| {
                 let mut features = vec![feature(1, 1.0), feature(1000 + i, 2.0)];
@@ -702,9 +715,10 @@ mod tests {
                     let raw: Vec<(FeatureId, f64)> = d
                         .features
                         .iter()
-                        .map(|&Feature { id, weight }| {
-                            let g = f64::from(idf(stats.n_docs, stats.df[&id]));
-                            let ldf = stats.lang_df[&(d.lang, id)];
+                        .map(|&f| {
+                            let (id, weight) = (f.id(), f.weight);
+                            let g = f64::from(idf(stats.n_docs, stats.df[&f.key]));
+                            let ldf = stats.lang_df[&(d.lang, f.key)];
                             let l = f64::from(idf(nl, ldf)) / f64::from(idf(nl, 1));
                             (id, f64::from(weight) * g * l.powf(1.5))
                         })

@@ -91,6 +91,7 @@ pub fn release_caches() {
     };
     rayon::broadcast(|_| release());
     release();
+    super::intern::release_near();
 }
 
 /// Looks a word up in this thread's cache, analyzing it on a miss (for tests: the

@@ -2,6 +2,7 @@
 //! local character bigrams, with counts for coverage reports and a sketch for
 //! near-duplicates.
 
+use super::intern::{id_of, intern, with_keys, FeatureKey};
 use super::sketch::SketchBuilder;
 use super::{segment_ideo, with_words, FeatureId, Match, Words};
 use crate::analyze::{self, tokenize, Token, TokenKind};
@@ -14,6 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub struct DocFeatures {
     pub lang: Lang,
     /// Features with their sublinear term frequencies, sorted by id.
+    #[serde(with = "held_as_ids")]
     pub features: Vec<Feature>,
     pub n_words: u32,
     /// Words that are not stopwords.
@@ -35,28 +37,64 @@ pub struct DocFeatures {
     pub numbers: Mentions,
 }
 
-/// A feature of a document and its weight, in 12 bytes: a `(u64, f32)` tuple takes
-/// 16 with its padding, and a document's features are held from analysis until it
-/// is vectorized, for every document of a run (298 of them on average in the
-/// synthetic corpora: 4.8 KB a document, most of the peak memory). Written as the
-/// tuple `(id, weight)`, so stage files and content keys are those of the tuple.
+/// A concept of a word and its weight (the word cache's [`super::Concepts`]), in
+/// 12 bytes: a `(u64, f32)` tuple takes 16 with its padding.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[repr(C, packed(4))]
-pub struct Feature {
+pub struct Concept {
     pub id: FeatureId,
     pub weight: f32,
 }
 
-impl serde::Serialize for Feature {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (self.id, self.weight).serialize(s)
+/// A feature of a document and its weight, in 8 bytes: the feature by its
+/// [`FeatureKey`], since a document's features are held from analysis until it is
+/// vectorized, for every document of a run (see [`super::intern`]). Its id is
+/// [`Feature::id`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Feature {
+    pub key: FeatureKey,
+    pub weight: f32,
+}
+
+impl Feature {
+    pub fn new(id: FeatureId, weight: f32) -> Feature {
+        Feature {
+            key: intern(id),
+            weight,
+        }
+    }
+
+    /// The feature's id.
+    #[inline]
+    pub fn id(self) -> FeatureId {
+        id_of(self.key)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Feature {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Feature, D::Error> {
-        let (id, weight) = <(FeatureId, f32)>::deserialize(d)?;
-        Ok(Feature { id, weight })
+/// [`DocFeatures::features`] written as the list of `(id, weight)` tuples it held
+/// when ids were held: stage files, pickles and content keys are those bytes.
+mod held_as_ids {
+    use super::{Feature, FeatureId};
+    use serde::ser::SerializeSeq;
+
+    pub fn serialize<S: serde::Serializer>(features: &[Feature], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(features.len()))?;
+        for f in features {
+            seq.serialize_element(&(f.id(), f.weight))?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Feature>, D::Error> {
+        let held = <Vec<(FeatureId, f32)> as serde::Deserialize>::deserialize(d)?;
+        Ok(super::with_keys(|keys| {
+            held.into_iter()
+                .map(|(id, weight)| Feature {
+                    key: keys.key(id),
+                    weight,
+                })
+                .collect()
+        }))
     }
 }
 
@@ -292,17 +330,20 @@ fn features_with(
     out.names.shrink_to_fit();
     out.numbers.shrink_to_fit();
     (out.exact_hash, out.sketch) = sketch.finish();
-    let mut features: Vec<Feature> = tf
+    let mut held: Vec<(FeatureId, f32)> = tf
         .into_iter()
         .filter(|(_, w)| *w > 0.0)
-        .map(|(id, w)| Feature {
-            id,
-            weight: if w > 1.0 { 1.0 + w.ln() } else { w },
-        })
+        .map(|(id, w)| (id, if w > 1.0 { 1.0 + w.ln() } else { w }))
         .collect();
-    features.sort_unstable_by_key(|f| f.id);
-    features.shrink_to_fit();
-    out.features = features;
+    held.sort_unstable_by_key(|f| f.0);
+    out.features = with_keys(|keys| {
+        held.into_iter()
+            .map(|(id, weight)| Feature {
+                key: keys.key(id),
+                weight,
+            })
+            .collect()
+    });
     out
 }
 
@@ -745,7 +786,7 @@ mod tests {
             let want: Vec<FeatureId> = doc_features(&surface, lang, &MODELS, &weights)
                 .features
                 .iter()
-                .map(|f| f.id)
+                .map(|f| f.id())
                 .collect();
             assert_eq!(ids, want, "{lang:?}: {surface}");
             checked += 1;
@@ -782,7 +823,7 @@ mod tests {
             let whole: FxHashSet<FeatureId> = doc_features(&text, lang, &MODELS, &weights)
                 .features
                 .iter()
-                .map(|f| f.id)
+                .map(|f| f.id())
                 .collect();
             for (surface, ids) in sentence_features(&text, lang, &MODELS, &weights) {
                 prop_assert!(ids.iter().all(|id| whole.contains(id)), "{surface}");
@@ -913,7 +954,7 @@ mod tests {
             let weights: Vec<f32> = f.features.iter().map(|e| e.weight).collect();
             prop_assert!(weights.iter().all(|w| w.is_finite() && *w > 0.0));
             prop_assert!(f.n_pivoted <= f.n_content && f.n_content <= f.n_words);
-            prop_assert!(f.features.windows(2).all(|p| p[0].id < p[1].id));
+            prop_assert!(f.features.windows(2).all(|p| p[0].id() < p[1].id()));
             let rows = crate::pivot::explain(&text, lang, &MODELS);
             prop_assert!(rows.iter().all(|r| !r.token.is_empty()));
         }

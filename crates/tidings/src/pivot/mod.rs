@@ -22,6 +22,7 @@
 pub mod cache;
 pub mod explain;
 pub mod features;
+pub mod intern;
 pub mod segment;
 pub mod sketch;
 pub mod word;
@@ -30,7 +31,7 @@ pub use cache::{with_words, Words};
 pub use explain::{explain, TokenRow};
 pub use features::{
     coverage_by_lang, doc_features, feature_ids, sentence_features, sentence_features_except,
-    sentences, sentences_adding, Coverage, DocFeatures, Feature, FeatureWeights, Mentions,
+    sentences, sentences_adding, Concept, Coverage, DocFeatures, Feature, FeatureWeights, Mentions,
     MAX_MENTIONS,
 };
 pub use segment::segment_ideo;

@@ -2,7 +2,7 @@
 //! to pivot concepts (the pivot itself, the lexicon with the profile's fallbacks,
 //! or a transliteration guess), and its name key.
 
-use super::{Feature, FeatureId};
+use super::{Concept, FeatureId};
 use crate::analyze::{self, name_key, normalize_word, transliterate, Script};
 use crate::lang::Lang;
 use crate::lexicon::{concept_id, stable_hash, stable_hash_parts, Models};
@@ -96,12 +96,12 @@ const INLINE_CONCEPTS: usize = 4;
 /// given with `--models` may list them) on the heap.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Concepts {
-    Inline(u8, [Feature; INLINE_CONCEPTS]),
-    Heap(Box<[Feature]>),
+    Inline(u8, [Concept; INLINE_CONCEPTS]),
+    Heap(Box<[Concept]>),
 }
 
 impl Concepts {
-    pub fn as_slice(&self) -> &[Feature] {
+    pub fn as_slice(&self) -> &[Concept] {
         match self {
             Concepts::Inline(n, c) => &c[..usize::from(*n)],
             Concepts::Heap(c) => c,
@@ -111,9 +111,9 @@ impl Concepts {
 
 impl From<&[(FeatureId, f32)]> for Concepts {
     fn from(c: &[(FeatureId, f32)]) -> Concepts {
-        let feature = |&(id, weight): &(FeatureId, f32)| Feature { id, weight };
+        let feature = |&(id, weight): &(FeatureId, f32)| Concept { id, weight };
         if c.len() <= INLINE_CONCEPTS {
-            let mut inline = [Feature { id: 0, weight: 0.0 }; INLINE_CONCEPTS];
+            let mut inline = [Concept { id: 0, weight: 0.0 }; INLINE_CONCEPTS];
             for (slot, x) in inline.iter_mut().zip(c) {
                 *slot = feature(x);
             }
