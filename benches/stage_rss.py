@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Peak resident memory of a tidings run, stage by stage (issue 10).
+
+Usage: python3 benches/stage_rss.py TIDINGS_BIN cluster|eval ARGS...
+
+Runs the command, reads its resident set size from /proc every 50 ms, and
+prints the largest reading within each stage, the stages placed in time by the
+summary line the run prints on stderr (furniture, read+analyze, index, stories,
+articles, sentences; what comes after is the output). /usr/bin/time gives only
+the run's peak; this tells which stage sets it, and so which one a saving must
+reach to lower it. The placing is by the stage timers, to within a sample or so.
+"""
+import re
+import subprocess
+import sys
+import time
+
+STAGES = ["furniture", "read+analyze", "index", "stories", "articles", "sentences"]
+
+
+def main() -> int:
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    start = time.time()
+    run = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    samples = []
+    while run.poll() is None:
+        try:
+            with open(f"/proc/{run.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS"):
+                        samples.append((time.time() - start, int(line.split()[1]) // 1024))
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        time.sleep(0.05)
+    err = run.stderr.read().decode(errors="replace")
+    if run.returncode != 0:
+        sys.stderr.write(err)
+        return run.returncode
+    found = re.search(
+        r"furniture ([0-9.]+) s, read\+analyze ([0-9.]+) s, index ([0-9.]+) s, "
+        r"stories ([0-9.]+) s, articles ([0-9.]+) s, sentences ([0-9.]+) s",
+        err,
+    )
+    if not found or not samples:
+        print("no stage summary on stderr (use cluster or eval, without --quiet)", file=sys.stderr)
+        return 1
+    # The run's own clock starts after the binary's start-up: the first stage
+    # begins at the first sample.
+    bounds = [samples[0][0]]
+    for seconds in found.groups():
+        bounds.append(bounds[-1] + float(seconds))
+    rows = []
+    for i, name in enumerate(STAGES + ["output"]):
+        lo = bounds[i] if i < len(bounds) else bounds[-1]
+        hi = bounds[i + 1] if i + 1 < len(bounds) else float("inf")
+        inside = [mb for t, mb in samples if lo <= t < hi]
+        if inside:
+            rows.append(f"{name} {max(inside):,} MB")
+    print(" | ".join(rows) + f" | peak {max(mb for _, mb in samples):,} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
