@@ -172,7 +172,7 @@ impl Outputs {
 
     /// Drops the vectors and the graph unless the edges or the pair audit are
     /// asked for (see [`Clustering::drop_vectors`]): the 200k crawl yardstick's
-    /// sentences pass then reuses their 300 MB.
+    /// sentences pass then peaks at 846 MB, not 1,014 (BENCHMARKS.md).
     fn drop_what_they_do_not_read(&self, result: &mut Clustering) {
         if self.edges.is_none() && self.pairs.is_none() {
             result.drop_vectors();

@@ -87,14 +87,7 @@ mod held_as_ids {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Feature>, D::Error> {
         let held = <Vec<(FeatureId, f32)> as serde::Deserialize>::deserialize(d)?;
-        Ok(super::with_keys(|keys| {
-            held.into_iter()
-                .map(|(id, weight)| Feature {
-                    key: keys.key(id),
-                    weight,
-                })
-                .collect()
-        }))
+        Ok(super::keyed(held))
     }
 }
 
@@ -336,15 +329,21 @@ fn features_with(
         .map(|(id, w)| (id, if w > 1.0 { 1.0 + w.ln() } else { w }))
         .collect();
     held.sort_unstable_by_key(|f| f.0);
-    out.features = with_keys(|keys| {
+    out.features = keyed(held);
+    out
+}
+
+/// `(id, weight)` pairs as [`Feature`]s, in the same order, this thread's keys
+/// borrowed once for all of them.
+fn keyed(held: Vec<(FeatureId, f32)>) -> Vec<Feature> {
+    with_keys(|keys| {
         held.into_iter()
             .map(|(id, weight)| Feature {
                 key: keys.key(id),
                 weight,
             })
             .collect()
-    });
-    out
+    })
 }
 
 /// The tokens of `text` in `out.lang`, each line once (`seen_lines`: page furniture

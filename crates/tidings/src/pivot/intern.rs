@@ -69,8 +69,9 @@ impl Keys<'_> {
 }
 
 fn intern_shared(id: FeatureId) -> FeatureKey {
-    // Nothing panics while the lock is held (the map's inserts abort on a failed
-    // allocation), so a poisoned lock holds a whole table.
+    // The one panic while the lock is held (past 2³² keys) comes before anything
+    // is changed, and the map's inserts abort on a failed allocation: a poisoned
+    // lock holds a whole table.
     let mut keys = KEYS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(&key) = keys.get(&id) {
         return key;
