@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Two builds of tidings timed side by side: an A/B comparison that holds on a busy machine.
+
+Usage: python3 benches/ab.py BIN_A BIN_B CORPUS [PAIRS] [-- EXTRA ARGS...]
+
+Each pair runs `BIN cluster --threads 1 CORPUS` of both builds at once, one on each
+core, the start order alternating from pair to pair. Whatever else loads the machine
+then loads both alike, so the ratio of their times moves far less than either time
+(on this shared 2-core machine whole runs moved by 10-20% from one run to the next,
+while the ratio within a pair moved by a few percent). Prints, per pair and as the
+median over the pairs, each build's CPU seconds (user + system) and its stage
+times from the run's summary line, and B's time as a share of A's. The two builds'
+assignments are compared byte for byte (a change meant to be exact must not move
+any document). PAIRS defaults to 6.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+
+def stage_times(summary):
+    """The stage seconds of a run's `tidings:` summary line."""
+    m = re.search(r"docs/s; (.*)\)", summary)
+    if not m:
+        return {}
+    return {k.strip(): float(v) for k, v in re.findall(r"([a-z+ ]+?) ([0-9.]+) s", m.group(1))}
+
+
+def start(binary, corpus, extra, out, core):
+    cmd = ["taskset", "-c", str(core), "/usr/bin/time", "-f", "%U %S", "-o", out + ".time", binary, "cluster", "--threads", "1",
+           corpus, "-o", os.devnull, "--assignments", out + ".tsv"] + extra
+    return subprocess.Popen(cmd, stderr=open(out + ".err", "w"), stdout=subprocess.DEVNULL)
+
+
+def result(out):
+    user, sys_ = open(out + ".time").read().split()[-2:]
+    summary = [l for l in open(out + ".err") if l.startswith("tidings:")]
+    return float(user) + float(sys_), stage_times(summary[-1] if summary else "")
+
+
+def main():
+    args = sys.argv[1:]
+    extra = []
+    if "--" in args:
+        extra = args[args.index("--") + 1:]
+        args = args[: args.index("--")]
+    if len(args) < 3:
+        sys.exit(__doc__)
+    a, b, corpus = args[:3]
+    pairs = int(args[3]) if len(args) > 3 else 6
+    tmp = tempfile.mkdtemp(prefix="tidings-ab-")
+    cpu = {"A": [], "B": []}
+    stages = {"A": [], "B": []}
+    for i in range(pairs):
+        order = [("A", a), ("B", b)] if i % 2 == 0 else [("B", b), ("A", a)]
+        # Each build on a core of its own, the cores swapped from pair to pair too:
+        # one core of a shared machine can be slower than the other for minutes.
+        core = {"A": (i // 2) % 2, "B": 1 - (i // 2) % 2}
+        procs = [(name, start(binary, corpus, extra, f"{tmp}/{name}", core[name])) for name, binary in order]
+        for name, p in procs:
+            if p.wait() != 0:
+                sys.exit(f"error: build {name} exited with {p.returncode}; see {tmp}/{name}.err")
+        ra, rb = result(f"{tmp}/A"), result(f"{tmp}/B")
+        for name, r in (("A", ra), ("B", rb)):
+            cpu[name].append(r[0])
+            stages[name].append(r[1])
+        same = open(f"{tmp}/A.tsv", "rb").read() == open(f"{tmp}/B.tsv", "rb").read()
+        print(f"pair {i + 1}: A {ra[0]:.2f} s, B {rb[0]:.2f} s CPU, B/A {rb[0] / ra[0]:.3f}"
+              f"{'' if same else ', ASSIGNMENTS DIFFER'}")
+    ratios = [y / x for x, y in zip(cpu["A"], cpu["B"])]
+    print(f"median over {pairs} pairs: A {statistics.median(cpu['A']):.2f} s, B {statistics.median(cpu['B']):.2f} s CPU,"
+          f" B/A {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})")
+    for stage in stages["A"][0]:
+        xa = [s.get(stage, 0.0) for s in stages["A"]]
+        xb = [s.get(stage, 0.0) for s in stages["B"]]
+        r = [y / x for x, y in zip(xa, xb) if x > 0]
+        if r:
+            print(f"  {stage}: A {statistics.median(xa):.2f} s, B {statistics.median(xb):.2f} s, B/A {statistics.median(r):.3f}")
+
+
+if __name__ == "__main__":
+    main()
