@@ -1111,11 +1111,11 @@ impl Agglomeration<'_> {
             for &g in &dirty {
                 marked[g as usize] = false;
             }
-            // A neighbour of one merge may be gone in a later one, and so may the
-            // group a merge made.
+            // A neighbour of one merge may be gone in a later one (the merged groups
+            // are not: a round's pairs are disjoint).
             dirty.retain(|&g| self.alive[g as usize]);
             dirty.sort_unstable();
-            changed.retain(|c| self.alive[c.0 as usize] && self.alive[c.1 as usize]);
+            changed.retain(|c| self.alive[c.0 as usize]);
         }
     }
 
