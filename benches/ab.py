@@ -3,10 +3,10 @@
 
 Usage: python3 benches/ab.py BIN_A BIN_B CORPUS [PAIRS] [-- EXTRA ARGS...]
 
-Each pair runs `BIN cluster --threads 1 CORPUS` of both builds at once, one on each
-core, the start order alternating from pair to pair. Whatever else loads the machine
+Each pair runs `BIN cluster --threads 1 CORPUS` of both builds at once, each pinned
+to a core of its own, the cores and the start order swapped from pair to pair. Whatever else loads the machine
 then loads both alike, so the ratio of their times moves far less than either time
-(on this shared 2-core machine whole runs moved by 10-20% from one run to the next,
+(on this shared 2-core machine whole runs moved by 10-25% from one run to the next,
 while the ratio within a pair moved by a few percent). Prints, per pair and as the
 median over the pairs, each build's CPU seconds (user + system) and its stage
 times from the run's summary line, and B's time as a share of A's. The two builds'
@@ -14,19 +14,12 @@ assignments are compared byte for byte (a change meant to be exact must not move
 any document). PAIRS defaults to 6.
 """
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 
-
-def stage_times(summary):
-    """The stage seconds of a run's `tidings:` summary line."""
-    m = re.search(r"docs/s; (.*)\)", summary)
-    if not m:
-        return {}
-    return {k.strip(): float(v) for k, v in re.findall(r"([a-z+ ]+?) ([0-9.]+) s", m.group(1))}
+from stage_rss import STAGES, stage_seconds
 
 
 def start(binary, corpus, extra, out, core):
@@ -37,8 +30,8 @@ def start(binary, corpus, extra, out, core):
 
 def result(out):
     user, sys_ = open(out + ".time").read().split()[-2:]
-    summary = [l for l in open(out + ".err") if l.startswith("tidings:")]
-    return float(user) + float(sys_), stage_times(summary[-1] if summary else "")
+    seconds = stage_seconds(open(out + ".err").read()) or []
+    return float(user) + float(sys_), dict(zip(STAGES, seconds))
 
 
 def main():

@@ -18,6 +18,17 @@ import time
 STAGES = ["furniture", "read+analyze", "index", "stories", "articles", "sentences"]
 
 
+def stage_seconds(err):
+    """The seconds of each of STAGES, in order, from the summary line a run prints
+    on stderr; None if there is none (benches/ab.py reads it too)."""
+    found = re.search(
+        r"furniture ([0-9.]+) s, read\+analyze ([0-9.]+) s, index ([0-9.]+) s, "
+        r"stories ([0-9.]+) s, articles ([0-9.]+) s, sentences ([0-9.]+) s",
+        err,
+    )
+    return [float(s) for s in found.groups()] if found else None
+
+
 def main() -> int:
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -38,19 +49,15 @@ def main() -> int:
     if run.returncode != 0:
         sys.stderr.write(err)
         return run.returncode
-    found = re.search(
-        r"furniture ([0-9.]+) s, read\+analyze ([0-9.]+) s, index ([0-9.]+) s, "
-        r"stories ([0-9.]+) s, articles ([0-9.]+) s, sentences ([0-9.]+) s",
-        err,
-    )
+    found = stage_seconds(err)
     if not found or not samples:
         print("no stage summary on stderr (use cluster or eval, without --quiet)", file=sys.stderr)
         return 1
     # The run's own clock starts after the binary's start-up: the first stage
     # begins at the first sample.
     bounds = [samples[0][0]]
-    for seconds in found.groups():
-        bounds.append(bounds[-1] + float(seconds))
+    for seconds in found:
+        bounds.append(bounds[-1] + seconds)
     rows = []
     for i, name in enumerate(STAGES + ["output"]):
         lo = bounds[i] if i < len(bounds) else bounds[-1]

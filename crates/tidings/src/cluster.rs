@@ -981,7 +981,6 @@ impl Agglomeration<'_> {
         let mut changed: Vec<(u32, u32, LinkId)> = Vec::new();
         let mut search_again = vec![false; n];
         let (mut scanned, mut merged) = (0usize, 0usize);
-        let mut first = true;
         while !dirty.is_empty() {
             // The stall rule counts the links of every group whose links changed,
             // searched or not, so the rounds end where a search of each would.
@@ -1008,7 +1007,8 @@ impl Agglomeration<'_> {
                     search_again[g as usize] = true;
                 }
             }
-            if !std::mem::take(&mut first) {
+            // The first round (no merge yet) searches every group.
+            if merged > 0 {
                 dirty.retain(|&g| {
                     let search = made[g as usize] || search_again[g as usize];
                     #[cfg(test)]
