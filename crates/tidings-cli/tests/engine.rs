@@ -110,6 +110,76 @@ fn a_batch_comes_back_in_order_whatever_its_languages() {
     }
 }
 
+/// A text read again (a crawl's exact copies) takes the analysis of its first
+/// reading, in its batch or an earlier one, with the record's own id, date, source
+/// and place: every document comes back as it is analyzed alone. A title or a
+/// declared language of its own makes it a text of its own.
+#[test]
+fn a_text_read_again_is_analyzed_as_it_is_alone() {
+    let mut config = Config::default();
+    config.analysis.batch_size = 3;
+    let engine = Engine::new(config).unwrap();
+    let original = corpus();
+    let mut docs = original.clone();
+    for (n, d) in original.iter().enumerate() {
+        docs.push(Document {
+            id: format!("{}-copy", d.id),
+            date: Some(Day(20_000 + n as i32)),
+            url: Some(format!("https://www.site{n}.example/news/{n}")),
+            location: format!("copies.jsonl:{n}"),
+            ..d.clone()
+        });
+    }
+    let text = original[0].text.clone();
+    docs.push(Document {
+        title: Some("Flooding in Valencia".into()),
+        ..doc("a1-titled", &text)
+    });
+    docs.push(Document {
+        lang: tidings::lang::Lang::from_code("spa"),
+        ..doc("a1-declared", &text)
+    });
+    docs.push(doc("a1-again", &text));
+    let alone: Vec<_> = docs
+        .iter()
+        .map(|d| engine.analyze(vec![d.clone()]).unwrap().remove(0))
+        .collect();
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (read, rejects) = pool.install(|| {
+            let items = docs.clone().into_iter().map(|d| Ok(Ok(d)));
+            engine
+                .read_analyzed_with(items, &tidings::document::Furniture::default())
+                .unwrap()
+        });
+        assert!(rejects.is_empty());
+        assert_eq!(read.len(), docs.len());
+        for (i, (a, one)) in read.iter().zip(&alone).enumerate() {
+            assert_eq!(a.meta.seq, i as u64);
+            let a = tidings::engine::AnalyzedDoc {
+                meta: tidings::engine::DocMeta {
+                    seq: 0,
+                    ..a.meta.clone()
+                },
+                ..a.clone()
+            };
+            assert_eq!(&a, one, "{}", docs[i].id);
+        }
+    }
+    // The copies are copies, and the titled and declared texts are analyzed apart.
+    let by_id = |id: &str| &alone[docs.iter().position(|d| d.id == id).unwrap()];
+    assert_eq!(by_id("a1").features, by_id("a1-copy").features);
+    assert_eq!(
+        by_id("a1-copy").meta.source.as_deref(),
+        Some("site0.example")
+    );
+    assert_ne!(by_id("a1").features, by_id("a1-titled").features);
+    assert_ne!(by_id("a1").meta.lang, by_id("a1-declared").meta.lang);
+}
+
 #[test]
 fn copies_collapse_to_one_node_and_land_with_their_original() {
     // Syndicated copies of a1 (one exact, one lightly edited) and of b2.
