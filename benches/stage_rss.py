@@ -71,6 +71,7 @@ def main() -> int:
     bounds = [samples[0][0]]
     for seconds in found:
         bounds.append(bounds[-1] + seconds)
+
     def cpu_at(t):
         """CPU seconds used by the last reading at or before `t`."""
         return max((c for s, c in cpu if s <= t), default=0.0)
