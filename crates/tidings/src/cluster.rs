@@ -39,7 +39,7 @@ use crate::document::Day;
 use crate::graph::{Edge, KnnGraph};
 use crate::lang::{Lang, LANGS};
 use crate::memory::{touch, TOUCH_AHEAD};
-use crate::vectorize::{dot, scattered, sum_equal_ids, Dim, Entry, Scattered, SparseVec, Weighted};
+use crate::vectorize::{dot, dot_f64, scattered, sum_equal_ids, Dim, Scattered, SparseVec};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::{Ordering, Reverse};
@@ -329,21 +329,21 @@ fn merge_days(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> Option<(Day, Day)
     }
 }
 
-/// Sparse dot product of two id-sorted vectors of very different lengths: each
-/// entry of the short one is found in the long one by galloping (exponential then
-/// binary search from the last position), O(short · log(long / short)).
-fn gallop_dot<S: Weighted, L: Weighted>(short: &[S], long: &[L]) -> f64 {
+/// Sparse dot product of two id-sorted lists of very different lengths: each
+/// entry of the short one is found in the long one (a group's sum) by galloping
+/// (exponential then binary search from the last position), O(short · log(long /
+/// short)).
+fn gallop_dot(short: impl Iterator<Item = (Dim, f32)>, long: &[(Dim, f32)]) -> f64 {
     let (mut s, mut lo) = (0.0f64, 0usize);
-    for e in short {
-        let (f, w) = (e.dim(), e.weight());
+    for (f, w) in short {
         let mut step = 1;
-        while lo + step < long.len() && long[lo + step].dim() < f {
+        while lo + step < long.len() && long[lo + step].0 < f {
             step *= 2;
         }
         let hi = (lo + step + 1).min(long.len());
-        match long[lo..hi].binary_search_by_key(&f, |e| e.dim()) {
+        match long[lo..hi].binary_search_by_key(&f, |e| e.0) {
             Ok(i) => {
-                s += f64::from(w) * f64::from(long[lo + i].weight());
+                s += f64::from(w) * f64::from(long[lo + i].1);
                 lo += i + 1;
             }
             Err(i) => lo += i,
@@ -355,28 +355,16 @@ fn gallop_dot<S: Weighted, L: Weighted>(short: &[S], long: &[L]) -> f64 {
     s
 }
 
-/// Dot product of two id-sorted sparse vectors: a branch-free merge when their
-/// lengths are alike (its sum rounded to f32), galloping when one is
-/// [`GALLOP_RATIO`] times the other (see [`gallops`]).
-fn sum_dot<A: Weighted, B: Weighted>(a: &[A], b: &[B]) -> f64 {
-    if !gallops(a.len(), b.len()) {
-        f64::from(dot(a, b))
-    } else if a.len() <= b.len() {
-        gallop_dot(a, b)
-    } else {
-        gallop_dot(b, a)
-    }
-}
-
 /// What [`Agglomeration::sum_ref`] hands out: a lone document's own vector, or a
 /// group's materialized sum (f32 weights: it adds up many).
 #[derive(Clone, Copy)]
 enum SumRef<'a> {
-    Doc(&'a [Entry]),
+    Doc(&'a SparseVec),
     Group(&'a [(Dim, f32)]),
 }
 
 impl SumRef<'_> {
+    /// How many entries.
     fn len(self) -> usize {
         match self {
             SumRef::Doc(v) => v.len(),
@@ -384,13 +372,30 @@ impl SumRef<'_> {
         }
     }
 
-    /// [`sum_dot`] of the two.
+    /// The dot product of the two: a branch-free merge when their lengths are alike
+    /// (its sum rounded to f32), galloping the shorter into the longer when one is
+    /// [`GALLOP_RATIO`] times the other (see [`gallops`]). A vector's dimensions
+    /// are gaps, so a long document's vector is merged rather than searched: the
+    /// same matching products added in the same order (a merge adds +0.0 between
+    /// them), so the same f64 sum as a gallop's.
     fn dot(self, other: SumRef<'_>) -> f64 {
-        match (self, other) {
-            (SumRef::Doc(a), SumRef::Doc(b)) => sum_dot(a, b),
-            (SumRef::Doc(a), SumRef::Group(b)) => sum_dot(a, b),
-            (SumRef::Group(a), SumRef::Doc(b)) => sum_dot(a, b),
-            (SumRef::Group(a), SumRef::Group(b)) => sum_dot(a, b),
+        let (x, y) = (self.len(), other.len());
+        if !gallops(x, y) {
+            return f64::from(match (self, other) {
+                (SumRef::Doc(a), SumRef::Doc(b)) => dot(a, b),
+                (SumRef::Doc(a), SumRef::Group(b)) => dot(a, b),
+                (SumRef::Group(a), SumRef::Doc(b)) => dot(a, b),
+                (SumRef::Group(a), SumRef::Group(b)) => dot(a, b),
+            });
+        }
+        let (short, long) = if x <= y { (self, other) } else { (other, self) };
+        match (short, long) {
+            (SumRef::Doc(a), SumRef::Group(long)) => {
+                gallop_dot(a.entries().map(|e| (e.dim(), e.weight())), long)
+            }
+            (SumRef::Group(a), SumRef::Group(long)) => gallop_dot(a.iter().copied(), long),
+            (SumRef::Doc(a), SumRef::Doc(b)) => dot_f64(a, b),
+            (SumRef::Group(a), SumRef::Doc(b)) => dot_f64(a, b),
         }
     }
 
@@ -413,7 +418,7 @@ impl SumRef<'_> {
     /// [`touch`] of it.
     fn touch(self) {
         match self {
-            SumRef::Doc(v) => touch(v),
+            SumRef::Doc(v) => touch(v.slots()),
             SumRef::Group(v) => touch(v),
         }
     }
@@ -481,7 +486,7 @@ impl Agglomeration<'_> {
             Some(m) => (SumRef::Group(m), 1.0),
             None => {
                 let (d, n) = group.members[0];
-                (SumRef::Doc(self.vecs[d as usize].entries()), f64::from(n))
+                (SumRef::Doc(&self.vecs[d as usize]), f64::from(n))
             }
         }
     }
@@ -529,7 +534,6 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
         .flat_map(|&(d, n)| {
             vecs[d as usize]
                 .entries()
-                .iter()
                 .map(move |e| (e.dim(), n * e.weight()))
         })
         .collect();
@@ -1956,9 +1960,7 @@ mod tests {
             weight
                 .get(&(x.min(y), x.max(y)))
                 .copied()
-                .unwrap_or_else(|| {
-                    f64::from(dot(vecs[x as usize].entries(), vecs[y as usize].entries()))
-                })
+                .unwrap_or_else(|| f64::from(dot(&vecs[x as usize], &vecs[y as usize])))
         };
         let mean = |a: &[u32], b: &[u32]| -> f64 {
             let s: f64 = a
@@ -2065,6 +2067,60 @@ mod tests {
         assert!(informative >= 20, "only {informative} informative cases");
         let overlaps = OVERLAPS.with(|n| n.get()) - overlaps_before;
         assert!(overlaps > 0, "no merge added its sums on another thread");
+    }
+
+    /// The agglomeration does not depend on how far apart the vectors' dimensions
+    /// lie: with every dimension spread 65,600 apart (each gap wider than a slot
+    /// holds, so every vector's slots carry skips), the cosines are the same to the
+    /// bit and so are the groups, through merges, gallops and gathers alike.
+    #[test]
+    fn far_apart_dimensions_cluster_alike() {
+        let mut rnd = crate::test_rng::xorshift(23);
+        for case in 0..12 {
+            let n = 6 + (rnd() % 30) as usize;
+            let vecs = topic_docs(&mut rnd, n, false);
+            let spread: Vec<SparseVec> = vecs
+                .iter()
+                .map(|v| {
+                    let plain: Vec<(Dim, f32)> = v.clone().into();
+                    let far: Vec<(Dim, f32)> =
+                        plain.iter().map(|&(d, w)| (d * 65_600, w)).collect();
+                    SparseVec::try_from(far).unwrap()
+                })
+                .collect();
+            assert!(spread
+                .iter()
+                .all(|v| v.slots().len() > v.len() || v.len() < 2));
+            let edges = knn_edges(&vecs, 3);
+            assert_eq!(
+                knn_edges(&spread, 3)
+                    .iter()
+                    .map(|e| (e.a, e.b, e.sim.to_bits()))
+                    .collect::<Vec<_>>(),
+                edges
+                    .iter()
+                    .map(|e| (e.a, e.b, e.sim.to_bits()))
+                    .collect::<Vec<_>>(),
+                "case {case}"
+            );
+            let members: Vec<u32> = (0..n as u32).collect();
+            let days = vec![None; n];
+            for (knn, in_rounds) in [(false, false), (true, false), (true, true)] {
+                let config = Linkage {
+                    threshold: 0.15,
+                    max_days: None,
+                    cohesion: 0.4,
+                    knn,
+                    in_rounds,
+                };
+                let near = average_link(&members, &edges, &vecs, |_| 1, &days, &[], &config);
+                let far = average_link(&members, &edges, &spread, |_| 1, &days, &[], &config);
+                assert_eq!(
+                    near, far,
+                    "case {case}, bounded {knn}, in rounds {in_rounds}"
+                );
+            }
+        }
     }
 
     /// Where average link is reducible (every pair an edge, no cohesion rule, no

@@ -129,25 +129,22 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
         let mut sum = sum.borrow_mut();
         cover_dims(&mut sum, docs, vecs, 0.0);
         for &d in docs {
-            for e in vecs[d as usize].entries() {
-                sum[e.dim() as usize] += f64::from(e.weight());
-            }
+            vecs[d as usize].each(|dim, w| sum[dim as usize] += f64::from(w));
         }
         let scores = docs
             .iter()
             .map(|&d| {
-                let v = vecs[d as usize].entries();
-                let (with_all, self_dot) = v.iter().fold((0.0, 0.0), |(a, s), e| {
-                    let w = f64::from(e.weight());
-                    (a + w * sum[e.dim() as usize], s + w * w)
+                let (mut with_all, mut self_dot) = (0.0, 0.0);
+                vecs[d as usize].each(|dim, w| {
+                    let w = f64::from(w);
+                    with_all += w * sum[dim as usize];
+                    self_dot += w * w;
                 });
                 with_all - self_dot
             })
             .collect();
         for &d in docs {
-            for e in vecs[d as usize].entries() {
-                sum[e.dim() as usize] = 0.0;
-            }
+            vecs[d as usize].each(|dim, _| sum[dim as usize] = 0.0);
         }
         scores
     });
@@ -165,8 +162,8 @@ fn medoid<K: Ord>(docs: &[u32], vecs: &[SparseVec], tie: impl Fn(u32) -> K) -> u
 fn cover_dims<T: Clone>(array: &mut Vec<T>, docs: &[u32], vecs: &[SparseVec], fill: T) {
     let last = docs
         .iter()
-        .filter_map(|&d| vecs[d as usize].entries().last())
-        .map(|e| e.dim() as usize)
+        .filter_map(|&d| vecs[d as usize].last_dim())
+        .map(|d| d as usize)
         .max();
     if let Some(last) = last {
         if array.len() <= last {
@@ -188,24 +185,21 @@ fn story_local(docs: &[u32], vecs: &[SparseVec]) -> (Vec<Vec<(u32, f32)>>, usize
         let compact = docs
             .iter()
             .map(|&d| {
-                vecs[d as usize]
-                    .entries()
-                    .iter()
-                    .map(|e| {
-                        let id = &mut local[e.dim() as usize];
-                        if *id == u32::MAX {
-                            *id = width;
-                            width += 1;
-                        }
-                        (*id, e.weight())
-                    })
-                    .collect()
+                let v = &vecs[d as usize];
+                let mut compact = Vec::with_capacity(v.len());
+                v.each(|dim, w| {
+                    let id = &mut local[dim as usize];
+                    if *id == u32::MAX {
+                        *id = width;
+                        width += 1;
+                    }
+                    compact.push((*id, w));
+                });
+                compact
             })
             .collect();
         for &d in docs {
-            for e in vecs[d as usize].entries() {
-                local[e.dim() as usize] = u32::MAX;
-            }
+            vecs[d as usize].each(|dim, _| local[dim as usize] = u32::MAX);
         }
         (compact, width as usize)
     })

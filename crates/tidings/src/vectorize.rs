@@ -12,21 +12,18 @@ use serde::{Deserialize, Serialize};
 /// A dimension of the vectors: a feature's rank among the corpus's feature ids
 /// ([`sparse_vectors`]). Ranks keep the ids' order, so a vector sorted by dimension
 /// is sorted as by id, and every sum over matching entries adds them in the same
-/// order as over ids: the same bits. Half the width of a [`FeatureId`]: a vector
-/// entry is 8 bytes, not 16, and the merges that dot products and group sums are
-/// made of read half the memory.
+/// order as over ids: the same bits. Half the width of a [`FeatureId`], so a
+/// group sum's entry is 8 bytes, not 16; a vector holds only the gaps between its
+/// dimensions ([`Slot`]).
 pub type Dim = u32;
 
-/// One entry of a [`SparseVec`]: a dimension and its weight in bfloat16 (f32's sign
-/// and exponent, 7 bits of mantissa), 6 bytes where a `(Dim, f32)` takes 8. The
-/// vectors are held from vectorizing to the end of a run, 2.9 KB a document at 8
-/// bytes an entry (357 entries on average at 100k synthetic documents), the largest
-/// part of what a run holds. Rounding the weights of the unit vectors to 7 bits
-/// left story B³ F1 on ntrex-dev and wmt21-dev unchanged and ntrex-dev-all at
-/// 0.8948 against 0.8940; 5 bits began to cost on wmt21-dev (BENCHMARKS.md, "Crawl
-/// scale", eleventh round). Products and sums are still taken in f32 and f64.
+/// One entry of a [`SparseVec`] as it is read: a dimension and its weight in
+/// bfloat16 (f32's sign and exponent, 7 bits of mantissa). Rounding the weights of
+/// the unit vectors to 7 bits left story B³ F1 on ntrex-dev and wmt21-dev unchanged
+/// and ntrex-dev-all at 0.8948 against 0.8940; 5 bits began to cost on wmt21-dev
+/// (BENCHMARKS.md, "Crawl scale", eleventh round). Products and sums are still taken
+/// in f32 and f64. A vector holds its entries as [`Slot`]s.
 #[derive(Clone, Copy, Debug, PartialEq)]
-#[repr(C, packed(2))]
 pub struct Entry {
     dim: Dim,
     /// The weight's bfloat16 bits ([`to_bf16`]).
@@ -34,14 +31,6 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The entry of `dim` with `weight` rounded to the nearest bfloat16.
-    pub fn new(dim: Dim, weight: f32) -> Entry {
-        Entry {
-            dim,
-            weight: to_bf16(weight),
-        }
-    }
-
     #[inline]
     pub fn dim(self) -> Dim {
         self.dim
@@ -50,8 +39,14 @@ impl Entry {
     /// The weight, exactly as held (a bfloat16 widens to f32 without rounding).
     #[inline]
     pub fn weight(self) -> f32 {
-        f32::from_bits(u32::from(self.weight) << 16)
+        widen(self.weight)
     }
+}
+
+/// A bfloat16's value.
+#[inline]
+fn widen(bits: u16) -> f32 {
+    f32::from_bits(u32::from(bits) << 16)
 }
 
 /// `x` rounded to the nearest bfloat16 (ties to even), as its 16 bits: the high
@@ -68,9 +63,48 @@ fn to_bf16(x: f32) -> u16 {
     (bits.wrapping_add(round) >> 16) as u16
 }
 
+/// How a [`SparseVec`] holds an entry: 4 bytes, its dimension as the gap from the
+/// entry before (the first's from 0) and its weight's bfloat16 bits. The vectors are
+/// held from vectorizing to the end of a run, the largest part of what a run holds
+/// (298 entries a document on the synthetic corpora, 248 on the crawl yardstick); a
+/// `(Dim, bfloat16)` pair took 6 bytes. A gap wider than [`SKIP`] is bridged by
+/// skips: slots of weight 0 (no entry has weight 0) that each advance the dimension
+/// by [`SKIP`]. A vector's dimensions are its features' ranks among the corpus's
+/// (132k distinct at 50k yardstick documents, 151k at 200k): with ~250 entries a
+/// vector, a gap reaches 65,535 only once the corpus has some millions of distinct
+/// features, and a vector's slots then outnumber its entries by a few percent.
+///
+/// Every loop over a vector's slots treats a skip as an entry of weight 0 at its
+/// dimension: in a sum of products it adds 0·x, which leaves an f64 sum as it was
+/// (a sum that starts at +0.0 never becomes −0.0), and the dimensions of a vector's
+/// slots still rise strictly, so a merge meets each of the other's entries once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct Slot {
+    gap: u16,
+    weight: u16,
+}
+
+/// What a skip slot advances: the widest gap a slot holds.
+const SKIP: Dim = u16::MAX as Dim;
+
+impl Slot {
+    /// The slot's dimension, that of the slot before it being `prev` (0 for the
+    /// first).
+    #[inline]
+    fn dim_after(self, prev: Dim) -> Dim {
+        prev + Dim::from(self.gap)
+    }
+
+    /// Its weight; 0.0 for a skip.
+    #[inline]
+    fn weight(self) -> f32 {
+        widen(self.weight)
+    }
+}
+
 /// An entry of an id-sorted sparse list: a vector's [`Entry`], or a group sum's
-/// `(Dim, f32)` (sums keep f32: they add up many weights). Dot products take any
-/// two kinds.
+/// `(Dim, f32)` (sums keep f32: they add up many weights).
 pub trait Weighted: Copy {
     fn dim(self) -> Dim;
     fn weight(self) -> f32;
@@ -100,13 +134,95 @@ impl Weighted for (Dim, f32) {
     }
 }
 
+/// An id-sorted sparse list read slot by slot, for the loops that take products:
+/// a vector, whose [`Slot`]s hold gaps and may be skips, or a group sum's
+/// `(Dim, f32)`. A slot of weight 0 is a skip (see [`Slot`]).
+pub trait Slots: Copy {
+    /// How many slots.
+    fn slots(self) -> usize;
+    /// Slot `i`'s dimension and weight, the slot before it being at `prev`.
+    fn slot(self, i: usize, prev: Dim) -> (Dim, f32);
+    /// `f` of each slot's dimension and weight, in order.
+    fn each_slot(self, f: impl FnMut(Dim, f32));
+    /// The last entry's dimension.
+    fn last_dim(self) -> Option<Dim>;
+    /// Reads its first cache lines ([`touch`](crate::memory::touch)).
+    fn touch(self);
+}
+
+impl Slots for &SparseVec {
+    #[inline]
+    fn slots(self) -> usize {
+        self.slots.len()
+    }
+
+    #[inline]
+    fn slot(self, i: usize, prev: Dim) -> (Dim, f32) {
+        let s = self.slots[i];
+        (s.dim_after(prev), s.weight())
+    }
+
+    #[inline]
+    fn each_slot(self, mut f: impl FnMut(Dim, f32)) {
+        let mut dim = 0;
+        for s in self.slots.iter() {
+            dim = s.dim_after(dim);
+            f(dim, s.weight());
+        }
+    }
+
+    #[inline]
+    fn last_dim(self) -> Option<Dim> {
+        SparseVec::last_dim(self)
+    }
+
+    fn touch(self) {
+        crate::memory::touch(&self.slots);
+    }
+}
+
+impl Slots for &[(Dim, f32)] {
+    #[inline]
+    fn slots(self) -> usize {
+        self.len()
+    }
+
+    #[inline]
+    fn slot(self, i: usize, _: Dim) -> (Dim, f32) {
+        self[i]
+    }
+
+    #[inline]
+    fn each_slot(self, mut f: impl FnMut(Dim, f32)) {
+        for &(d, w) in self {
+            f(d, w);
+        }
+    }
+
+    #[inline]
+    fn last_dim(self) -> Option<Dim> {
+        self.last().map(|e| e.0)
+    }
+
+    fn touch(self) {
+        crate::memory::touch(self);
+    }
+}
+
 /// A sparse vector: dimensions strictly increasing, unit L2 norm before its weights
 /// were rounded to bfloat16 (or empty). Built only through [`SparseVec::new`], so
 /// both invariants always hold.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "Vec<(Dim, f32)>", into = "Vec<(Dim, f32)>")]
 pub struct SparseVec {
-    entries: Vec<Entry>,
+    /// Exactly as long as it must be (a `Vec`'s capacity would be 8 bytes more).
+    slots: Box<[Slot]>,
+    /// How many entries (slots less skips).
+    len: u32,
+    /// The last entry's dimension (0 when empty): what sizes the arrays a vector is
+    /// scattered into, read without a pass over the slots. With `len` it fills the
+    /// box's 24 bytes.
+    last: Dim,
 }
 
 /// How far from 1 the squared norm of a vector read back may be: each weight is
@@ -130,15 +246,20 @@ impl TryFrom<Vec<(Dim, f32)>> for SparseVec {
         if !entries.is_empty() && (norm - 1.0).abs() > NORM_TOLERANCE {
             return Err("sparse vector: not of unit norm");
         }
-        Ok(SparseVec {
-            entries: entries.iter().map(|&(d, w)| Entry::new(d, w)).collect(),
-        })
+        let v = SparseVec::of_entries(entries.iter().map(|&(dim, w)| Entry {
+            dim,
+            weight: to_bf16(w),
+        }));
+        if v.len() < entries.len() {
+            return Err("sparse vector: a weight rounds to zero");
+        }
+        Ok(v)
     }
 }
 
 impl From<SparseVec> for Vec<(Dim, f32)> {
     fn from(v: SparseVec) -> Self {
-        v.entries.iter().map(|e| (e.dim(), e.weight())).collect()
+        v.entries().map(|e| (e.dim(), e.weight())).collect()
     }
 }
 
@@ -157,32 +278,121 @@ impl SparseVec {
         if norm == 0.0 {
             return SparseVec::default();
         }
-        // A new list of exactly its length: the f32 one's allocation is a third
-        // larger, and vectors are held to the end of the run.
-        let mut rounded = Vec::with_capacity(entries.len());
-        rounded.extend(
-            entries
-                .iter()
-                .map(|&(f, w)| Entry::new(f, (w as f64 / norm) as f32))
-                // A weight below bfloat16's smallest rounds to zero: not an entry.
-                .filter(|e| e.weight() != 0.0),
-        );
-        SparseVec { entries: rounded }
+        // A weight below bfloat16's smallest rounds to zero: not an entry.
+        SparseVec::of_entries(entries.iter().map(|&(dim, w)| Entry {
+            dim,
+            weight: to_bf16((w as f64 / norm) as f32),
+        }))
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// The vector of `entries` (dimensions rising), as [`Slot`]s; an entry of
+    /// weight 0 is left out.
+    fn of_entries(entries: impl ExactSizeIterator<Item = Entry>) -> SparseVec {
+        let mut slots = Vec::with_capacity(entries.len());
+        let (mut prev, mut len) = (0, 0);
+        for e in entries.filter(|e| e.weight() != 0.0) {
+            let mut gap = e.dim - prev;
+            while gap > SKIP {
+                slots.push(Slot {
+                    gap: SKIP as u16,
+                    weight: 0,
+                });
+                gap -= SKIP;
+            }
+            slots.push(Slot {
+                gap: gap as u16,
+                weight: e.weight,
+            });
+            prev = e.dim;
+            len += 1;
+        }
+        SparseVec {
+            slots: slots.into_boxed_slice(),
+            len,
+            last: prev,
+        }
+    }
+
+    /// `f` of each entry's dimension and weight, by rising dimension: what
+    /// [`SparseVec::entries`] gives, in a loop of its own.
+    #[inline]
+    pub fn each(&self, mut f: impl FnMut(Dim, f32)) {
+        let mut dim = 0;
+        for s in self.slots.iter() {
+            dim = s.dim_after(dim);
+            if s.weight != 0 {
+                f(dim, s.weight());
+            }
+        }
+    }
+
+    /// Its entries, by rising dimension.
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            slots: self.slots.iter(),
+            dim: 0,
+            left: self.len(),
+        }
+    }
+
+    /// Its slots (skips included), for the loops that take products ([`Slots`]).
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// How many entries.
+    pub fn len(&self) -> usize {
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
+    }
+
+    /// Its highest dimension.
+    pub fn last_dim(&self) -> Option<Dim> {
+        (self.len > 0).then_some(self.last)
     }
 
     /// Cosine similarity (both are unit vectors), clamped to [0, 1].
     pub fn cosine(&self, other: &SparseVec) -> f32 {
-        dot(&self.entries, &other.entries).clamp(0.0, 1.0)
+        dot(self, other).clamp(0.0, 1.0)
     }
 }
+
+/// The entries of a [`SparseVec`], decoded from its slots.
+#[derive(Clone)]
+pub struct Entries<'a> {
+    slots: std::slice::Iter<'a, Slot>,
+    dim: Dim,
+    /// Entries not yet read: an exact size, so that a `collect` allocates once.
+    left: usize,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Entry;
+
+    #[inline]
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            let s = *self.slots.next()?;
+            self.dim = s.dim_after(self.dim);
+            if s.weight != 0 {
+                self.left -= 1;
+                return Some(Entry {
+                    dim: self.dim,
+                    weight: s.weight,
+                });
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
 
 /// Merges the runs of equal ids of an id-sorted list into one entry with their sum.
 pub(crate) fn sum_equal_ids<K: PartialEq>(entries: &mut Vec<(K, f32)>) {
@@ -196,31 +406,48 @@ pub(crate) fn sum_equal_ids<K: PartialEq>(entries: &mut Vec<(K, f32)>) {
     });
 }
 
-/// Dot product of two id-sorted sparse vectors.
+/// Dot product of two id-sorted sparse lists, rounded to f32 ([`dot_f64`]).
+pub fn dot<A: Slots, B: Slots>(a: A, b: B) -> f32 {
+    dot_f64(a, b) as f32
+}
+
+/// Dot product of two id-sorted sparse lists, in f64.
 ///
 /// Branch-free merge: both cursors advance by comparison results and every step
-/// adds a product that is zero unless the ids match, because the ids of two
+/// adds a product that is zero unless the dimensions match, because the ids of two
 /// documents interleave at random and a branching merge mispredicts on them. The
 /// sum is the same to the bit as the branching merge's (adding +0.0 changes
 /// nothing); its speed was not measured on its own (BENCHMARKS.md, "Crawl scale").
-pub fn dot<A: Weighted, B: Weighted>(a: &[A], b: &[B]) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        let (dx, dy) = (x.dim(), y.dim());
-        let product = f64::from(x.weight()) * f64::from(y.weight());
-        s += if dx == dy { product } else { 0.0 };
-        i += usize::from(dx <= dy);
-        j += usize::from(dy <= dx);
+/// A slot's dimension is read from the one before it (a vector's are gaps), so
+/// each side keeps the dimension it is at.
+pub fn dot_f64<A: Slots, B: Slots>(a: A, b: B) -> f64 {
+    let (la, lb) = (a.slots(), b.slots());
+    if la == 0 || lb == 0 {
+        return 0.0;
     }
-    s as f32
+    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    let (mut x, mut y) = (a.slot(0, 0), b.slot(0, 0));
+    loop {
+        let product = f64::from(x.1) * f64::from(y.1);
+        s += if x.0 == y.0 { product } else { 0.0 };
+        let (next_a, next_b) = (x.0 <= y.0, y.0 <= x.0);
+        i += usize::from(next_a);
+        j += usize::from(next_b);
+        if i >= la || j >= lb {
+            return s;
+        }
+        let (nx, ny) = (a.slot(i, x.0), b.slot(j, y.0));
+        x = if next_a { nx } else { x };
+        y = if next_b { ny } else { y };
+    }
 }
 
-/// One id-sorted vector scattered by id into a dense array, zero elsewhere, for dot
-/// products with many others: each of them gathers its entries from the array, in
-/// its order of ids, so the matching products are added in the order [`dot`] adds
-/// them and the sum is the same to the bit. Against a merge of the two lists, a
-/// gather reads only the other's entries, with no comparison deciding the next load.
+/// One id-sorted list scattered by dimension into a dense array, zero elsewhere,
+/// for dot products with many others: each of them gathers its entries from the
+/// array, in its order of dimensions, so the matching products are added in the
+/// order [`dot`] adds them and the sum is the same to the bit. Against a merge of
+/// the two lists, a gather reads only the other's entries, with no comparison
+/// deciding the next load.
 pub(crate) struct Scattered<'a>(&'a [f32]);
 
 thread_local! {
@@ -230,34 +457,33 @@ thread_local! {
 }
 
 /// Runs `f` with `v` [`Scattered`] (on this thread's array, zeroed again after).
-pub(crate) fn scattered<R, E: Weighted>(v: &[E], f: impl FnOnce(&Scattered<'_>) -> R) -> R {
+/// A skip slot writes 0.0 where the array already holds it: no entry of `v` lies
+/// there, and it lies below `v`'s last entry.
+pub(crate) fn scattered<R, S: Slots>(v: S, f: impl FnOnce(&Scattered<'_>) -> R) -> R {
     DENSE.with(|dense| {
         let mut dense = dense.borrow_mut();
-        if let Some(last) = v.last() {
-            let last = last.dim() as usize;
+        if let Some(last) = v.last_dim() {
+            let last = last as usize;
             if dense.len() <= last {
                 dense.resize(last + 1, 0.0);
             }
         }
-        for e in v {
-            dense[e.dim() as usize] = e.weight();
-        }
-        let r = f(&Scattered(&dense));
-        for e in v {
-            dense[e.dim() as usize] = 0.0;
-        }
+        let array = &mut dense[..];
+        v.each_slot(|d, w| array[d as usize] = w);
+        let r = f(&Scattered(array));
+        v.each_slot(|d, _| array[d as usize] = 0.0);
         r
     })
 }
 
 impl Scattered<'_> {
     /// The dot product with `other`, in f64 (as [`dot`] sums before rounding).
-    pub(crate) fn dot<E: Weighted>(&self, other: &[E]) -> f64 {
+    pub(crate) fn dot<S: Slots>(&self, other: S) -> f64 {
         let mut s = 0.0f64;
-        for e in other {
-            let x = self.0.get(e.dim() as usize).copied().unwrap_or(0.0);
-            s += f64::from(e.weight()) * f64::from(x);
-        }
+        other.each_slot(|d, w| {
+            let x = self.0.get(d as usize).copied().unwrap_or(0.0);
+            s += f64::from(w) * f64::from(x);
+        });
         s
     }
 }
@@ -642,6 +868,73 @@ mod tests {
         assert!(widen(to_bf16(f32::NAN)).is_nan());
     }
 
+    /// A vector entry takes 4 bytes, a vector's own part 24.
+    #[test]
+    fn vectors_are_compact() {
+        assert_eq!(std::mem::size_of::<Slot>(), 4);
+        assert_eq!(std::mem::size_of::<SparseVec>(), 24);
+    }
+
+    /// Vectors whose dimensions lie far apart (gaps wider than a slot's 16 bits,
+    /// bridged by skips) read back, count and multiply as their entries say: the
+    /// merge and the gather of their slots give, to the bit, the f64 sum of the
+    /// matching products in order of dimension, against each other and against
+    /// the same entries as a plain `(Dim, f32)` list.
+    #[test]
+    fn far_apart_dimensions_are_held_by_skips() {
+        let mut rnd = crate::test_rng::xorshift(11);
+        let mut skipped = 0;
+        for case in 0..400 {
+            let spread = [12u64, 70_000, 400_000, 1 << 31][case % 4];
+            let dims = |rnd: &mut dyn FnMut() -> u64, n: u64| -> Vec<(Dim, f32)> {
+                (0..n)
+                    .map(|_| ((rnd() % spread) as Dim, 0.05 + (rnd() % 100) as f32 / 7.0))
+                    .collect()
+            };
+            let n = rnd() % 40;
+            let a = SparseVec::new(dims(&mut rnd, n));
+            let plain_a: Vec<(Dim, f32)> = a.clone().into();
+            // Half of b's dimensions are a's.
+            let n = rnd() % 40;
+            let mut b = dims(&mut rnd, n);
+            b.extend(
+                plain_a
+                    .iter()
+                    .filter(|_| rnd().is_multiple_of(2))
+                    .map(|&(d, _)| (d, 1.0)),
+            );
+            let b = SparseVec::new(b);
+            let plain_b: Vec<(Dim, f32)> = b.clone().into();
+            for (v, plain) in [(&a, &plain_a), (&b, &plain_b)] {
+                assert_eq!(v.len(), plain.len());
+                assert!(plain.windows(2).all(|w| w[0].0 < w[1].0));
+                assert!(plain.iter().all(|&(_, w)| w != 0.0));
+                assert_eq!(v.last_dim(), plain.last().map(|e| e.0));
+                assert_eq!(SparseVec::try_from(plain.clone()).as_ref(), Ok(v));
+                skipped += v.slots().len() - v.len();
+            }
+            let mut want = 0.0f64;
+            for &(d, x) in &plain_a {
+                if let Ok(j) = plain_b.binary_search_by_key(&d, |e| e.0) {
+                    want += f64::from(x) * f64::from(plain_b[j].1);
+                }
+            }
+            let (sa, sb) = (&a, &b);
+            assert_eq!(dot_f64(sa, sb).to_bits(), want.to_bits(), "case {case}");
+            assert_eq!(dot(sa, sb).to_bits(), (want as f32).to_bits());
+            assert_eq!(dot_f64(sa, &plain_b[..]).to_bits(), want.to_bits());
+            assert_eq!(dot_f64(&plain_a[..], sb).to_bits(), want.to_bits());
+            assert_eq!(a.cosine(&b), (want as f32).clamp(0.0, 1.0));
+            if spread <= 400_000 {
+                let gathered = scattered(sa, |s| s.dot(sb));
+                assert_eq!(gathered.to_bits(), want.to_bits(), "case {case}");
+                let gathered = scattered(&plain_b[..], |s| s.dot(sa));
+                assert_eq!(gathered.to_bits(), want.to_bits(), "case {case}");
+            }
+        }
+        assert!(skipped > 1000, "only {skipped} skips");
+    }
+
     /// The statistics do not depend on how the documents are cut into chunks:
     /// counts add.
     #[test]
@@ -739,8 +1032,9 @@ mod tests {
         // Dimensions are ranks of the ids: 1, 2, 3, then 1000 + i.
         let dim_of = |f: FeatureId| if f < 1000 { f - 1 } else { f - 1000 + 3 } as Dim;
         for (v, w) in vecs.iter().zip(&want) {
-            assert_eq!(v.entries().len(), w.len());
-            for (e, &(f, want)) in v.entries().iter().zip(w) {
+            assert_eq!(v.len(), w.len());
+            assert_eq!(v.entries().count(), w.len());
+            for (e, &(f, want)) in v.entries().zip(w) {
                 assert_eq!(e.dim(), dim_of(f));
                 // Held in bfloat16: within half a unit of its 8-bit significand.
                 let got = e.weight();

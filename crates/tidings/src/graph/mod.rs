@@ -229,16 +229,16 @@ fn graph_of_lists(
         .par_chunk_by(|x, y| x.0 == y.0)
         .flat_map_iter(|run| {
             let a = run[0].0;
-            scattered(vecs[a as usize].entries(), |v| {
+            scattered(&vecs[a as usize], |v| {
                 // The neighbours' vectors are read a few at a time before they
                 // are used, so that their cache misses overlap (see `touch`).
                 run.chunks(TOUCH_AHEAD)
                     .flat_map(|chunk| {
                         for &(_, b) in chunk {
-                            touch(vecs[b as usize].entries());
+                            touch(vecs[b as usize].slots());
                         }
                         chunk.iter().filter_map(|&(_, b)| {
-                            let sim = (v.dot(vecs[b as usize].entries()) as f32).clamp(0.0, 1.0);
+                            let sim = (v.dot(&vecs[b as usize]) as f32).clamp(0.0, 1.0);
                             (sim >= floor).then_some(Edge { a, b, sim })
                         })
                     })

@@ -46,7 +46,6 @@ fn top_features_into(v: &SparseVec, n: usize, shared: &Shared, e: &mut Vec<(Dim,
     e.clear();
     e.extend(
         v.entries()
-            .iter()
             .filter(|x| shared.has(x.dim()))
             .map(|x| (x.dim(), x.weight())),
     );
@@ -75,8 +74,8 @@ impl Shared {
         let width = w
             .order
             .iter()
-            .filter_map(|&d| vecs[d as usize].entries().last())
-            .map(|e| e.dim() as usize + 1)
+            .filter_map(|&d| vecs[d as usize].last_dim())
+            .map(|d| d as usize + 1)
             .max()
             .unwrap_or(0);
         let words = width.div_ceil(64);
@@ -119,7 +118,6 @@ impl Shared {
 /// for an order of work that reuses what is in cache.
 fn strongest_dim(v: &SparseVec) -> Dim {
     v.entries()
-        .iter()
         .min_by(|a, b| {
             b.weight()
                 .total_cmp(&a.weight())
