@@ -67,12 +67,14 @@ fn to_bf16(x: f32) -> u16 {
 /// entry before (the first's from 0) and its weight's bfloat16 bits. The vectors are
 /// held from vectorizing to the end of a run, the largest part of what a run holds
 /// (298 entries a document on the synthetic corpora, 248 on the crawl yardstick); a
-/// `(Dim, bfloat16)` pair took 6 bytes. A gap wider than [`SKIP`] is bridged by
-/// skips: slots of weight 0 (no entry has weight 0) that each advance the dimension
-/// by [`SKIP`]. A vector's dimensions are its features' ranks among the corpus's
-/// (132k distinct at 50k yardstick documents, 151k at 200k): with ~250 entries a
-/// vector, a gap reaches 65,535 only once the corpus has some millions of distinct
-/// features, and a vector's slots then outnumber its entries by a few percent.
+/// `(Dim, bfloat16)` pair took 6 bytes. A gap wider than [`SKIP`] is bridged by a
+/// skip: a slot of weight 0 (no entry has weight 0) that advances the dimension by
+/// its gap times [`SKIP`], the entry after it keeping a gap of 1 to [`SKIP`]. A
+/// vector's dimensions are its features' ranks among the corpus's (132k distinct at
+/// 50k yardstick documents, 151k at 200k): with ~250 entries a vector, a gap passes
+/// 65,535 only once the corpus has some millions of distinct features; at 20
+/// million, about 44% of the entries would take a skip (5.8 bytes an entry), and no
+/// entry ever takes more than one below a gap of 2³² − 131,070.
 ///
 /// Every loop over a vector's slots treats a skip as an entry of weight 0 at its
 /// dimension: in a sum of products it adds 0·x, which leaves an f64 sum as it was
@@ -85,7 +87,10 @@ pub struct Slot {
     weight: u16,
 }
 
-/// What a skip slot advances: the widest gap a slot holds.
+/// The widest gap an entry's slot holds, and what each unit of a skip's gap
+/// advances: 65,535, not 65,536, so that every gap beyond it is a whole number of
+/// them plus a remainder of 1 to 65,535 (the dimensions of a skip and of the entry
+/// after it must differ).
 const SKIP: Dim = u16::MAX as Dim;
 
 impl Slot {
@@ -93,7 +98,8 @@ impl Slot {
     /// first).
     #[inline]
     fn dim_after(self, prev: Dim) -> Dim {
-        prev + Dim::from(self.gap)
+        let unit = if self.weight == 0 { SKIP } else { 1 };
+        prev + Dim::from(self.gap) * unit
     }
 
     /// Its weight; 0.0 for a skip.
@@ -293,11 +299,14 @@ impl SparseVec {
         for e in entries.filter(|e| e.weight() != 0.0) {
             let mut gap = e.dim - prev;
             while gap > SKIP {
+                // As many units as leave a remainder of 1 to SKIP (at most SKIP
+                // of them: a second skip only for a gap past 2³² − 131,070).
+                let units = ((gap - 1) / SKIP).min(SKIP);
                 slots.push(Slot {
-                    gap: SKIP as u16,
+                    gap: units as u16,
                     weight: 0,
                 });
-                gap -= SKIP;
+                gap -= units * SKIP;
             }
             slots.push(Slot {
                 gap: gap as u16,
@@ -933,6 +942,44 @@ mod tests {
             }
         }
         assert!(skipped > 1000, "only {skipped} skips");
+        // Gaps at each edge of a skip's units, and the widest a `Dim` allows.
+        let mut at = 0;
+        let mut edges = vec![(0, 1.0)];
+        for gap in [
+            1,
+            SKIP - 1,
+            SKIP,
+            SKIP + 1,
+            2 * SKIP - 1,
+            2 * SKIP,
+            2 * SKIP + 1,
+            1 << 20,
+        ] {
+            at += gap;
+            edges.push((at, 1.0));
+        }
+        edges.push((Dim::MAX - 7, 1.0));
+        edges.push((Dim::MAX, 1.0));
+        let v = SparseVec::new(edges.clone());
+        let plain: Vec<(Dim, f32)> = v.clone().into();
+        assert_eq!(
+            plain.iter().map(|e| e.0).collect::<Vec<_>>(),
+            edges.iter().map(|e| e.0).collect::<Vec<_>>()
+        );
+        assert_eq!(v.last_dim(), Some(Dim::MAX));
+        // One skip for each gap past SKIP.
+        assert_eq!(v.slots().len() - v.len(), 6);
+        let self_dot: f64 = plain
+            .iter()
+            .map(|&(_, w)| f64::from(w) * f64::from(w))
+            .sum();
+        assert_eq!(dot_f64(&v, &v).to_bits(), self_dot.to_bits());
+        assert_eq!(dot_f64(&v, &plain[..]).to_bits(), self_dot.to_bits());
+        // Two for a gap past 2³² − 131,070.
+        let widest = SparseVec::new(vec![(0, 1.0), (Dim::MAX, 1.0)]);
+        assert_eq!(widest.slots().len() - widest.len(), 2);
+        let plain: Vec<(Dim, f32)> = widest.clone().into();
+        assert_eq!(plain.iter().map(|e| e.0).collect::<Vec<_>>(), [0, Dim::MAX]);
     }
 
     /// The statistics do not depend on how the documents are cut into chunks:
