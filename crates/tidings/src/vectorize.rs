@@ -74,7 +74,7 @@ fn to_bf16(x: f32) -> u16 {
 /// 50k yardstick documents, 151k at 200k): with ~250 entries a vector, a gap passes
 /// 65,535 only once the corpus has some millions of distinct features; at 20
 /// million, about 44% of the entries would take a skip (5.8 bytes an entry), and no
-/// entry ever takes more than one below a gap of 2³² − 131,070.
+/// entry takes more than one unless its gap passes 2³² − 65,536.
 ///
 /// Every loop over a vector's slots treats a skip as an entry of weight 0 at its
 /// dimension: in a sum of products it adds 0·x, which leaves an f64 sum as it was
@@ -106,37 +106,6 @@ impl Slot {
     #[inline]
     fn weight(self) -> f32 {
         widen(self.weight)
-    }
-}
-
-/// An entry of an id-sorted sparse list: a vector's [`Entry`], or a group sum's
-/// `(Dim, f32)` (sums keep f32: they add up many weights).
-pub trait Weighted: Copy {
-    fn dim(self) -> Dim;
-    fn weight(self) -> f32;
-}
-
-impl Weighted for Entry {
-    #[inline]
-    fn dim(self) -> Dim {
-        Entry::dim(self)
-    }
-
-    #[inline]
-    fn weight(self) -> f32 {
-        Entry::weight(self)
-    }
-}
-
-impl Weighted for (Dim, f32) {
-    #[inline]
-    fn dim(self) -> Dim {
-        self.0
-    }
-
-    #[inline]
-    fn weight(self) -> f32 {
-        self.1
     }
 }
 
@@ -300,7 +269,7 @@ impl SparseVec {
             let mut gap = e.dim - prev;
             while gap > SKIP {
                 // As many units as leave a remainder of 1 to SKIP (at most SKIP
-                // of them: a second skip only for a gap past 2³² − 131,070).
+                // of them: a second skip only for a gap past 2³² − 65,536).
                 let units = ((gap - 1) / SKIP).min(SKIP);
                 slots.push(Slot {
                     gap: units as u16,
@@ -975,7 +944,7 @@ mod tests {
             .sum();
         assert_eq!(dot_f64(&v, &v).to_bits(), self_dot.to_bits());
         assert_eq!(dot_f64(&v, &plain[..]).to_bits(), self_dot.to_bits());
-        // Two for a gap past 2³² − 131,070.
+        // Two for a gap past 2³² − 65,536 (65,535 units of 65,535, and 65,535 more).
         let widest = SparseVec::new(vec![(0, 1.0), (Dim::MAX, 1.0)]);
         assert_eq!(widest.slots().len() - widest.len(), 2);
         let plain: Vec<(Dim, f32)> = widest.clone().into();
