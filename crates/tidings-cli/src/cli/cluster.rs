@@ -189,17 +189,25 @@ impl Outputs {
         format: OutFormat,
     ) -> Result<()> {
         let ctx = |f: &AtomicFile| format!("writing {}", f.path().display());
-        if let Some(f) = &mut self.out {
-            stories_as(format, result, f.writer()).with_context(|| ctx(f))?;
-        }
+        // The stories and the assignments are written at once: the assignments on
+        // one thread, in the time the stories' records take on the pool.
+        let (stories, assignments) = rayon::join(
+            || match &mut self.out {
+                Some(f) => stories_as(format, result, f.writer()).with_context(|| ctx(f)),
+                None => Ok(()),
+            },
+            || match &mut self.assignments {
+                Some(f) => assignments_as(format, result, f.writer()).with_context(|| ctx(f)),
+                None => Ok(()),
+            },
+        );
+        stories?;
+        assignments?;
         if let Some(f) = &mut self.edges {
             tidings::output::write_edges(result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.pairs {
             tidings::output::write_pairs(result, config, f.writer()).with_context(|| ctx(f))?;
-        }
-        if let Some(f) = &mut self.assignments {
-            assignments_as(format, result, f.writer()).with_context(|| ctx(f))?;
         }
         if let Some(f) = &mut self.rejects {
             write_rejects_file(f, result)?;
