@@ -896,7 +896,14 @@ impl Engine {
         };
         let seconds_index = t_index.elapsed().as_secs_f64();
         let t_cluster = Instant::now();
+        // What only the articles and the output read waits on disk meanwhile (on
+        // large runs: `spill.rs`).
+        let mut vectors = vectors;
+        let aside = crate::spill::Aside::put(&mut vectors)?;
         let labels = self.stories(&vectors, &graph);
+        if let Some(aside) = aside {
+            aside.restore(&mut vectors)?;
+        }
         let seconds_cluster = t_cluster.elapsed().as_secs_f64();
         let t_articles = Instant::now();
         let stories = self.articles(&vectors, &graph, &labels);

@@ -47,6 +47,7 @@ mod memory;
 pub mod output;
 pub mod partition;
 pub mod pivot;
+mod spill;
 pub mod stage_file;
 pub mod state;
 pub mod story;

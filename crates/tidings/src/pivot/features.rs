@@ -184,6 +184,11 @@ impl Mentions {
     pub fn has(&self, key: FeatureId) -> bool {
         self.keys.contains(&key)
     }
+
+    /// The bytes it holds on the heap.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.keys.len() * std::mem::size_of::<FeatureId>() + self.surfaces.len()
+    }
 }
 
 /// A single Han character is a word with many senses: it counts half.

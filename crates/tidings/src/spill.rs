@@ -1,0 +1,390 @@
+//! What the stories stage does not read, held on disk while it runs.
+//!
+//! The stories stage sets a large run's peak memory: on 1M dated synthetic
+//! documents its agglomeration adds about 1.7 GB of group sums (and their
+//! allocator fragmentation) on top of everything the run holds from the vectors
+//! on. Of that, each document's headline, names, numbers and shingle sketch
+//! (about 0.7 KB a document there) are read again only by the article stage and the
+//! output. [`Aside::put`] moves them into an unlinked temporary file once the
+//! graph is built, and [`Aside::restore`] puts each back where it was once the
+//! stories are cut: their pages serve the group sums meanwhile. The values go
+//! through postcard and come back equal, so every output is what it was.
+//! Measured (BENCHMARKS.md, thirty-second round): `tidings eval` of 1M synthetic
+//! documents, peak RSS 5,651–5,685 → 4,947–4,979 MB, for about 2.3 s of writing
+//! and reading back.
+//!
+//! Small runs are left alone ([`SPILL_MIN_BYTES`]): their peak is the analysis's,
+//! and the file would cost time for nothing. A temporary directory that cannot
+//! take the file leaves the values in memory, as before.
+
+use crate::engine::{DocMeta, Vectors};
+use crate::pivot::Mentions;
+use crate::{Error, Result};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+/// The values set aside are moved to disk only when they come to at least this
+/// many bytes: from about 370k documents of the synthetic corpora (720 bytes each).
+pub const SPILL_MIN_BYTES: usize = 256 << 20;
+
+/// Documents written (and read back) together.
+const CHUNK_DOCS: usize = 4_096;
+
+/// Documents a task of the pool serializes into one buffer.
+const TASK_DOCS: usize = 256;
+
+#[cfg(test)]
+thread_local! {
+    /// The tests' threshold in place of [`SPILL_MIN_BYTES`], on their own thread.
+    static MIN_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(SPILL_MIN_BYTES) };
+}
+
+fn min_bytes() -> usize {
+    #[cfg(test)]
+    return MIN_BYTES.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    SPILL_MIN_BYTES
+}
+
+/// Runs `f` with every amount set aside, however small (tests).
+#[cfg(test)]
+pub(crate) fn always<R>(f: impl FnOnce() -> R) -> R {
+    MIN_BYTES.with(|m| m.set(0));
+    let r = f();
+    MIN_BYTES.with(|m| m.set(SPILL_MIN_BYTES));
+    r
+}
+
+/// One document's values set aside, as written.
+type Record = (String, Mentions, Mentions, Vec<u32>);
+
+/// The file holding the values [`Aside::put`] took, and the bytes of each chunk.
+pub(crate) struct Aside {
+    file: File,
+    chunks: Vec<usize>,
+}
+
+/// Heap bytes of the values [`Aside::put`] would take from `v`.
+fn bytes_aside(v: &Vectors) -> usize {
+    v.docs
+        .iter()
+        .zip(&v.sketches)
+        .map(|(d, s)| bytes_of(d, s))
+        .sum()
+}
+
+/// Heap bytes of one document's values set aside.
+fn bytes_of(d: &DocMeta, sketch: &[u32]) -> usize {
+    d.headline.len() + d.names.heap_bytes() + d.numbers.heap_bytes() + 4 * sketch.len()
+}
+
+impl Aside {
+    /// Takes each document's headline, names, numbers and sketch out of `v` into a
+    /// temporary file, when they are worth it ([`SPILL_MIN_BYTES`]). `None`, with
+    /// nothing taken, when they are not or the file cannot be made or written.
+    ///
+    /// # Errors
+    /// A write failed and what was already written could not be read back.
+    pub(crate) fn put(v: &mut Vectors) -> Result<Option<Aside>> {
+        if v.docs.is_empty() || bytes_aside(v) < min_bytes() {
+            return Ok(None);
+        }
+        let Ok(file) = temporary() else {
+            return Ok(None);
+        };
+        let mut aside = Aside {
+            file,
+            chunks: Vec::new(),
+        };
+        let n = v.docs.len();
+        // A chunk is written while the pool serializes the next (on 1M documents the
+        // writes took 0.65 s on one thread).
+        let mut written: Option<(usize, Vec<Vec<u8>>)> = None;
+        for start in (0..n).step_by(CHUNK_DOCS).chain([n]) {
+            let end = (start + CHUNK_DOCS).min(n);
+            let (docs, sketches) = (&mut v.docs[start..end], &mut v.sketches[start..end]);
+            let file = &mut aside.file;
+            let (wrote, parts) = rayon::join(
+                || {
+                    written.as_ref().map_or(Ok(()), |(_, parts)| {
+                        parts.iter().try_for_each(|p| file.write_all(p))
+                    })
+                },
+                || serialize(docs, sketches),
+            );
+            let before = written.replace((start, parts));
+            if wrote.is_err() {
+                // The chunks not written back from their buffers, the ones before from
+                // the file: the run goes on with all of them in memory.
+                for (at, parts) in before.into_iter().chain(written) {
+                    fill(v, at, &parts.concat())?;
+                }
+                aside.restore(v)?;
+                return Ok(None);
+            }
+            if let Some((_, parts)) = before {
+                aside.chunks.push(parts.iter().map(Vec::len).sum());
+            }
+        }
+        Ok(Some(aside))
+    }
+
+    /// Puts every value [`Aside::put`] took back where it was.
+    ///
+    /// # Errors
+    /// The file cannot be read back whole.
+    pub(crate) fn restore(mut self, v: &mut Vectors) -> Result<()> {
+        let io = |e: std::io::Error| Error::Io {
+            path: std::env::temp_dir().join("tidings-aside"),
+            source: e,
+        };
+        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        // A chunk is read while the pool decodes the one before.
+        let (mut this, mut next) = (Vec::new(), Vec::new());
+        let mut read = |buf: &mut Vec<u8>, len: usize| {
+            buf.resize(len, 0);
+            self.file.read_exact(buf)
+        };
+        if let Some(&len) = self.chunks.first() {
+            read(&mut this, len).map_err(io)?;
+        }
+        for i in 0..self.chunks.len() {
+            let following = self.chunks.get(i + 1).copied();
+            let (got, filled) = rayon::join(
+                || following.map_or(Ok(()), |len| read(&mut next, len)),
+                || fill(v, i * CHUNK_DOCS, &this),
+            );
+            got.map_err(io)?;
+            filled?;
+            std::mem::swap(&mut this, &mut next);
+        }
+        Ok(())
+    }
+}
+
+/// Serializes each document's values set aside, in runs of [`TASK_DOCS`] on the
+/// pool, each into one buffer of length-prefixed records, and takes them from the
+/// documents. (A buffer a record took 2.5 s of 1M documents' 3.4.)
+fn serialize(docs: &mut [DocMeta], sketches: &mut [Vec<u32>]) -> Vec<Vec<u8>> {
+    docs.par_chunks_mut(TASK_DOCS)
+        .zip(sketches.par_chunks_mut(TASK_DOCS))
+        .map(|(docs, sketches)| {
+            // Sized ahead: grown by doubling, the buffers were copied over and over.
+            let size = docs
+                .iter()
+                .zip(&*sketches)
+                .map(|(d, s)| 32 + bytes_of(d, s))
+                .sum();
+            let (mut out, mut record) = (Vec::with_capacity(size), Vec::new());
+            for (d, sketch) in docs.iter_mut().zip(sketches) {
+                record.clear();
+                let values = (&d.headline, &d.names, &d.numbers, &*sketch);
+                record = postcard::to_extend(&values, record).expect("postcard writes to memory");
+                out.extend_from_slice(&(record.len() as u32).to_le_bytes());
+                out.extend_from_slice(&record);
+                d.headline = String::new();
+                d.names = Mentions::default();
+                d.numbers = Mentions::default();
+                *sketch = Vec::new();
+            }
+            out
+        })
+        .collect()
+}
+
+/// Puts the records of `buf` (one chunk, as [`Aside::put`] wrote it) back into the
+/// documents from `start` on. They are decoded on the pool, whose threads' memory
+/// the stories stage freed: read on the calling thread, the values took fresh pages
+/// of its own arena and the run's resident memory rose again by their size
+/// (jemalloc keeps an arena per thread).
+fn fill(v: &mut Vectors, start: usize, buf: &[u8]) -> Result<()> {
+    let bad = |what: &str| Error::Io {
+        path: std::env::temp_dir().join("tidings-aside"),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
+    };
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while at < buf.len() {
+        let len = buf
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")) as usize)
+            .ok_or_else(|| bad("a record cut short"))?;
+        spans.push(at + 4..at + 4 + len);
+        at += 4 + len;
+    }
+    if at != buf.len() || start + spans.len() > v.docs.len() {
+        return Err(bad("records that do not fit the documents"));
+    }
+    let records: Vec<Record> = spans
+        .into_par_iter()
+        .map(|s| buf.get(s).and_then(|b| postcard::from_bytes(b).ok()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad("a record that does not read back"))?;
+    let end = start + records.len();
+    let places = v.docs[start..end]
+        .iter_mut()
+        .zip(&mut v.sketches[start..end]);
+    for ((d, sketch), (headline, names, numbers, s)) in places.zip(records) {
+        d.headline = headline;
+        d.names = names;
+        d.numbers = numbers;
+        *sketch = s;
+    }
+    Ok(())
+}
+
+/// A new file in the temporary directory, open to read and write, gone from the
+/// directory as soon as it is open (Unix) or once it is closed (Windows).
+/// Elsewhere there is none, and the values stay in memory.
+fn temporary() -> std::io::Result<File> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir();
+    loop {
+        let name = format!(
+            "tidings-aside-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = dir.join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::OpenOptionsExt;
+            // FILE_FLAG_DELETE_ON_CLOSE
+            options.custom_flags(0x0400_0000);
+        }
+        #[cfg(not(any(unix, windows)))]
+        return Err(std::io::ErrorKind::Unsupported.into());
+        match options.open(&path) {
+            Ok(file) => {
+                #[cfg(unix)]
+                std::fs::remove_file(&path)?;
+                return Ok(file);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EngineConfig;
+    use crate::document::Document;
+    use crate::engine::Engine;
+
+    /// The team's sample corpus, with titles and sources, as documents.
+    fn sample() -> Vec<Document> {
+        include_str!("../../../data/sample.jsonl")
+            .lines()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let field = |k: &str| v[k].as_str().map(str::to_string);
+                Document {
+                    id: field("id").unwrap(),
+                    text: field("text").unwrap(),
+                    title: field("title"),
+                    source: field("source"),
+                    ..Default::default()
+                }
+            })
+            .collect()
+    }
+
+    /// Every value set aside comes back equal, in its place, across several chunks;
+    /// meanwhile the documents hold none of them.
+    #[test]
+    fn values_set_aside_come_back_where_they_were() {
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        let docs = sample();
+        // Enough documents for three chunks, each id its own.
+        let many: Vec<Document> = (0..2 * CHUNK_DOCS + 17)
+            .map(|i| Document {
+                id: format!("{i:05}"),
+                ..docs[i % docs.len()].clone()
+            })
+            .collect();
+        let (corpus, _) = engine
+            .read_corpus(many.into_iter().map(|d| Ok(Ok(d))))
+            .unwrap();
+        let mut vectors = engine.vectorize_counted(corpus);
+        let before = vectors.clone();
+        assert!(before
+            .docs
+            .iter()
+            .any(|d| !d.names.is_empty() && !d.numbers.is_empty()));
+        assert!(before.docs.iter().all(|d| !d.headline.is_empty()));
+        assert!(
+            Aside::put(&mut vectors).unwrap().is_none(),
+            "a small run keeps its values"
+        );
+        assert_eq!(vectors, before);
+        let aside = always(|| Aside::put(&mut vectors))
+            .unwrap()
+            .expect("set aside");
+        assert_eq!(aside.chunks.len(), 3);
+        // The file is nowhere to be seen, even while it is open.
+        let ours = format!("tidings-aside-{}-", std::process::id());
+        let listed = std::fs::read_dir(std::env::temp_dir()).unwrap();
+        assert!(listed
+            .flatten()
+            .all(|e| !e.file_name().to_string_lossy().starts_with(&ours)));
+        assert!(vectors
+            .docs
+            .iter()
+            .all(|d| d.headline.is_empty() && d.names.is_empty()));
+        assert!(vectors.sketches.iter().all(Vec::is_empty));
+        assert_eq!(vectors.vecs, before.vecs);
+        aside.restore(&mut vectors).unwrap();
+        assert_eq!(vectors, before);
+    }
+
+    /// A run whose values wait on disk through the stories stage clusters as one
+    /// that holds them.
+    #[test]
+    fn a_run_clusters_alike_with_its_values_set_aside() {
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        let held = engine.cluster(sample()).unwrap();
+        let aside = always(|| engine.cluster(sample())).unwrap();
+        let same = |c: &crate::engine::Clustering| {
+            (
+                c.docs.clone(),
+                c.stories.clone(),
+                c.story_of_doc.clone(),
+                c.sentences.clone(),
+            )
+        };
+        assert_eq!(same(&aside), same(&held));
+    }
+
+    /// Records that do not fit the documents, or do not read back, are an error,
+    /// not a silent loss.
+    #[test]
+    fn a_damaged_chunk_is_an_error() {
+        let engine = Engine::new(EngineConfig::default()).unwrap();
+        let (corpus, _) = engine
+            .read_corpus(sample().into_iter().map(|d| Ok(Ok(d))))
+            .unwrap();
+        let mut vectors = engine.vectorize_counted(corpus);
+        let record = postcard::to_stdvec(&(
+            &"x",
+            &Mentions::default(),
+            &Mentions::default(),
+            &[1u32][..],
+        ))
+        .unwrap();
+        let mut buf = (record.len() as u32).to_le_bytes().to_vec();
+        buf.extend_from_slice(&record);
+        assert!(fill(&mut vectors, 0, &buf).is_ok());
+        assert!(fill(&mut vectors, 0, &buf[..buf.len() - 1]).is_err());
+        let n = vectors.docs.len();
+        assert!(fill(&mut vectors, n, &buf).is_err());
+        let mut garbled = buf.clone();
+        garbled[4] = 0xff;
+        assert!(fill(&mut vectors, 0, &garbled).is_err());
+    }
+}
