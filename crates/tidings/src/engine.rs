@@ -664,6 +664,22 @@ impl Engine {
         self.stories_at(vectors, graph, self.config.stories.threshold)
     }
 
+    /// [`Engine::stories`], with what only the articles and the output read of
+    /// `vectors` (each document's headline, names, numbers and sketch) waiting on
+    /// disk meanwhile on a large run (`spill.rs`): the same labels, `vectors` as it
+    /// was, and a lower peak where the agglomeration's group sums set it.
+    ///
+    /// # Errors
+    /// What was set aside could not be read back.
+    pub fn stories_spilling(&self, vectors: &mut Vectors, graph: &KnnGraph) -> Result<StoryLabels> {
+        let aside = crate::spill::Aside::put(vectors)?;
+        let labels = self.stories(vectors, graph);
+        if let Some(aside) = aside {
+            aside.restore(vectors)?;
+        }
+        Ok(labels)
+    }
+
     /// [`Engine::stories`] cut at another threshold; `graph` is cut to that
     /// threshold's edge floor first, so this equals a plain run at that threshold.
     pub fn stories_at(&self, vectors: &Vectors, graph: &KnnGraph, threshold: f32) -> StoryLabels {
@@ -896,14 +912,8 @@ impl Engine {
         };
         let seconds_index = t_index.elapsed().as_secs_f64();
         let t_cluster = Instant::now();
-        // What only the articles and the output read waits on disk meanwhile (on
-        // large runs: `spill.rs`).
         let mut vectors = vectors;
-        let aside = crate::spill::Aside::put(&mut vectors)?;
-        let labels = self.stories(&vectors, &graph);
-        if let Some(aside) = aside {
-            aside.restore(&mut vectors)?;
-        }
+        let labels = self.stories_spilling(&mut vectors, &graph)?;
         let seconds_cluster = t_cluster.elapsed().as_secs_f64();
         let t_articles = Instant::now();
         let stories = self.articles(&vectors, &graph, &labels);

@@ -7,10 +7,10 @@
 //! (about 0.7 KB a document there) are read again only by the article stage and the
 //! output. [`Aside::put`] moves them into an unlinked temporary file once the
 //! graph is built, and [`Aside::restore`] puts each back where it was once the
-//! stories are cut: their pages serve the group sums meanwhile. The values go
+//! stories are cut (`Engine::stories_spilling`): their pages serve the group sums meanwhile. The values go
 //! through postcard and come back equal, so every output is what it was.
 //! Measured (BENCHMARKS.md, thirty-second round): `tidings eval` of 1M synthetic
-//! documents, peak RSS 5,651–5,685 → 4,947–4,979 MB, for about 2.3 s of writing
+//! documents, peak RSS 5,519–5,552 → 4,832–4,863 MB, for about 2.3 s of writing
 //! and reading back.
 //!
 //! Small runs are left alone ([`SPILL_MIN_BYTES`]): their peak is the analysis's,
@@ -87,7 +87,8 @@ impl Aside {
     /// # Errors
     /// A write failed and what was already written could not be read back.
     pub(crate) fn put(v: &mut Vectors) -> Result<Option<Aside>> {
-        if v.docs.is_empty() || bytes_aside(v) < min_bytes() {
+        // (Vectors put together by hand may lack the sketches: left alone.)
+        if v.docs.is_empty() || v.sketches.len() != v.docs.len() || bytes_aside(v) < min_bytes() {
             return Ok(None);
         }
         let Ok(file) = temporary() else {

@@ -422,11 +422,11 @@ impl Engine {
             rejects,
         };
         let t_index = Instant::now();
-        let vectors = self.vectorize(corpus, &stats);
+        let mut vectors = self.vectorize(corpus, &stats);
         let graph = self.graph(&vectors);
         let seconds_index = t_index.elapsed().as_secs_f64();
         let t_cluster = Instant::now();
-        let labels = self.stories(&vectors, &graph);
+        let labels = self.stories_spilling(&mut vectors, &graph)?;
         let batch_no = state.batches + 1;
         let earlier_of: Vec<Option<&str>> =
             vectors.docs.iter().map(|m| state.story_of(&m.id)).collect();

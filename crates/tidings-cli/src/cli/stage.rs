@@ -465,7 +465,7 @@ pub fn run_stories(args: StoriesArgs) -> Result<ExitCode> {
             open(&args.rejects)?,
         );
         let start = Instant::now();
-        let g: GraphStage = read(&args.graph)?;
+        let mut g: GraphStage = read(&args.graph)?;
         anyhow::ensure!(
             g.config == *engine.config(),
             "{} was built with other engine settings than these ({}): give `stories` the engine flags `graph` had",
@@ -473,7 +473,7 @@ pub fn run_stories(args: StoriesArgs) -> Result<ExitCode> {
             g.config.differences(engine.config()).join(", ")
         );
         let t = Instant::now();
-        let labels = engine.stories(&g.vectors, &g.graph);
+        let labels = engine.stories_spilling(&mut g.vectors, &g.graph)?;
         let seconds_cluster = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let stories = engine.articles(&g.vectors, &g.graph, &labels);
