@@ -1,17 +1,18 @@
 //! What the stories stage does not read, held on disk while it runs.
 //!
-//! The stories stage sets a large run's peak memory: on 1M dated synthetic
-//! documents its agglomeration adds about 1.7 GB of group sums (and their
-//! allocator fragmentation) on top of everything the run holds from the vectors
-//! on. Of that, each document's headline, names, numbers and shingle sketch
-//! (about 0.7 KB a document there) are read again only by the article stage and the
-//! output. [`Aside::put`] moves them into an unlinked temporary file once the
-//! graph is built, and [`Aside::restore`] puts each back where it was once the
-//! stories are cut (`Engine::stories_spilling`): their pages serve the group sums meanwhile. The values go
-//! through postcard and come back equal, so every output is what it was.
+//! The stories stage set a large run's peak memory: on 1M dated synthetic documents
+//! its agglomeration adds about 1.7 GB of group sums (and their allocator
+//! fragmentation) on top of everything the run holds from the vectors on. Of that,
+//! each document's headline, names, numbers and shingle sketch (about 0.7 KB a
+//! document there) are read again only by the article stage and the output.
+//! [`Aside::put`] moves them into an unlinked temporary file once the graph is
+//! built, and [`Aside::restore`] puts each back where it was once the stories are
+//! cut (`Engine::stories_spilling`): their pages serve the group sums meanwhile.
+//! The values go through postcard and come back equal, so every output is what it
+//! was.
 //! Measured (BENCHMARKS.md, thirty-second round): `tidings eval` of 1M synthetic
 //! documents, peak RSS 5,519–5,552 → 4,832–4,863 MB, for about 2.3 s of writing
-//! and reading back.
+//! and reading back; the index stage, while the vectors are made, is the peak now.
 //!
 //! Small runs are left alone ([`SPILL_MIN_BYTES`]): their peak is the analysis's,
 //! and the file would cost time for nothing. A temporary directory that cannot
