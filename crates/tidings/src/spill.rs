@@ -103,6 +103,7 @@ impl Aside {
         // A chunk is written while the pool serializes the next (on 1M documents the
         // writes took 0.65 s on one thread).
         let mut written: Option<(usize, Vec<Vec<u8>>)> = None;
+        // The last step (`start` = n) serializes nothing and writes the last chunk.
         for start in (0..n).step_by(CHUNK_DOCS).chain([n]) {
             let end = (start + CHUNK_DOCS).min(n);
             let (docs, sketches) = (&mut v.docs[start..end], &mut v.sketches[start..end]);
@@ -137,11 +138,7 @@ impl Aside {
     /// # Errors
     /// The file cannot be read back whole.
     pub(crate) fn restore(mut self, v: &mut Vectors) -> Result<()> {
-        let io = |e: std::io::Error| Error::Io {
-            path: std::env::temp_dir().join("tidings-aside"),
-            source: e,
-        };
-        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        self.file.seek(SeekFrom::Start(0)).map_err(aside_error)?;
         // A chunk is read while the pool decodes the one before.
         let (mut this, mut next) = (Vec::new(), Vec::new());
         let mut read = |buf: &mut Vec<u8>, len: usize| {
@@ -149,7 +146,7 @@ impl Aside {
             self.file.read_exact(buf)
         };
         if let Some(&len) = self.chunks.first() {
-            read(&mut this, len).map_err(io)?;
+            read(&mut this, len).map_err(aside_error)?;
         }
         for i in 0..self.chunks.len() {
             let following = self.chunks.get(i + 1).copied();
@@ -157,7 +154,7 @@ impl Aside {
                 || following.map_or(Ok(()), |len| read(&mut next, len)),
                 || fill(v, i * CHUNK_DOCS, &this),
             );
-            got.map_err(io)?;
+            got.map_err(aside_error)?;
             filled?;
             std::mem::swap(&mut this, &mut next);
         }
@@ -201,9 +198,11 @@ fn serialize(docs: &mut [DocMeta], sketches: &mut [Vec<u32>]) -> Vec<Vec<u8>> {
 /// of its own arena and the run's resident memory rose again by their size
 /// (jemalloc keeps an arena per thread).
 fn fill(v: &mut Vectors, start: usize, buf: &[u8]) -> Result<()> {
-    let bad = |what: &str| Error::Io {
-        path: std::env::temp_dir().join("tidings-aside"),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string()),
+    let bad = |what: &str| {
+        aside_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            what.to_string(),
+        ))
     };
     let mut spans = Vec::new();
     let mut at = 0;
@@ -234,6 +233,15 @@ fn fill(v: &mut Vectors, start: usize, buf: &[u8]) -> Result<()> {
         *sketch = s;
     }
     Ok(())
+}
+
+/// An error of the file the values were set aside in, named by the temporary
+/// directory and the files' prefix (it has no name of its own once open).
+fn aside_error(source: std::io::Error) -> Error {
+    Error::Io {
+        path: std::env::temp_dir().join("tidings-aside"),
+        source,
+    }
 }
 
 /// A new file in the temporary directory, open to read and write, gone from the
@@ -276,24 +284,15 @@ fn temporary() -> std::io::Result<File> {
 mod tests {
     use super::*;
     use crate::config::EngineConfig;
-    use crate::document::Document;
+    use crate::document::{parse_json_record, Document};
     use crate::engine::Engine;
 
-    /// The team's sample corpus, with titles and sources, as documents.
+    /// The team's sample corpus, read as the CLI reads it.
     fn sample() -> Vec<Document> {
         include_str!("../../../data/sample.jsonl")
             .lines()
-            .map(|line| {
-                let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                let field = |k: &str| v[k].as_str().map(str::to_string);
-                Document {
-                    id: field("id").unwrap(),
-                    text: field("text").unwrap(),
-                    title: field("title"),
-                    source: field("source"),
-                    ..Default::default()
-                }
-            })
+            .enumerate()
+            .map(|(i, line)| parse_json_record(line, format!("sample.jsonl:{}", i + 1)).unwrap())
             .collect()
     }
 
