@@ -34,6 +34,10 @@ fn fold_arabic(c: char) -> Option<char> {
 /// scripts become ASCII. Apostrophes and soft hyphens are dropped.
 pub fn normalize_word(word: &str, lang: Lang, out: &mut String) {
     out.clear();
+    // Room for the word as it came: grown a character at a time from empty, the
+    // buffer was reallocated about twice a word (4% of the analysis's instructions
+    // on 5,000 yardstick documents, callgrind).
+    out.reserve(word.len());
     let dotless = lang.profile().dotless_i;
     let push = |c: char, out: &mut String| match c {
         'I' if dotless => out.push('ı'),

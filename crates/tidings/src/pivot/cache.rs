@@ -89,8 +89,12 @@ pub fn release_caches() {
             c.models = None;
         });
     };
-    rayon::broadcast(|_| release());
+    rayon::broadcast(|_| {
+        release();
+        super::word::release_spellings();
+    });
     release();
+    super::word::release_spellings();
     super::intern::release_near();
 }
 

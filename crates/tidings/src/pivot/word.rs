@@ -6,6 +6,10 @@ use super::{Concept, FeatureId};
 use crate::analyze::{self, name_key, normalize_word, transliterate, Script};
 use crate::lang::Lang;
 use crate::lexicon::{concept_id, stable_hash, stable_hash_parts, Models};
+use hashbrown::hash_table::{Entry, HashTable};
+use rustc_hash::FxBuildHasher;
+use std::cell::RefCell;
+use std::hash::BuildHasher;
 
 /// Weighted pivot concepts of one word, as a lexicon gives them.
 type Senses = Vec<(FeatureId, f32)>;
@@ -30,8 +34,9 @@ pub struct TermInfo {
     /// [`stable_hash`] of `term`: the token's hash in the document's token stream
     /// (exact-copy hash and shingles), computed once per word instead of per token.
     pub term_hash: u64,
-    /// Term key (normalized and stemmed); empty for stopwords.
-    pub key: Box<str>,
+    /// Term key (normalized and stemmed); empty for stopwords. A `String` as the
+    /// stemmer made it: made a `Box<str>`, it was reallocated to its length.
+    pub key: String,
     pub stop: bool,
     pub matched: Option<Match>,
     /// The key whose concepts were taken: the lexicon key that matched (after suffix
@@ -48,7 +53,7 @@ pub struct TermInfo {
 
 /// What a document's walk reads of a word ([`TermInfo`] without the strings only
 /// `tidings analyze` shows), as the word cache holds it in its own slots: 88 bytes,
-/// concepts inline. With `TermInfo` in the slots (112 bytes) the walk's read of a
+/// concepts inline. With `TermInfo` in the slots (112 bytes then) the walk's read of a
 /// word's first concept, behind the boxed slice's pointer, was half the walk's own
 /// samples on the 50k crawl yardstick: a cache miss for every word not read lately.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +198,70 @@ pub fn term_name_key(term: &str) -> Option<String> {
     name_key(&transliterate(term))
 }
 
+/// What a word's analysis takes from its normalized spelling alone, whatever its
+/// language: the English key its transliteration falls back to and the feature of
+/// its name key, each made when first asked for. A word is analyzed once for each
+/// language it is met in, and a word of one language in a document of another
+/// misses that language's lexicon and falls back in each alike (on the crawl
+/// yardstick, whose documents join two texts, 627k (language, word) analyses were
+/// made for 129k words).
+#[derive(Default)]
+struct Spelling {
+    fallback: Option<Option<Box<str>>>,
+    name: Option<Option<FeatureId>>,
+}
+
+/// Spellings a thread holds before it drops them all (as the word caches do).
+const SPELLINGS_LIMIT: usize = 200_000;
+
+thread_local! {
+    static SPELLINGS: RefCell<HashTable<(Box<str>, Spelling)>> = RefCell::default();
+}
+
+/// Runs `f` on this thread's [`Spelling`] of `term`.
+fn with_spelling<R>(term: &str, f: impl FnOnce(&mut Spelling) -> R) -> R {
+    let hash = |t: &str| FxBuildHasher.hash_one(t.as_bytes());
+    let same = |(k, _): &(Box<str>, Spelling)| &**k == term;
+    SPELLINGS.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= SPELLINGS_LIMIT && s.find(hash(term), same).is_none() {
+            s.clear();
+        }
+        match s.entry(hash(term), same, |(k, _)| hash(k)) {
+            Entry::Occupied(e) => f(&mut e.into_mut().1),
+            Entry::Vacant(e) => f(&mut e.insert((term.into(), Spelling::default())).into_mut().1),
+        }
+    })
+}
+
+/// Drops this thread's spellings, memory and all (see [`super::cache::release_caches`]).
+pub(super) fn release_spellings() {
+    SPELLINGS.with(|s| *s.borrow_mut() = Default::default());
+}
+
+/// The English term key of `term`'s transliteration, if it is one of 3 bytes or
+/// more: the concept a word no lexicon knows falls back to.
+fn fallback_key(term: &str) -> Option<Box<str>> {
+    with_spelling(term, |s| {
+        s.fallback
+            .get_or_insert_with(|| {
+                analyze::term_key(Lang::PIVOT, &transliterate(term))
+                    .filter(|k| k.len() >= 3)
+                    .map(Into::into)
+            })
+            .clone()
+    })
+}
+
+/// The feature of `term`'s name key ([`term_name_key`]), if it has one.
+fn name_feature(term: &str) -> Option<FeatureId> {
+    with_spelling(term, |s| {
+        *s.name.get_or_insert_with(|| {
+            term_name_key(term).map(|k| stable_hash_parts(&[b"n:", k.as_bytes()]))
+        })
+    })
+}
+
 /// Analyzes one surface word of `lang` (not cached; see [`super::Words::get`]).
 pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     let mut buf = String::new();
@@ -206,7 +275,7 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         return TermInfo {
             term_hash: stable_hash(term.as_bytes()),
             term,
-            key: "".into(),
+            key: String::new(),
             stop: true,
             matched: None,
             source_key: None,
@@ -226,15 +295,14 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
         // caught by the name key instead.
         (None, None, vec![])
     } else {
-        let latin = transliterate(&buf);
-        match analyze::term_key(Lang::PIVOT, &latin) {
-            Some(k) if k.len() >= 3 => {
+        match fallback_key(&buf) {
+            Some(k) => {
                 // Undetermined text has no lexicon to prefer: its guess counts fully.
                 let w = if lang.is_und() { 1.0 } else { FALLBACK_WEIGHT };
                 let c = vec![(concept_id(&k), w)];
-                (Some(Match::Fallback), Some(k.into()), c)
+                (Some(Match::Fallback), Some(k), c)
             }
-            _ => (None, None, vec![]),
+            None => (None, None, vec![]),
         }
     };
     // Words of caseless scripts that no lexicon knows are likely names; in cased
@@ -249,18 +317,13 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     } else {
         analyze::starts_with_capital(word)
     };
-    let name_id = |k: String| stable_hash_parts(&[b"n:", k.as_bytes()]);
-    let name = could_be_name
-        .then(|| term_name_key(&buf))
-        .flatten()
-        .map(name_id);
+    let name = could_be_name.then(|| name_feature(&buf)).flatten();
     let alt_name = if could_be_name {
         lang.profile()
             .name_prefixes
             .iter()
             .find_map(|p| buf.strip_prefix(p).filter(|rest| rest.chars().count() >= 3))
-            .and_then(term_name_key)
-            .map(name_id)
+            .and_then(name_feature)
             .filter(|&k| Some(k) != name)
     } else {
         None
@@ -268,7 +331,7 @@ pub fn analyze_word(lang: Lang, word: &str, models: &Models) -> TermInfo {
     TermInfo {
         term_hash: stable_hash(term.as_bytes()),
         term,
-        key: key.into(),
+        key,
         stop: false,
         matched,
         source_key,
@@ -303,7 +366,43 @@ mod tests {
     #[test]
     fn word_features_are_smaller_than_term_info() {
         assert_eq!(std::mem::size_of::<WordFeatures>(), 88);
-        assert_eq!(std::mem::size_of::<TermInfo>(), 112);
+        assert_eq!(std::mem::size_of::<TermInfo>(), 120);
+    }
+
+    /// A word's fallback key and name key come from its spelling alone: met in one
+    /// language after another, and again once the spellings are dropped, a word is
+    /// analyzed as on a thread that has seen no word before.
+    #[test]
+    fn spellings_remembered_across_languages_answer_alike() {
+        let models = Models::bundled();
+        let langs = ["deu", "fra", "isl", "tur", "swe", "ell"].map(|c| Lang::from_code(c).unwrap());
+        let words = [
+            "Regierung",
+            "Präsident",
+            "Kahire",
+            "Reykjavík",
+            "Bolsonaro",
+            "referéndum",
+            "Ministerium",
+            "Λαβρόφ",
+            "İstanbul",
+        ];
+        let fresh = |lang: Lang, word: &str| {
+            std::thread::scope(|s| {
+                s.spawn(|| format!("{:?}", analyze_word(lang, word, &models)))
+                    .join()
+                    .unwrap()
+            })
+        };
+        for round in 0..2 {
+            for &lang in &langs {
+                for word in words {
+                    let got = format!("{:?}", analyze_word(lang, word, &models));
+                    assert_eq!(got, fresh(lang, word), "{lang:?} {word} (round {round})");
+                }
+            }
+            release_spellings();
+        }
     }
 
     /// Concepts beyond the inline ones go to the heap, in order.
