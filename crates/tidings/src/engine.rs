@@ -900,7 +900,7 @@ impl Engine {
         // 674-679 → 529-533 MB; the sentences pass refills them for the documents it
         // re-reads (about 0.2 s).
         crate::pivot::cache::release_caches();
-        let vectors = self.vectorize_counted(corpus);
+        let mut vectors = self.vectorize_counted(corpus);
         let (points, graph) = if sweep.is_empty() {
             (Vec::new(), self.graph(&vectors))
         } else {
@@ -912,7 +912,6 @@ impl Engine {
         };
         let seconds_index = t_index.elapsed().as_secs_f64();
         let t_cluster = Instant::now();
-        let mut vectors = vectors;
         let labels = self.stories_spilling(&mut vectors, &graph)?;
         let seconds_cluster = t_cluster.elapsed().as_secs_f64();
         let t_articles = Instant::now();

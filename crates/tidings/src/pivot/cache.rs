@@ -2,9 +2,10 @@
 //! language, for the lexicons of one [`Models`] at a time.
 
 use super::word::{analyze_word, WordFeatures};
+use super::FeatureId;
 use crate::lang::{Lang, LANGS};
 use crate::lexicon::Models;
-use hashbrown::hash_table::Entry;
+use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::FxBuildHasher;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
@@ -15,7 +16,7 @@ use std::hash::BuildHasher;
 /// hashbrown's `HashTable` finds or makes an entry in one probe and hands back a
 /// borrow of it (std's map cannot without a second lookup).
 #[derive(Default)]
-struct WordMap(hashbrown::HashTable<(WordKey, WordFeatures)>);
+struct WordMap(HashTable<(WordKey, WordFeatures)>);
 
 impl WordMap {
     fn hash(bytes: &[u8]) -> u64 {
@@ -27,8 +28,63 @@ impl WordMap {
     }
 }
 
-/// Per-language word caches are dropped when they grow past this many words.
+/// Per-language word caches are dropped when they grow past this many words, and a
+/// thread's spellings ([`with_spelling`]) past this many spellings.
 const CACHE_LIMIT: usize = 200_000;
+
+/// The value kept for `bytes` in `table` (whose keys' bytes `key_bytes` gives),
+/// made with its key by `make` if there is none; a table that holds
+/// [`CACHE_LIMIT`] entries is emptied before one more is made. One probe finds or
+/// makes it (see [`WordMap`]).
+#[inline]
+fn bounded_slot<'t, K, V>(
+    table: &'t mut HashTable<(K, V)>,
+    bytes: &[u8],
+    key_bytes: impl Fn(&K) -> &[u8],
+    make: impl FnOnce() -> (K, V),
+) -> &'t mut V {
+    let hash = WordMap::hash(bytes);
+    let same = |(k, _): &(K, V)| key_bytes(k) == bytes;
+    if table.len() >= CACHE_LIMIT && table.find(hash, same).is_none() {
+        table.clear();
+    }
+    match table.entry(hash, same, |(k, _)| WordMap::hash(key_bytes(k))) {
+        Entry::Occupied(e) => &mut e.into_mut().1,
+        Entry::Vacant(e) => &mut e.insert(make()).into_mut().1,
+    }
+}
+
+/// What a word's analysis takes from its normalized spelling alone, whatever its
+/// language: the English key its transliteration falls back to and the feature of
+/// its name key, each made when first asked for (`pivot::word`). A word is analyzed
+/// once for each language it is met in, and a word of one language in a document
+/// of another misses that language's lexicon and falls back in each alike (on the
+/// crawl yardstick, whose documents join two texts, 627k (language, word) analyses
+/// were made for 129k words).
+#[derive(Default)]
+pub(super) struct Spelling {
+    pub fallback: Option<Option<Box<str>>>,
+    pub name: Option<Option<FeatureId>>,
+}
+
+thread_local! {
+    static SPELLINGS: RefCell<HashTable<(Box<str>, Spelling)>> = RefCell::default();
+}
+
+/// Runs `f` on this thread's [`Spelling`] of `term`. Spellings do not depend on the
+/// lexicons, so they are kept whatever [`Models`] the word caches follow.
+pub(super) fn with_spelling<R>(term: &str, f: impl FnOnce(&mut Spelling) -> R) -> R {
+    SPELLINGS.with(|s| {
+        let mut s = s.borrow_mut();
+        let slot = bounded_slot(
+            &mut s,
+            term.as_bytes(),
+            |k| k.as_bytes(),
+            || (term.into(), Spelling::default()),
+        );
+        f(slot)
+    })
+}
 
 /// A cached word: its bytes inline when they fit (nearly every word does), so a
 /// lookup compares them in the table's own slot. With `Box<str>` keys every hit
@@ -89,12 +145,12 @@ pub fn release_caches() {
             c.models = None;
         });
     };
-    rayon::broadcast(|_| {
+    let release = || {
         release();
-        super::word::release_spellings();
-    });
+        SPELLINGS.with(|s| *s.borrow_mut() = HashTable::new());
+    };
+    rayon::broadcast(|_| release());
     release();
-    super::word::release_spellings();
     super::intern::release_near();
 }
 
@@ -153,19 +209,11 @@ impl Words<'_> {
     /// The analysis of `word`, from the cache or made now.
     pub fn get(&mut self, word: &str) -> &WordFeatures {
         let bytes = word.as_bytes();
-        let hash = WordMap::hash(bytes);
-        let table = &mut self.map.0;
-        let same = |(k, _): &(WordKey, WordFeatures)| k.bytes() == bytes;
-        if table.len() >= CACHE_LIMIT && table.find(hash, same).is_none() {
-            table.clear();
-        }
-        match table.entry(hash, same, |(k, _)| WordMap::hash(k.bytes())) {
-            Entry::Occupied(e) => &e.into_mut().1,
-            Entry::Vacant(e) => {
-                let info = WordFeatures::from(analyze_word(self.lang, word, self.models));
-                &e.insert((WordKey::from(bytes), info)).into_mut().1
-            }
-        }
+        let (lang, models) = (self.lang, self.models);
+        bounded_slot(&mut self.map.0, bytes, WordKey::bytes, || {
+            let info = WordFeatures::from(analyze_word(lang, word, models));
+            (WordKey::from(bytes), info)
+        })
     }
 }
 

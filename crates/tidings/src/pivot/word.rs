@@ -2,14 +2,11 @@
 //! to pivot concepts (the pivot itself, the lexicon with the profile's fallbacks,
 //! or a transliteration guess), and its name key.
 
+use super::cache::with_spelling;
 use super::{Concept, FeatureId};
 use crate::analyze::{self, name_key, normalize_word, transliterate, Script};
 use crate::lang::Lang;
 use crate::lexicon::{concept_id, stable_hash, stable_hash_parts, Models};
-use hashbrown::hash_table::{Entry, HashTable};
-use rustc_hash::FxBuildHasher;
-use std::cell::RefCell;
-use std::hash::BuildHasher;
 
 /// Weighted pivot concepts of one word, as a lexicon gives them.
 type Senses = Vec<(FeatureId, f32)>;
@@ -198,47 +195,6 @@ pub fn term_name_key(term: &str) -> Option<String> {
     name_key(&transliterate(term))
 }
 
-/// What a word's analysis takes from its normalized spelling alone, whatever its
-/// language: the English key its transliteration falls back to and the feature of
-/// its name key, each made when first asked for. A word is analyzed once for each
-/// language it is met in, and a word of one language in a document of another
-/// misses that language's lexicon and falls back in each alike (on the crawl
-/// yardstick, whose documents join two texts, 627k (language, word) analyses were
-/// made for 129k words).
-#[derive(Default)]
-struct Spelling {
-    fallback: Option<Option<Box<str>>>,
-    name: Option<Option<FeatureId>>,
-}
-
-/// Spellings a thread holds before it drops them all (as the word caches do).
-const SPELLINGS_LIMIT: usize = 200_000;
-
-thread_local! {
-    static SPELLINGS: RefCell<HashTable<(Box<str>, Spelling)>> = RefCell::default();
-}
-
-/// Runs `f` on this thread's [`Spelling`] of `term`.
-fn with_spelling<R>(term: &str, f: impl FnOnce(&mut Spelling) -> R) -> R {
-    let hash = |t: &str| FxBuildHasher.hash_one(t.as_bytes());
-    let same = |(k, _): &(Box<str>, Spelling)| &**k == term;
-    SPELLINGS.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.len() >= SPELLINGS_LIMIT && s.find(hash(term), same).is_none() {
-            s.clear();
-        }
-        match s.entry(hash(term), same, |(k, _)| hash(k)) {
-            Entry::Occupied(e) => f(&mut e.into_mut().1),
-            Entry::Vacant(e) => f(&mut e.insert((term.into(), Spelling::default())).into_mut().1),
-        }
-    })
-}
-
-/// Drops this thread's spellings, memory and all (see [`super::cache::release_caches`]).
-pub(super) fn release_spellings() {
-    SPELLINGS.with(|s| *s.borrow_mut() = Default::default());
-}
-
 /// The English term key of `term`'s transliteration, if it is one of 3 bytes or
 /// more: the concept a word no lexicon knows falls back to.
 fn fallback_key(term: &str) -> Option<Box<str>> {
@@ -401,7 +357,7 @@ mod tests {
                     assert_eq!(got, fresh(lang, word), "{lang:?} {word} (round {round})");
                 }
             }
-            release_spellings();
+            crate::pivot::cache::release_caches();
         }
     }
 
