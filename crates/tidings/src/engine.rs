@@ -665,15 +665,18 @@ impl Engine {
     }
 
     /// [`Engine::stories`], with what only the articles and the output read of
-    /// `vectors` (each document's headline, names, numbers and sketch) waiting on
-    /// disk meanwhile on a large run (`spill.rs`): the same labels, `vectors` as it
-    /// was, and a lower peak where the agglomeration's group sums set it.
+    /// `vectors` (each document's [`DocMeta`] and sketch) waiting on disk meanwhile
+    /// on a large run (`spill.rs`): the same labels, `vectors` as it was, and a lower
+    /// peak where the agglomeration's group sums set it.
     ///
     /// # Errors
     /// What was set aside could not be read back.
     pub fn stories_spilling(&self, vectors: &mut Vectors, graph: &KnnGraph) -> Result<StoryLabels> {
+        // All the stories read of the documents, taken before they go.
+        let (days, langs) = (vectors.days(), vectors.langs());
         let aside = crate::spill::Aside::put(vectors)?;
-        let labels = self.stories(vectors, graph);
+        let threshold = self.config.stories.threshold;
+        let labels = self.stories_of(&vectors.vecs, &days, &langs, graph, threshold);
         if let Some(aside) = aside {
             aside.restore(vectors)?;
         }
@@ -683,6 +686,19 @@ impl Engine {
     /// [`Engine::stories`] cut at another threshold; `graph` is cut to that
     /// threshold's edge floor first, so this equals a plain run at that threshold.
     pub fn stories_at(&self, vectors: &Vectors, graph: &KnnGraph, threshold: f32) -> StoryLabels {
+        let (days, langs) = (vectors.days(), vectors.langs());
+        self.stories_of(&vectors.vecs, &days, &langs, graph, threshold)
+    }
+
+    /// [`Engine::stories_at`] from the documents' vectors, days and languages.
+    fn stories_of(
+        &self,
+        vecs: &[SparseVec],
+        days: &[Option<Day>],
+        langs: &[Lang],
+        graph: &KnnGraph,
+        threshold: f32,
+    ) -> StoryLabels {
         let floor = self.config.edge_floor(threshold);
         let stories = crate::config::StoryConfig {
             threshold,
@@ -697,9 +713,9 @@ impl Engine {
         };
         StoryLabels::new(cluster::cluster_stories(
             graph,
-            &vectors.vecs,
-            &vectors.days(),
-            &vectors.langs(),
+            vecs,
+            days,
+            langs,
             &stories,
             self.config.candidates.max_days,
         ))

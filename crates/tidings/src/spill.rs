@@ -1,32 +1,35 @@
 //! What the stories stage does not read, held on disk while it runs.
 //!
-//! The stories stage set a large run's peak memory: on 1M dated synthetic documents
-//! its agglomeration adds about 1.7 GB of group sums (and their allocator
-//! fragmentation) on top of everything the run holds from the vectors on. Of that,
-//! each document's headline, names, numbers and shingle sketch (about 0.7 KB a
-//! document there) are read again only by the article stage and the output.
+//! The stories stage sets a large run's peak memory: on 1M dated synthetic
+//! documents its agglomeration adds about 1.7 GB of group sums (and their
+//! allocator fragmentation) on top of everything the run holds from the vectors on.
+//! Of the documents, the stories read only their vectors, days and languages; each
+//! [`DocMeta`] (id, headline, names, numbers, source…) and shingle sketch, about 1
+//! KB a document there, is read again only by the article stage and the output.
 //! [`Aside::put`] moves them into an unlinked temporary file once the graph is
-//! built, and [`Aside::restore`] puts each back where it was once the stories are
-//! cut (`Engine::stories_spilling`): their pages serve the group sums meanwhile.
-//! The values go through postcard and come back equal, so every output is what it
-//! was.
-//! Measured (BENCHMARKS.md, thirty-second round): `tidings eval` of 1M synthetic
-//! documents, peak RSS 5,519–5,552 → 4,832–4,863 MB, for about 2.3 s of writing
-//! and reading back; the index stage, while the vectors are made, is the peak now.
+//! built (the days and languages taken first), and [`Aside::restore`] puts them
+//! back in their order once the stories are cut (`Engine::stories_spilling`): their
+//! pages serve the group sums meanwhile. The values go through postcard and come
+//! back equal, so every output is what it was.
+//! Measured (BENCHMARKS.md, thirty-second and thirty-fourth rounds): `tidings eval`
+//! of 1M synthetic documents, peak RSS 5,519–5,552 → 4,832–4,863 MB with the
+//! headlines, names, numbers and sketches set aside, for about 2.3 s of writing
+//! and reading back; with the rest of each `DocMeta`, the stories stage's peak
+//! 4,775–4,852 → 4,449 MB.
 //!
 //! Small runs are left alone ([`SPILL_MIN_BYTES`]): their peak is the analysis's,
 //! and the file would cost time for nothing. A temporary directory that cannot
 //! take the file leaves the values in memory, as before.
 
 use crate::engine::{DocMeta, Vectors};
-use crate::pivot::Mentions;
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 /// The values set aside are moved to disk only when they come to at least this
-/// many bytes: from about 370k documents of the synthetic corpora (720 bytes each).
+/// many bytes: from about 270k documents of the synthetic corpora (about 1 KB
+/// each).
 pub const SPILL_MIN_BYTES: usize = 256 << 20;
 
 /// Documents written (and read back) together.
@@ -58,15 +61,17 @@ pub(crate) fn always<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// One document's values set aside, as written.
-type Record = (String, Mentions, Mentions, Vec<u32>);
+type Record = (DocMeta, Vec<u32>);
 
-/// The file holding the values [`Aside::put`] took, and the bytes of each chunk.
+/// The file holding the values [`Aside::put`] took, the bytes of each chunk, and
+/// how many documents they are.
 pub(crate) struct Aside {
     file: File,
     chunks: Vec<usize>,
+    n_docs: usize,
 }
 
-/// Heap bytes of the values [`Aside::put`] would take from `v`.
+/// Bytes of the values [`Aside::put`] would take from `v`.
 fn bytes_aside(v: &Vectors) -> usize {
     v.docs
         .iter()
@@ -75,18 +80,26 @@ fn bytes_aside(v: &Vectors) -> usize {
         .sum()
 }
 
-/// Heap bytes of one document's values set aside.
+/// Bytes of one document's values set aside: its [`DocMeta`] with what it points
+/// to, and its sketch.
 fn bytes_of(d: &DocMeta, sketch: &[u32]) -> usize {
-    d.headline.len() + d.names.heap_bytes() + d.numbers.heap_bytes() + 4 * sketch.len()
+    std::mem::size_of::<DocMeta>()
+        + d.id.len()
+        + d.source.as_ref().map_or(0, String::len)
+        + d.headline.len()
+        + d.names.heap_bytes()
+        + d.numbers.heap_bytes()
+        + 4 * sketch.len()
 }
 
 impl Aside {
-    /// Takes each document's headline, names, numbers and sketch out of `v` into a
-    /// temporary file, when they are worth it ([`SPILL_MIN_BYTES`]). `None`, with
-    /// nothing taken, when they are not or the file cannot be made or written.
+    /// Takes every document's [`DocMeta`] and sketch out of `v` into a temporary
+    /// file, when they are worth it ([`SPILL_MIN_BYTES`]), leaving `v.docs` and
+    /// `v.sketches` empty. `None`, with nothing taken, when they are not or the file
+    /// cannot be made or written.
     ///
     /// # Errors
-    /// A write failed and what was already written could not be read back.
+    /// None now: a write that fails leaves the values where they were.
     pub(crate) fn put(v: &mut Vectors) -> Result<Option<Aside>> {
         // (Vectors put together by hand may lack the sketches: left alone.)
         if v.docs.is_empty() || v.sketches.len() != v.docs.len() || bytes_aside(v) < min_bytes() {
@@ -95,41 +108,42 @@ impl Aside {
         let Ok(file) = temporary() else {
             return Ok(None);
         };
+        let n_docs = v.docs.len();
         let mut aside = Aside {
             file,
             chunks: Vec::new(),
+            n_docs,
         };
-        let n = v.docs.len();
         // A chunk is written while the pool serializes the next (on 1M documents the
-        // writes took 0.65 s on one thread).
-        let mut written: Option<(usize, Vec<Vec<u8>>)> = None;
+        // writes took 0.65 s on one thread). The values stay until all are written,
+        // so a write that fails loses nothing.
+        let mut written: Option<Vec<Vec<u8>>> = None;
         // The last step (`start` = n) serializes nothing and writes the last chunk.
-        for start in (0..n).step_by(CHUNK_DOCS).chain([n]) {
-            let end = (start + CHUNK_DOCS).min(n);
-            let (docs, sketches) = (&mut v.docs[start..end], &mut v.sketches[start..end]);
+        for start in (0..n_docs).step_by(CHUNK_DOCS).chain([n_docs]) {
+            let end = (start + CHUNK_DOCS).min(n_docs);
+            let (docs, sketches) = (&v.docs[start..end], &v.sketches[start..end]);
             let file = &mut aside.file;
             let (wrote, parts) = rayon::join(
                 || {
-                    written.as_ref().map_or(Ok(()), |(_, parts)| {
+                    written.as_ref().map_or(Ok(()), |parts| {
                         parts.iter().try_for_each(|p| file.write_all(p))
                     })
                 },
                 || serialize(docs, sketches),
             );
-            let before = written.replace((start, parts));
             if wrote.is_err() {
-                // The chunks not written back from their buffers, the ones before from
-                // the file: the run goes on with all of them in memory.
-                for (at, parts) in before.into_iter().chain(written) {
-                    fill(v, at, &parts.concat())?;
-                }
-                aside.restore(v)?;
                 return Ok(None);
             }
-            if let Some((_, parts)) = before {
+            if let Some(parts) = written.replace(parts) {
                 aside.chunks.push(parts.iter().map(Vec::len).sum());
             }
         }
+        // Dropped on the pool, each thread freeing its share (one thread's frees of
+        // the other arenas' blocks waited on their locks).
+        std::mem::take(&mut v.docs).into_par_iter().for_each(drop);
+        std::mem::take(&mut v.sketches)
+            .into_par_iter()
+            .for_each(drop);
         Ok(Some(aside))
     }
 
@@ -139,6 +153,8 @@ impl Aside {
     /// The file cannot be read back whole.
     pub(crate) fn restore(mut self, v: &mut Vectors) -> Result<()> {
         self.file.seek(SeekFrom::Start(0)).map_err(aside_error)?;
+        v.docs.reserve_exact(self.n_docs);
+        v.sketches.reserve_exact(self.n_docs);
         // A chunk is read while the pool decodes the one before.
         let (mut this, mut next) = (Vec::new(), Vec::new());
         let mut read = |buf: &mut Vec<u8>, len: usize| {
@@ -152,85 +168,79 @@ impl Aside {
             let following = self.chunks.get(i + 1).copied();
             let (got, filled) = rayon::join(
                 || following.map_or(Ok(()), |len| read(&mut next, len)),
-                || fill(v, i * CHUNK_DOCS, &this),
+                || fill(v, self.n_docs, &this),
             );
             got.map_err(aside_error)?;
             filled?;
             std::mem::swap(&mut this, &mut next);
         }
+        if v.docs.len() != self.n_docs {
+            return Err(invalid("fewer records than documents"));
+        }
         Ok(())
     }
 }
 
-/// Serializes each document's values set aside, in runs of [`TASK_DOCS`] on the
-/// pool, each into one buffer of length-prefixed records, and takes them from the
-/// documents. (A buffer a record took 2.5 s of 1M documents' 3.4.)
-fn serialize(docs: &mut [DocMeta], sketches: &mut [Vec<u32>]) -> Vec<Vec<u8>> {
-    docs.par_chunks_mut(TASK_DOCS)
-        .zip(sketches.par_chunks_mut(TASK_DOCS))
+/// Serializes each document's values, in runs of [`TASK_DOCS`] on the pool, each
+/// into one buffer of length-prefixed records. (A buffer a record took 2.5 s of 1M
+/// documents' 3.4.)
+fn serialize(docs: &[DocMeta], sketches: &[Vec<u32>]) -> Vec<Vec<u8>> {
+    docs.par_chunks(TASK_DOCS)
+        .zip(sketches.par_chunks(TASK_DOCS))
         .map(|(docs, sketches)| {
             // Sized ahead: grown by doubling, the buffers were copied over and over.
             let size = docs
                 .iter()
-                .zip(&*sketches)
+                .zip(sketches)
                 .map(|(d, s)| 32 + bytes_of(d, s))
                 .sum();
             let (mut out, mut record) = (Vec::with_capacity(size), Vec::new());
-            for (d, sketch) in docs.iter_mut().zip(sketches) {
+            for (d, sketch) in docs.iter().zip(sketches) {
                 record.clear();
-                let values = (&d.headline, &d.names, &d.numbers, &*sketch);
-                record = postcard::to_extend(&values, record).expect("postcard writes to memory");
+                record =
+                    postcard::to_extend(&(d, sketch), record).expect("postcard writes to memory");
                 out.extend_from_slice(&(record.len() as u32).to_le_bytes());
                 out.extend_from_slice(&record);
-                d.headline = String::new();
-                d.names = Mentions::default();
-                d.numbers = Mentions::default();
-                *sketch = Vec::new();
             }
             out
         })
         .collect()
 }
 
-/// Puts the records of `buf` (one chunk, as [`Aside::put`] wrote it) back into the
-/// documents from `start` on. They are decoded on the pool, whose threads' memory
-/// the stories stage freed: read on the calling thread, the values took fresh pages
-/// of its own arena and the run's resident memory rose again by their size
-/// (jemalloc keeps an arena per thread).
-fn fill(v: &mut Vectors, start: usize, buf: &[u8]) -> Result<()> {
-    let bad = |what: &str| {
-        aside_error(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            what.to_string(),
-        ))
-    };
+fn invalid(what: &str) -> Error {
+    aside_error(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        what.to_string(),
+    ))
+}
+
+/// Appends the records of `buf` (one chunk, as [`Aside::put`] wrote it) to the
+/// documents and sketches of `v`, which are to come to `n_docs`. They are decoded
+/// on the pool, whose threads' memory the stories stage freed: read on the calling
+/// thread, the values took fresh pages of its own arena and the run's resident
+/// memory rose again by their size (jemalloc keeps an arena per thread).
+fn fill(v: &mut Vectors, n_docs: usize, buf: &[u8]) -> Result<()> {
     let mut spans = Vec::new();
     let mut at = 0;
     while at < buf.len() {
         let len = buf
             .get(at..at + 4)
             .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")) as usize)
-            .ok_or_else(|| bad("a record cut short"))?;
+            .ok_or_else(|| invalid("a record cut short"))?;
         spans.push(at + 4..at + 4 + len);
         at += 4 + len;
     }
-    if at != buf.len() || start + spans.len() > v.docs.len() {
-        return Err(bad("records that do not fit the documents"));
+    if at != buf.len() || v.docs.len() + spans.len() > n_docs {
+        return Err(invalid("records that do not fit the documents"));
     }
     let records: Vec<Record> = spans
         .into_par_iter()
         .map(|s| buf.get(s).and_then(|b| postcard::from_bytes(b).ok()))
         .collect::<Option<_>>()
-        .ok_or_else(|| bad("a record that does not read back"))?;
-    let end = start + records.len();
-    let places = v.docs[start..end]
-        .iter_mut()
-        .zip(&mut v.sketches[start..end]);
-    for ((d, sketch), (headline, names, numbers, s)) in places.zip(records) {
-        d.headline = headline;
-        d.names = names;
-        d.numbers = numbers;
-        *sketch = s;
+        .ok_or_else(|| invalid("a record that does not read back"))?;
+    for (d, sketch) in records {
+        v.docs.push(d);
+        v.sketches.push(sketch);
     }
     Ok(())
 }
@@ -334,11 +344,7 @@ mod tests {
         assert!(listed
             .flatten()
             .all(|e| !e.file_name().to_string_lossy().starts_with(&ours)));
-        assert!(vectors
-            .docs
-            .iter()
-            .all(|d| d.headline.is_empty() && d.names.is_empty()));
-        assert!(vectors.sketches.iter().all(Vec::is_empty));
+        assert!(vectors.docs.is_empty() && vectors.sketches.is_empty());
         assert_eq!(vectors.vecs, before.vecs);
         aside.restore(&mut vectors).unwrap();
         assert_eq!(vectors, before);
@@ -370,22 +376,28 @@ mod tests {
         let (corpus, _) = engine
             .read_corpus(sample().into_iter().map(|d| Ok(Ok(d))))
             .unwrap();
-        let mut vectors = engine.vectorize_counted(corpus);
-        let record = postcard::to_stdvec(&(
-            &"x",
-            &Mentions::default(),
-            &Mentions::default(),
-            &[1u32][..],
-        ))
-        .unwrap();
+        let vectors = engine.vectorize_counted(corpus);
+        let record = postcard::to_stdvec(&(&vectors.docs[0], &vec![1u32])).unwrap();
         let mut buf = (record.len() as u32).to_le_bytes().to_vec();
         buf.extend_from_slice(&record);
-        assert!(fill(&mut vectors, 0, &buf).is_ok());
-        assert!(fill(&mut vectors, 0, &buf[..buf.len() - 1]).is_err());
-        let n = vectors.docs.len();
-        assert!(fill(&mut vectors, n, &buf).is_err());
+        let emptied = || Vectors {
+            docs: Vec::new(),
+            sketches: Vec::new(),
+            ..vectors.clone()
+        };
+        let mut v = emptied();
+        assert!(fill(&mut v, 1, &buf).is_ok());
+        assert_eq!(
+            (&v.docs[0], &v.sketches[0]),
+            (&vectors.docs[0], &vec![1u32])
+        );
+        assert!(
+            fill(&mut v, 1, &buf).is_err(),
+            "more records than documents"
+        );
+        assert!(fill(&mut emptied(), 1, &buf[..buf.len() - 1]).is_err());
         let mut garbled = buf.clone();
         garbled[4] = 0xff;
-        assert!(fill(&mut vectors, 0, &garbled).is_err());
+        assert!(fill(&mut emptied(), 1, &garbled).is_err());
     }
 }
