@@ -3,7 +3,7 @@
 
 use crate::lang::Lang;
 use crate::pivot::intern::{id_of, intern, FeatureKey};
-use crate::pivot::{DocFeatures, FeatureId};
+use crate::pivot::{DocFeatures, FeatureId, FeatureList};
 use ndarray::Array2;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -569,9 +569,11 @@ impl CorpusStats {
                     n_docs: chunk.len(),
                     ..Default::default()
                 };
+                let mut keys = Vec::new();
                 for d in chunk.iter().map(&features) {
                     *s.n_lang.entry(d.lang).or_default() += 1;
-                    for f in d.features.iter().map(|e| e.key) {
+                    d.features.keys_into(&mut keys);
+                    for &f in &keys {
                         *s.lang_df.entry((d.lang, f)).or_default() += 1;
                     }
                 }
@@ -746,9 +748,9 @@ fn weighted(docs: &mut [DocFeatures], stats: &CorpusStats, counted: bool) -> Vec
     // synthetic corpus: 9.8 s). Freed a chunk at a time, they never pile up.
     let mut vecs = Vec::with_capacity(docs.len());
     for chunk in docs.chunks_mut(FREE_CHUNK) {
-        vecs.par_extend(chunk.par_iter().map(|d| {
-            let entries = d
-                .features
+        vecs.par_extend(chunk.par_iter().map_init(Vec::new, |held, d| {
+            d.features.decode_into(held);
+            let entries = held
                 .iter()
                 .map(|&f| {
                     let (dim, g, l) = weight_of(d.lang, f.key);
@@ -758,7 +760,7 @@ fn weighted(docs: &mut [DocFeatures], stats: &CorpusStats, counted: bool) -> Vec
             SparseVec::new(entries)
         }));
         for d in chunk {
-            d.features = Vec::new();
+            d.features = FeatureList::default();
         }
     }
     vecs
@@ -1000,14 +1002,14 @@ mod tests {
                 }
                 DocFeatures {
                     lang: Lang::ENG,
-                    features,
+                    features: features.into(),
                     ..Default::default()
                 }
             })
             .collect();
         docs.extend((0..30).map(|_| DocFeatures {
             lang: Lang::TUR,
-            features: vec![feature(2, 1.0), feature(3, 1.0)],
+            features: vec![feature(2, 1.0), feature(3, 1.0)].into(),
             ..Default::default()
         }));
         let want: Vec<Vec<(FeatureId, f32)>> = {
@@ -1018,7 +1020,7 @@ mod tests {
                     let raw: Vec<(FeatureId, f64)> = d
                         .features
                         .iter()
-                        .map(|&f| {
+                        .map(|f| {
                             let (id, weight) = (f.id(), f.weight);
                             let g = f64::from(idf(stats.n_docs, stats.df[&f.key]));
                             let ldf = stats.lang_df[&(d.lang, f.key)];

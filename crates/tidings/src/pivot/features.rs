@@ -2,7 +2,8 @@
 //! local character bigrams, with counts for coverage reports and a sketch for
 //! near-duplicates.
 
-use super::intern::{id_of, intern, with_keys, FeatureKey};
+use super::feature_list::FeatureList;
+use super::intern::{id_of, intern, FeatureKey};
 use super::sketch::SketchBuilder;
 use super::{segment_ideo, with_words, FeatureId, Match, Words};
 use crate::analyze::{self, tokenize, Token, TokenKind};
@@ -14,9 +15,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocFeatures {
     pub lang: Lang,
-    /// Features with their sublinear term frequencies, sorted by id.
+    /// Features with their sublinear term frequencies.
     #[serde(with = "held_as_ids")]
-    pub features: Vec<Feature>,
+    pub features: FeatureList,
     pub n_words: u32,
     /// Words that are not stopwords.
     pub n_content: u32,
@@ -46,9 +47,8 @@ pub struct Concept {
     pub weight: f32,
 }
 
-/// A feature of a document and its weight, in 8 bytes: the feature by its
-/// [`FeatureKey`], since a document's features are held from analysis until it is
-/// vectorized, for every document of a run (see [`super::intern`]). Its id is
+/// A feature of a document and its weight, as a [`FeatureList`] gives it: the
+/// feature by its [`FeatureKey`] (see [`super::intern`]). Its id is
 /// [`Feature::id`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Feature {
@@ -71,23 +71,28 @@ impl Feature {
     }
 }
 
-/// [`DocFeatures::features`] written as the list of `(id, weight)` tuples it held
-/// when ids were held: stage files, pickles and content keys are those bytes.
+/// [`DocFeatures::features`] written as the list of `(id, weight)` tuples, by id,
+/// it held when ids were held: stage files, pickles and content keys are those
+/// bytes.
 mod held_as_ids {
-    use super::{Feature, FeatureId};
+    use super::{FeatureId, FeatureList};
     use serde::ser::SerializeSeq;
 
-    pub fn serialize<S: serde::Serializer>(features: &[Feature], s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(features.len()))?;
-        for f in features {
-            seq.serialize_element(&(f.id(), f.weight))?;
+    pub fn serialize<S: serde::Serializer>(
+        features: &FeatureList,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let held = features.held();
+        let mut seq = s.serialize_seq(Some(held.len()))?;
+        for f in &held {
+            seq.serialize_element(f)?;
         }
         seq.end()
     }
 
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Feature>, D::Error> {
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<FeatureList, D::Error> {
         let held = <Vec<(FeatureId, f32)> as serde::Deserialize>::deserialize(d)?;
-        Ok(super::keyed(held))
+        Ok(FeatureList::from_held(&held))
     }
 }
 
@@ -328,30 +333,13 @@ fn features_with(
     out.names.shrink_to_fit();
     out.numbers.shrink_to_fit();
     (out.exact_hash, out.sketch) = sketch.finish();
-    // Sized for every feature: collected from the filter, the list grew from
-    // empty, reallocated about seven times a document.
-    let mut held: Vec<(FeatureId, f32)> = Vec::with_capacity(tf.len());
-    held.extend(
+    // Damped (sublinear), in no order: the list keeps them by key.
+    out.features = FeatureList::from_pairs(
         tf.into_iter()
             .filter(|(_, w)| *w > 0.0)
             .map(|(id, w)| (id, if w > 1.0 { 1.0 + w.ln() } else { w })),
     );
-    held.sort_unstable_by_key(|f| f.0);
-    out.features = keyed(held);
     out
-}
-
-/// `(id, weight)` pairs as [`Feature`]s, in the same order, this thread's keys
-/// borrowed once for all of them.
-fn keyed(held: Vec<(FeatureId, f32)>) -> Vec<Feature> {
-    with_keys(|keys| {
-        held.into_iter()
-            .map(|(id, weight)| Feature {
-                key: keys.key(id),
-                weight,
-            })
-            .collect()
-    })
 }
 
 /// The tokens of `text` in `out.lang`, each line once (`seen_lines`: page furniture
@@ -792,8 +780,9 @@ mod tests {
             }
             let want: Vec<FeatureId> = doc_features(&surface, lang, &MODELS, &weights)
                 .features
-                .iter()
-                .map(|f| f.id())
+                .held()
+                .into_iter()
+                .map(|f| f.0)
                 .collect();
             assert_eq!(ids, want, "{lang:?}: {surface}");
             checked += 1;
@@ -961,7 +950,7 @@ mod tests {
             let weights: Vec<f32> = f.features.iter().map(|e| e.weight).collect();
             prop_assert!(weights.iter().all(|w| w.is_finite() && *w > 0.0));
             prop_assert!(f.n_pivoted <= f.n_content && f.n_content <= f.n_words);
-            prop_assert!(f.features.windows(2).all(|p| p[0].id() < p[1].id()));
+            prop_assert!(f.features.held().windows(2).all(|p| p[0].0 < p[1].0));
             let rows = crate::pivot::explain(&text, lang, &MODELS);
             prop_assert!(rows.iter().all(|r| !r.token.is_empty()));
         }

@@ -2,8 +2,8 @@
 //! kept from its analysis until its vector is made, for every document of a run
 //! (244 of them a document on the 50k crawl yardstick, 298 in the synthetic
 //! corpora), and their 64-bit ids were two thirds of those 12-byte entries: with
-//! 32-bit keys an entry takes 8 bytes, 1.2 GB less at the analysis's peak on a
-//! million documents.
+//! 32-bit keys an entry took 8 bytes, 1.2 GB less at the analysis's peak on a
+//! million documents (and a [`super::FeatureList`] writes each key in 2 or 3 bytes).
 //!
 //! One table for the process, filled as features are first met and never
 //! emptied, so a key means the same feature in every thread and every run of the
@@ -30,6 +30,20 @@ use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 /// ordered: the numbers' order is the order threads met the features.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FeatureKey(u32);
+
+impl FeatureKey {
+    /// The key's number (what a [`super::FeatureList`] writes).
+    #[inline]
+    pub(super) fn number(self) -> u32 {
+        self.0
+    }
+
+    /// The key numbered `n` (read back from a [`super::FeatureList`]).
+    #[inline]
+    pub(super) fn from_number(n: u32) -> FeatureKey {
+        FeatureKey(n)
+    }
+}
 
 /// Keys a chunk of the table holds.
 const CHUNK: usize = 1 << 18;

@@ -15,12 +15,14 @@
 //! The module follows the data: [`word`] analyzes one surface word (normalize,
 //! stopwords, stem, lexicon, transliteration fallback, name key), [`cache`] keeps
 //! those analyses per thread, [`segment`] cuts Han/Kana runs into dictionary words,
-//! [`features`] turns a document into [`DocFeatures`], [`sketch`] summarizes its
+//! [`features`] turns a document into [`DocFeatures`] (its features held compactly
+//! by [`feature_list`] until its vector is made), [`sketch`] summarizes its
 //! token stream for near-duplicate detection, and [`explain`] lays the same
 //! analysis out token by token (`tidings analyze`).
 
 pub mod cache;
 pub mod explain;
+pub mod feature_list;
 pub mod features;
 pub mod intern;
 pub mod segment;
@@ -29,6 +31,7 @@ pub mod word;
 
 pub use cache::{with_words, Words};
 pub use explain::{explain, TokenRow};
+pub use feature_list::FeatureList;
 pub use features::{
     coverage_by_lang, doc_features, feature_ids, sentence_features, sentence_features_except,
     sentences, sentences_adding, Concept, Coverage, DocFeatures, Feature, FeatureWeights, Mentions,
