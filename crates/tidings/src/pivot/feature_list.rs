@@ -41,9 +41,9 @@ const TABLE_MAX: usize = 256;
 const PAD: usize = 3;
 
 /// Where a thread writes a list before it is copied into its own exact box: the
-/// bytes, and the open table that finds each weight's index (a sort of the weights
-/// and a binary search for each took 61k instructions a document of the crawl
-/// yardstick).
+/// bytes, and the open table that finds each weight's index (with the weights
+/// sorted and each searched for, writing a list took 61k instructions a document
+/// of the crawl yardstick).
 struct Scratch {
     /// [`HEADER_ROOM`] bytes, then the entries; the header is written last, just
     /// before them, once the table is known.
