@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocFeatures {
     pub lang: Lang,
-    /// Features with their sublinear term frequencies.
+    /// Features with their sublinear term frequencies, by id.
     #[serde(with = "held_as_ids")]
     pub features: FeatureList,
     pub n_words: u32,
@@ -82,10 +82,9 @@ mod held_as_ids {
         features: &FeatureList,
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        let held = features.held();
-        let mut seq = s.serialize_seq(Some(held.len()))?;
-        for f in &held {
-            seq.serialize_element(f)?;
+        let mut seq = s.serialize_seq(Some(features.len()))?;
+        for f in features.iter() {
+            seq.serialize_element(&(f.id(), f.weight))?;
         }
         seq.end()
     }
@@ -333,7 +332,7 @@ fn features_with(
     out.names.shrink_to_fit();
     out.numbers.shrink_to_fit();
     (out.exact_hash, out.sketch) = sketch.finish();
-    // Damped (sublinear), in no order: the list keeps them by key.
+    // Damped (sublinear), in no order: the list sorts them by id.
     out.features = FeatureList::from_pairs(
         tf.into_iter()
             .filter(|(_, w)| *w > 0.0)
