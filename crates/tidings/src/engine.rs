@@ -674,7 +674,7 @@ impl Engine {
     pub fn stories_spilling(&self, vectors: &mut Vectors, graph: &KnnGraph) -> Result<StoryLabels> {
         // All the stories read of the documents, taken before they go.
         let (days, langs) = (vectors.days(), vectors.langs());
-        let aside = crate::spill::Aside::put(vectors)?;
+        let aside = crate::spill::Aside::put(vectors);
         let threshold = self.config.stories.threshold;
         let labels = self.stories_of(&vectors.vecs, &days, &langs, graph, threshold);
         if let Some(aside) = aside {

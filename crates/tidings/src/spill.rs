@@ -96,18 +96,14 @@ impl Aside {
     /// Takes every document's [`DocMeta`] and sketch out of `v` into a temporary
     /// file, when they are worth it ([`SPILL_MIN_BYTES`]), leaving `v.docs` and
     /// `v.sketches` empty. `None`, with nothing taken, when they are not or the file
-    /// cannot be made or written.
-    ///
-    /// # Errors
-    /// None now: a write that fails leaves the values where they were.
-    pub(crate) fn put(v: &mut Vectors) -> Result<Option<Aside>> {
+    /// cannot be made or written (the values stay until all are written, so a
+    /// write that fails loses nothing).
+    pub(crate) fn put(v: &mut Vectors) -> Option<Aside> {
         // (Vectors put together by hand may lack the sketches: left alone.)
         if v.docs.is_empty() || v.sketches.len() != v.docs.len() || bytes_aside(v) < min_bytes() {
-            return Ok(None);
+            return None;
         }
-        let Ok(file) = temporary() else {
-            return Ok(None);
-        };
+        let file = temporary().ok()?;
         let n_docs = v.docs.len();
         let mut aside = Aside {
             file,
@@ -115,8 +111,7 @@ impl Aside {
             n_docs,
         };
         // A chunk is written while the pool serializes the next (on 1M documents the
-        // writes took 0.65 s on one thread). The values stay until all are written,
-        // so a write that fails loses nothing.
+        // writes took 0.65 s on one thread).
         let mut written: Option<Vec<Vec<u8>>> = None;
         // The last step (`start` = n) serializes nothing and writes the last chunk.
         for start in (0..n_docs).step_by(CHUNK_DOCS).chain([n_docs]) {
@@ -131,20 +126,18 @@ impl Aside {
                 },
                 || serialize(docs, sketches),
             );
-            if wrote.is_err() {
-                return Ok(None);
-            }
+            wrote.ok()?;
             if let Some(parts) = written.replace(parts) {
                 aside.chunks.push(parts.iter().map(Vec::len).sum());
             }
         }
-        // Dropped on the pool, each thread freeing its share (one thread's frees of
-        // the other arenas' blocks waited on their locks).
+        // Dropped on the pool, each thread freeing its share, as when the values
+        // were taken while they were serialized (thirty-second round).
         std::mem::take(&mut v.docs).into_par_iter().for_each(drop);
         std::mem::take(&mut v.sketches)
             .into_par_iter()
             .for_each(drop);
-        Ok(Some(aside))
+        Some(aside)
     }
 
     /// Puts every value [`Aside::put`] took back where it was.
@@ -330,13 +323,11 @@ mod tests {
             .any(|d| !d.names.is_empty() && !d.numbers.is_empty()));
         assert!(before.docs.iter().all(|d| !d.headline.is_empty()));
         assert!(
-            Aside::put(&mut vectors).unwrap().is_none(),
+            Aside::put(&mut vectors).is_none(),
             "a small run keeps its values"
         );
         assert_eq!(vectors, before);
-        let aside = always(|| Aside::put(&mut vectors))
-            .unwrap()
-            .expect("set aside");
+        let aside = always(|| Aside::put(&mut vectors)).expect("set aside");
         assert_eq!(aside.chunks.len(), 3);
         // The file is nowhere to be seen, even while it is open.
         let ours = format!("tidings-aside-{}-", std::process::id());

@@ -53,8 +53,6 @@ struct Scratch {
     index: [u16; SLOTS],
     /// The weights in the order first met.
     table: Vec<u32>,
-    /// Where the last list encoded starts in `out`.
-    start: usize,
     /// The header, before it goes in front of the entries.
     header: Vec<u8>,
 }
@@ -72,7 +70,6 @@ thread_local! {
             bits: [0; SLOTS],
             index: [0; SLOTS],
             table: Vec::new(),
-            start: 0,
             header: Vec::new(),
         })
     };
@@ -80,10 +77,10 @@ thread_local! {
 
 impl Scratch {
     /// Writes the list's bytes for `keyed` (each feature's key's number and its
-    /// weight, by id) at `out[start..]`, each key in
-    /// `width` bytes; with `indexed`, each weight by its index in the table, and
-    /// `false` if there are more than [`TABLE_MAX`] distinct weights.
-    fn encode(&mut self, keyed: &[(u64, f32)], width: usize, indexed: bool) -> bool {
+    /// weight, by id) at the end of `out`, each key in `width` bytes, and returns
+    /// where they start; with `indexed`, each weight by its index in the table, and
+    /// `None` if there are more than [`TABLE_MAX`] distinct weights.
+    fn encode(&mut self, keyed: &[(u64, f32)], width: usize, indexed: bool) -> Option<usize> {
         let end = HEADER_ROOM + keyed.len() * (width + if indexed { 1 } else { 4 });
         self.out.clear();
         self.out.resize(end + PAD, 0);
@@ -108,7 +105,7 @@ impl Scratch {
                 match self.index[h] {
                     0 => {
                         if self.table.len() == TABLE_MAX {
-                            return false;
+                            return None;
                         }
                         self.table.push(bits);
                         (self.bits[h], self.index[h]) = (bits, self.table.len() as u16);
@@ -130,9 +127,9 @@ impl Scratch {
         for &bits in &self.table {
             header.extend_from_slice(&bits.to_le_bytes());
         }
-        self.start = HEADER_ROOM - header.len();
-        self.out[self.start..HEADER_ROOM].copy_from_slice(header);
-        true
+        let start = HEADER_ROOM - header.len();
+        self.out[start..HEADER_ROOM].copy_from_slice(header);
+        Some(start)
     }
 }
 
@@ -164,10 +161,11 @@ impl FeatureList {
         let width = (32 - (largest | 1).leading_zeros() as usize).div_ceil(8);
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
-            if !scratch.encode(&held, width, true) {
-                scratch.encode(&held, width, false);
-            }
-            FeatureList(scratch.out[scratch.start..].into())
+            let start = scratch
+                .encode(&held, width, true)
+                .or_else(|| scratch.encode(&held, width, false))
+                .expect("weights written whole fit");
+            FeatureList(scratch.out[start..].into())
         })
     }
 
@@ -232,10 +230,9 @@ impl FeatureList {
         out.clear();
         let mut it = self.iter();
         out.reserve(it.left);
-        let step = it.width + if it.table.is_empty() { 4 } else { 1 };
         for _ in 0..it.left {
-            out.push(FeatureKey::from_number(four(it.entries, it.at) & it.mask));
-            it.at += step;
+            out.push(it.key());
+            it.at += it.weight_bytes();
         }
     }
 
@@ -282,6 +279,26 @@ pub struct Iter<'a> {
     mask: u32,
 }
 
+impl Iter<'_> {
+    /// The key of the entry at `at`, which moves on to its weight.
+    #[inline]
+    fn key(&mut self) -> FeatureKey {
+        let key = four(self.entries, self.at) & self.mask;
+        self.at += self.width;
+        FeatureKey::from_number(key)
+    }
+
+    /// Bytes an entry's weight takes: its index in the table, or itself.
+    #[inline]
+    fn weight_bytes(&self) -> usize {
+        if self.table.is_empty() {
+            4
+        } else {
+            1
+        }
+    }
+}
+
 impl Iterator for Iter<'_> {
     type Item = Feature;
 
@@ -291,17 +308,15 @@ impl Iterator for Iter<'_> {
             return None;
         }
         self.left -= 1;
-        let key = four(self.entries, self.at) & self.mask;
-        self.at += self.width;
+        let key = self.key();
         let bits = if self.table.is_empty() {
-            self.at += 4;
-            four(self.entries, self.at - 4)
+            four(self.entries, self.at)
         } else {
-            self.at += 1;
-            four(self.table, 4 * usize::from(self.entries[self.at - 1]))
+            four(self.table, 4 * usize::from(self.entries[self.at]))
         };
+        self.at += self.weight_bytes();
         Some(Feature {
-            key: FeatureKey::from_number(key),
+            key,
             weight: f32::from_bits(bits),
         })
     }
