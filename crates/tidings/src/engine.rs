@@ -267,6 +267,28 @@ impl Clustering {
 /// Sentences listed as what one member adds, at most.
 pub const MAX_ADDED_SENTENCES: usize = 3;
 
+/// What the stories read of the documents beside their vectors (their days and
+/// languages), taken before the rest is set aside ([`crate::spill::Aside`]) while
+/// they are cut.
+struct Spilled {
+    days: Vec<Option<Day>>,
+    langs: Vec<Lang>,
+    aside: Option<crate::spill::Aside>,
+}
+
+impl Spilled {
+    /// Takes the days and languages of `vectors`, then sets the rest aside.
+    fn put(vectors: &mut Vectors) -> Spilled {
+        // Fields are evaluated in the order written: the days and languages are
+        // read before `Aside::put` takes the documents.
+        Spilled {
+            days: vectors.days(),
+            langs: vectors.langs(),
+            aside: crate::spill::Aside::put(vectors),
+        }
+    }
+}
+
 /// Lexicons and a validated configuration: everything the stages need.
 pub struct Engine {
     config: EngineConfig,
@@ -642,15 +664,20 @@ impl Engine {
     /// [`Engine::graph`] keeping every edge at or above `floor`: a sweep builds the
     /// graph once at the lowest floor its thresholds need (see [`Engine::sweep`]).
     pub fn graph_at_floor(&self, vectors: &Vectors, floor: f32) -> KnnGraph {
-        let days = vectors.days();
-        let copies = if self.config.candidates.collapse_copies {
-            let langs = vectors.langs();
-            let input = vectors.copy_input(&langs, &days);
-            Copies::find(&input, self.config.articles.near_duplicate_jaccard)
-        } else {
-            Copies::none(vectors.vecs.len())
-        };
-        let graph = build_knn_graph(&vectors.vecs, &days, copies, &self.config.candidates, floor);
+        let copies = self.copies(vectors);
+        self.knn_graph(&vectors.vecs, &vectors.days(), copies, floor)
+    }
+
+    /// [`Engine::graph_at_floor`] once the copies are found: it reads the
+    /// documents' vectors and days alone.
+    fn knn_graph(
+        &self,
+        vecs: &[SparseVec],
+        days: &[Option<Day>],
+        copies: Copies,
+        floor: f32,
+    ) -> KnnGraph {
+        let graph = build_knn_graph(vecs, days, copies, &self.config.candidates, floor);
         // The features (freed as the vectors were made) and the index's working
         // lists are gone by now, but their pages stay resident unless handed back
         // (see `memory`): before this, the run's peak came in the stories and
@@ -672,10 +699,48 @@ impl Engine {
     /// # Errors
     /// What was set aside could not be read back.
     pub fn stories_spilling(&self, vectors: &mut Vectors, graph: &KnnGraph) -> Result<StoryLabels> {
-        // All the stories read of the documents, taken before they go.
-        let (days, langs) = (vectors.days(), vectors.langs());
-        let aside = crate::spill::Aside::put(vectors);
+        let spilled = Spilled::put(vectors);
+        self.stories_restoring(vectors, graph, spilled)
+    }
+
+    /// [`Engine::graph`] then [`Engine::stories_spilling`], with the values the
+    /// stories do not read set aside from once the copies are found, not once the
+    /// graph is built: the kNN graph reads only the vectors and days either, and on
+    /// 1M synthetic documents its neighbour lists and postings had set the run's
+    /// peak on top of those values. Returns the graph, the labels and the seconds
+    /// each stage took (the restoring counted in the stories').
+    ///
+    /// # Errors
+    /// What was set aside could not be read back.
+    pub fn graph_and_stories(
+        &self,
+        vectors: &mut Vectors,
+    ) -> Result<(KnnGraph, StoryLabels, [f64; 2])> {
+        let t_graph = Instant::now();
+        let copies = self.copies(vectors);
+        let spilled = Spilled::put(vectors);
+        let floor = self.config.edge_floor(self.config.stories.threshold);
+        let graph = self.knn_graph(&vectors.vecs, &spilled.days, copies, floor);
+        let seconds_graph = t_graph.elapsed().as_secs_f64();
+        let t_stories = Instant::now();
+        let labels = self.stories_restoring(vectors, &graph, spilled)?;
+        Ok((
+            graph,
+            labels,
+            [seconds_graph, t_stories.elapsed().as_secs_f64()],
+        ))
+    }
+
+    /// The stories of `vectors`, what [`Spilled::put`] took from them put back
+    /// once they are cut.
+    fn stories_restoring(
+        &self,
+        vectors: &mut Vectors,
+        graph: &KnnGraph,
+        spilled: Spilled,
+    ) -> Result<StoryLabels> {
         let threshold = self.config.stories.threshold;
+        let Spilled { days, langs, aside } = spilled;
         let labels = self.stories_of(&vectors.vecs, &days, &langs, graph, threshold);
         if let Some(aside) = aside {
             aside.restore(vectors)?;
@@ -917,19 +982,25 @@ impl Engine {
         // re-reads (about 0.2 s).
         crate::pivot::cache::release_caches();
         let mut vectors = self.vectorize_counted(corpus);
-        let (points, graph) = if sweep.is_empty() {
-            (Vec::new(), self.graph(&vectors))
+        let (points, graph, labels, seconds_index, seconds_cluster) = if sweep.is_empty() {
+            let seconds_vectors = t_index.elapsed().as_secs_f64();
+            let (graph, labels, [graph_s, stories_s]) = self.graph_and_stories(&mut vectors)?;
+            (
+                Vec::new(),
+                graph,
+                labels,
+                seconds_vectors + graph_s,
+                stories_s,
+            )
         } else {
             let (points, full) = self.sweep(&vectors, sweep);
-            (
-                points,
-                full.above(self.config.edge_floor(self.config.stories.threshold)),
-            )
+            let graph = full.above(self.config.edge_floor(self.config.stories.threshold));
+            let seconds_index = t_index.elapsed().as_secs_f64();
+            let t_cluster = Instant::now();
+            let labels = self.stories_spilling(&mut vectors, &graph)?;
+            let seconds_cluster = t_cluster.elapsed().as_secs_f64();
+            (points, graph, labels, seconds_index, seconds_cluster)
         };
-        let seconds_index = t_index.elapsed().as_secs_f64();
-        let t_cluster = Instant::now();
-        let labels = self.stories_spilling(&mut vectors, &graph)?;
-        let seconds_cluster = t_cluster.elapsed().as_secs_f64();
         let t_articles = Instant::now();
         let stories = self.articles(&vectors, &graph, &labels);
         let seconds_articles = t_articles.elapsed().as_secs_f64();

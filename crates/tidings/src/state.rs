@@ -423,10 +423,11 @@ impl Engine {
         };
         let t_index = Instant::now();
         let mut vectors = self.vectorize(corpus, &stats);
-        let graph = self.graph(&vectors);
-        let seconds_index = t_index.elapsed().as_secs_f64();
-        let t_cluster = Instant::now();
-        let labels = self.stories_spilling(&mut vectors, &graph)?;
+        let seconds_vectors = t_index.elapsed().as_secs_f64();
+        let (graph, labels, [seconds_graph, seconds_stories]) =
+            self.graph_and_stories(&mut vectors)?;
+        let seconds_index = seconds_vectors + seconds_graph;
+        let t_names = Instant::now();
         let batch_no = state.batches + 1;
         let earlier_of: Vec<Option<&str>> =
             vectors.docs.iter().map(|m| state.story_of(&m.id)).collect();
@@ -442,7 +443,7 @@ impl Engine {
         );
         drop((earlier_of, ids));
         let stable = labels;
-        let seconds_cluster = t_cluster.elapsed().as_secs_f64();
+        let seconds_cluster = seconds_stories + t_names.elapsed().as_secs_f64();
         let t_articles = Instant::now();
         let stories = self.articles(&vectors, &graph, &stable);
         let seconds_articles = t_articles.elapsed().as_secs_f64();
