@@ -1535,15 +1535,26 @@ impl Agglomeration<'_> {
                     merge_sums(kept, &p.kept_members, gone, &p.gone_members, vecs)
                 })
                 .collect();
-            for (p, sum) in batch.into_iter().zip(sums) {
+            for p in &batch {
                 for g in [p.keep, p.gone] {
                     if let Some(slot) = self.groups[g as usize].sum.take() {
                         self.sums.free(slot);
                     }
                 }
-                let slot = sum.map(|sum| self.sums.put(&sum, p.keep));
+            }
+            let made: Vec<(u32, &[(Dim, f32)])> = batch
+                .iter()
+                .zip(&sums)
+                .filter_map(|(p, sum)| Some((p.keep, sum.as_deref()?)))
+                .collect();
+            let mut slots = self.sums.put_all(&made).into_iter();
+            drop(made);
+            for (p, sum) in batch.into_iter().zip(&sums) {
+                let slot = sum.as_ref().and_then(|_| slots.next());
                 self.groups[p.keep as usize].take_in(slot, p.kept_members, p.gone_members);
             }
+            // Freed on the pool, where they were made.
+            sums.into_par_iter().for_each(drop);
             self.sums.compact(&mut self.groups, |g| &mut g.sum);
         }
     }
