@@ -1515,7 +1515,7 @@ impl Agglomeration<'_> {
     ///
     /// In batches of about [`FINISH_BATCH_WORK`] entries: a round of the 1M
     /// synthetic corpus's giant component made up to hundreds of megabytes of new
-    /// sums, which all waited beside the old ones (peak 4.46 → 4.89 GB).
+    /// sums, which all waited beside the old ones (peak 4,428 → 4,774 MB).
     fn finish_sums(&mut self, pending: Vec<PendingSum>) {
         let mut pending = pending.into_iter().peekable();
         while pending.peek().is_some() {

@@ -4,12 +4,12 @@
 //! agglomeration frees most of the sums it makes, in no order, and their sizes are
 //! all different. Held each in an allocation of its own, they left the allocator's
 //! slabs part used: on the 1M synthetic corpus's giant component (888,974 nodes)
-//! the resident set rose by 1.85 GB while the agglomeration ended with 1.12 GB of
-//! sums (BENCHMARKS.md, thirty-fifth round). Here a sum is a range of a chunk of
+//! the resident set rose by 1,805 MB while the agglomeration ended with 1,121 MB
+//! of sums (BENCHMARKS.md, thirty-fifth round). Here a sum is a range of a chunk of
 //! [`CHUNK_ENTRIES`] entries; a chunk that a third of is freed has its live sums
 //! copied to the chunk being filled and goes back whole ([`SumStore::compact`]),
-//! so the sums hold at most about half as much again as is live (1.34 GB for the
-//! 1.12 GB there). The run's peak fell from 4,469 to 4,104 MB. The entries
+//! so the sums hold at most about half as much again as is live (1,341 MB for the
+//! 1,121 MB there). The run's peak fell from 4,469 to 4,104 MB. The entries
 //! themselves are the same, so every dot product is the same to the bit.
 
 use crate::vectorize::Dim;
