@@ -1505,6 +1505,9 @@ fn sum_work(sum: Option<SumSlot>, members: &[(u32, f32)]) -> usize {
     sum.map_or(members.len() * MEAN_ENTRIES, SumSlot::len)
 }
 
+/// New sums at or above which [`Agglomeration::finish_sums`] frees them on the pool.
+const PARALLEL_FREE: usize = 64;
+
 /// Sum entries a batch of [`Agglomeration::finish_sums`] adds, about: the new sums
 /// of a batch are held beside the old until the batch is stored (64 MiB or so).
 const FINISH_BATCH_WORK: usize = 8 << 20;
@@ -1553,8 +1556,11 @@ impl Agglomeration<'_> {
                 let slot = sum.as_ref().and_then(|_| slots.next());
                 self.groups[p.keep as usize].take_in(slot, p.kept_members, p.gone_members);
             }
-            // Freed on the pool, where they were made.
-            sums.into_par_iter().for_each(drop);
+            // Freed on the pool, where they were made (a round of a small
+            // component's few, here).
+            if sums.len() >= PARALLEL_FREE {
+                sums.into_par_iter().for_each(drop);
+            }
             self.sums.compact(&mut self.groups, |g| &mut g.sum);
         }
     }

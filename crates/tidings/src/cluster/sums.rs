@@ -372,6 +372,35 @@ mod tests {
         );
     }
 
+    /// Sums stored together, copied on the pool across several chunks, read back
+    /// as stored; so does one stored alone after them.
+    #[test]
+    fn sums_stored_together_read_back() {
+        let mut store = SumStore::new();
+        let lens: Vec<usize> = (0..600).map(|i| 1 + (i * 37) % 300).collect();
+        assert!(lens.iter().sum::<usize>() >= PARALLEL_COPY);
+        let made: Vec<Vec<(Dim, f32)>> = lens
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| sum(i as u32, n))
+            .collect();
+        let given: Vec<(u32, &[(Dim, f32)])> = made
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as u32, &s[..]))
+            .collect();
+        let slots = store.put_all(&given);
+        assert!(
+            slots.iter().any(|s| s.chunk != slots[0].chunk),
+            "one chunk only"
+        );
+        let one = store.put(&sum(999, 7), 999);
+        for (slot, s) in slots.iter().zip(&made) {
+            assert_eq!(store.get(*slot), &s[..]);
+        }
+        assert_eq!(store.get(one), &sum(999, 7)[..]);
+    }
+
     /// A chunk freed whole goes back at once, and is reused.
     #[test]
     fn a_chunk_freed_whole_is_reused() {
