@@ -664,8 +664,9 @@ impl Engine {
     /// [`Engine::graph`] keeping every edge at or above `floor`: a sweep builds the
     /// graph once at the lowest floor its thresholds need (see [`Engine::sweep`]).
     pub fn graph_at_floor(&self, vectors: &Vectors, floor: f32) -> KnnGraph {
-        let copies = self.copies(vectors);
-        self.knn_graph(&vectors.vecs, &vectors.days(), copies, floor)
+        let (days, langs) = (vectors.days(), vectors.langs());
+        let copies = self.copies_of(vectors, &days, &langs);
+        self.knn_graph(&vectors.vecs, &days, copies, floor)
     }
 
     /// [`Engine::graph_at_floor`] once the copies are found: it reads the
@@ -717,8 +718,13 @@ impl Engine {
         vectors: &mut Vectors,
     ) -> Result<(KnnGraph, StoryLabels, [f64; 2])> {
         let t_graph = Instant::now();
-        let copies = self.copies(vectors);
-        let spilled = Spilled::put(vectors);
+        let (days, langs) = (vectors.days(), vectors.langs());
+        let copies = self.copies_of(vectors, &days, &langs);
+        let spilled = Spilled {
+            aside: crate::spill::Aside::put(vectors),
+            days,
+            langs,
+        };
         let floor = self.config.edge_floor(self.config.stories.threshold);
         let graph = self.knn_graph(&vectors.vecs, &spilled.days, copies, floor);
         let seconds_graph = t_graph.elapsed().as_secs_f64();

@@ -39,9 +39,10 @@
 //! Every part reads the whole [`Vectors`] (for its queries' windows, its
 //! components and stories): ship them once per worker.
 
-use crate::document::Reject;
+use crate::document::{Day, Reject};
 use crate::engine::{Corpus, Engine, StoryLabels, Vectors};
 use crate::graph::{knn_graph_part, Copies, KnnGraph};
+use crate::lang::Lang;
 use crate::story::Story;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -300,10 +301,19 @@ impl Engine {
     /// The copy groups the graph collapses (see [`Engine::graph`]): found once and
     /// handed to every [`Engine::graph_part`].
     pub fn copies(&self, vectors: &Vectors) -> Copies {
+        self.copies_of(vectors, &vectors.days(), &vectors.langs())
+    }
+
+    /// [`Engine::copies`], with the documents' days and languages read already.
+    pub(crate) fn copies_of(
+        &self,
+        vectors: &Vectors,
+        days: &[Option<Day>],
+        langs: &[Lang],
+    ) -> Copies {
         let config = self.config();
         if config.candidates.collapse_copies {
-            let (langs, days) = (vectors.langs(), vectors.days());
-            let input = vectors.copy_input(&langs, &days);
+            let input = vectors.copy_input(langs, days);
             Copies::find(&input, config.articles.near_duplicate_jaccard)
         } else {
             Copies::none(vectors.vecs.len())

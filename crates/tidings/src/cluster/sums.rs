@@ -185,12 +185,7 @@ impl SumStore {
             let fresh = self.chunk_with(capacity.max(len));
             let old = std::mem::replace(&mut self.tail, fresh);
             // The chunk filled before was not queued while it was the tail.
-            if let Some(c) = self.chunks.get_mut(old as usize) {
-                if !c.queued && 3 * c.dead >= c.reserved {
-                    c.queued = true;
-                    self.full.push(old);
-                }
-            }
+            self.queue_if_third_freed(old);
         }
         self.append(self.tail, len, owner)
     }
@@ -241,9 +236,22 @@ impl SumStore {
         c.dead += slot.len as usize;
         if c.dead == c.reserved {
             self.release(i);
-        } else if i != self.tail && !c.queued && 3 * c.dead >= c.reserved {
-            c.queued = true;
-            self.full.push(i);
+        } else {
+            self.queue_if_third_freed(i);
+        }
+    }
+
+    /// Queues chunk `i` for [`SumStore::compact`] once a third of it is freed,
+    /// unless it is the chunk being filled (or none, `u32::MAX`) or queued already.
+    fn queue_if_third_freed(&mut self, i: u32) {
+        if i == self.tail {
+            return;
+        }
+        if let Some(c) = self.chunks.get_mut(i as usize) {
+            if !c.queued && 3 * c.dead >= c.reserved {
+                c.queued = true;
+                self.full.push(i);
+            }
         }
     }
 
