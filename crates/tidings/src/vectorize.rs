@@ -109,18 +109,24 @@ impl Slot {
     }
 }
 
-/// An id-sorted sparse list read slot by slot, for the loops that take products:
-/// a vector, whose [`Slot`]s hold gaps and may be skips, or a group sum's
-/// `(Dim, f32)`. A slot of weight 0 is a skip (see [`Slot`]).
-pub trait Slots: Copy {
-    /// How many slots (a vector's entries and skips).
-    fn slot_count(self) -> usize;
-    /// Slot `i`'s dimension and weight, the slot before it being at `prev`.
-    fn slot(self, i: usize, prev: Dim) -> (Dim, f32);
+/// An id-sorted sparse list read in order, for the scatters and gathers of
+/// products ([`scattered`]): a vector, a group's stored sum (`cluster::sums`) or a
+/// plain `(Dim, f32)` list. A slot of weight 0 is a skip (see [`Slot`]).
+pub trait Scan: Copy {
     /// `f` of each slot's dimension and weight, in order.
     fn each_slot(self, f: impl FnMut(Dim, f32));
     /// The last entry's dimension.
     fn last_dim(self) -> Option<Dim>;
+}
+
+/// A [`Scan`] whose slots are also read one at a time, for the merges that take
+/// products ([`dot`]): a vector, whose [`Slot`]s hold gaps and may be skips, or a
+/// plain `(Dim, f32)` list.
+pub trait Slots: Scan {
+    /// How many slots (a vector's entries and skips).
+    fn slot_count(self) -> usize;
+    /// Slot `i`'s dimension and weight, the slot before it being at `prev`.
+    fn slot(self, i: usize, prev: Dim) -> (Dim, f32);
 }
 
 impl Slots for &SparseVec {
@@ -134,7 +140,9 @@ impl Slots for &SparseVec {
         let s = self.slots[i];
         (s.dim_after(prev), s.weight())
     }
+}
 
+impl Scan for &SparseVec {
     #[inline]
     fn each_slot(self, mut f: impl FnMut(Dim, f32)) {
         let mut dim = 0;
@@ -160,7 +168,9 @@ impl Slots for &[(Dim, f32)] {
     fn slot(self, i: usize, _: Dim) -> (Dim, f32) {
         self[i]
     }
+}
 
+impl Scan for &[(Dim, f32)] {
     #[inline]
     fn each_slot(self, mut f: impl FnMut(Dim, f32)) {
         for &(d, w) in self {
@@ -431,7 +441,7 @@ thread_local! {
 /// Runs `f` with `v` [`Scattered`] (on this thread's array, zeroed again after).
 /// A skip slot writes 0.0 where the array already holds it: no entry of `v` lies
 /// there, and it lies below `v`'s last entry.
-pub(crate) fn scattered<R, S: Slots>(v: S, f: impl FnOnce(&Scattered<'_>) -> R) -> R {
+pub(crate) fn scattered<R, S: Scan>(v: S, f: impl FnOnce(&Scattered<'_>) -> R) -> R {
     DENSE.with(|dense| {
         let mut dense = dense.borrow_mut();
         if let Some(last) = v.last_dim() {
@@ -450,7 +460,7 @@ pub(crate) fn scattered<R, S: Slots>(v: S, f: impl FnOnce(&Scattered<'_>) -> R) 
 
 impl Scattered<'_> {
     /// The dot product with `other`, in f64 (as [`dot`] sums before rounding).
-    pub(crate) fn dot<S: Slots>(&self, other: S) -> f64 {
+    pub(crate) fn dot<S: Scan>(&self, other: S) -> f64 {
         let mut s = 0.0f64;
         other.each_slot(|d, w| {
             let x = self.0.get(d as usize).copied().unwrap_or(0.0);

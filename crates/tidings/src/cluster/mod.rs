@@ -46,7 +46,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use sums::{SumSlot, SumStore};
+use sums::{gallop_dot, Encoded, Encoder, SumSlot, SumStore, SumView};
 
 // A group's languages are a bit set of 128.
 const _: () = assert!(LANGS.len() <= 128);
@@ -332,38 +332,12 @@ fn merge_days(a: Option<(Day, Day)>, b: Option<(Day, Day)>) -> Option<(Day, Day)
     }
 }
 
-/// Sparse dot product of two id-sorted lists of very different lengths: each
-/// entry of the short one is found in the long one (a group's sum) by galloping
-/// (exponential then binary search from the last position), O(short · log(long /
-/// short)).
-fn gallop_dot(short: impl Iterator<Item = (Dim, f32)>, long: &[(Dim, f32)]) -> f64 {
-    let (mut s, mut lo) = (0.0f64, 0usize);
-    for (f, w) in short {
-        let mut step = 1;
-        while lo + step < long.len() && long[lo + step].0 < f {
-            step *= 2;
-        }
-        let hi = (lo + step + 1).min(long.len());
-        match long[lo..hi].binary_search_by_key(&f, |e| e.0) {
-            Ok(i) => {
-                s += f64::from(w) * f64::from(long[lo + i].1);
-                lo += i + 1;
-            }
-            Err(i) => lo += i,
-        }
-        if lo >= long.len() {
-            break;
-        }
-    }
-    s
-}
-
 /// What [`Agglomeration::sum_ref`] hands out: a lone document's own vector, or a
 /// group's materialized sum (f32 weights: it adds up many).
 #[derive(Clone, Copy)]
 enum SumRef<'a> {
     Doc(&'a SparseVec),
-    Group(&'a [(Dim, f32)]),
+    Group(SumView<'a>),
 }
 
 impl SumRef<'_> {
@@ -386,9 +360,14 @@ impl SumRef<'_> {
         if !gallops(x, y) {
             return f64::from(match (self, other) {
                 (SumRef::Doc(a), SumRef::Doc(b)) => dot(a, b),
-                (SumRef::Doc(a), SumRef::Group(b)) => dot(a, b),
-                (SumRef::Group(a), SumRef::Doc(b)) => dot(a, b),
-                (SumRef::Group(a), SumRef::Group(b)) => dot(a, b),
+                (SumRef::Doc(a), SumRef::Group(b)) => decoded(b, |b| dot(a, b)),
+                (SumRef::Group(a), SumRef::Doc(b)) => decoded(a, |a| dot(a, b)),
+                (SumRef::Group(a), SumRef::Group(b)) => decoded(a, |a| {
+                    DECODED_TOO.with_borrow_mut(|buf| {
+                        b.decode_into(buf);
+                        dot(a, &buf[..])
+                    })
+                }),
             });
         }
         let (short, long) = if x <= y { (self, other) } else { (other, self) };
@@ -396,9 +375,9 @@ impl SumRef<'_> {
             (SumRef::Doc(a), SumRef::Group(long)) => {
                 gallop_dot(a.entries().map(|e| (e.dim(), e.weight())), long)
             }
-            (SumRef::Group(a), SumRef::Group(long)) => gallop_dot(a.iter().copied(), long),
+            (SumRef::Group(a), SumRef::Group(long)) => gallop_dot(a.entries(), long),
             (SumRef::Doc(a), SumRef::Doc(b)) => dot_f64(a, b),
-            (SumRef::Group(a), SumRef::Doc(b)) => dot_f64(a, b),
+            (SumRef::Group(a), SumRef::Doc(b)) => decoded(a, |a| dot_f64(a, b)),
         }
     }
 
@@ -422,9 +401,26 @@ impl SumRef<'_> {
     fn touch(self) {
         match self {
             SumRef::Doc(v) => touch(v.slots()),
-            SumRef::Group(v) => touch(v),
+            SumRef::Group(v) => touch(v.units()),
         }
     }
+}
+
+thread_local! {
+    /// A stored sum decoded for a merge of products ([`decoded`]), and a second
+    /// for a merge of two.
+    static DECODED: std::cell::RefCell<Vec<(Dim, f32)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static DECODED_TOO: std::cell::RefCell<Vec<(Dim, f32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `f` of `sum`'s entries as `(Dim, f32)` pairs, in this thread's buffer: the
+/// merge of products reads its lists slot by slot, which a stored sum's blocks do
+/// not offer; it reads each entry once anyway.
+fn decoded<R>(sum: SumView<'_>, f: impl FnOnce(&[(Dim, f32)]) -> R) -> R {
+    DECODED.with_borrow_mut(|buf| {
+        sum.decode_into(buf);
+        f(buf)
+    })
 }
 
 /// Whether [`sum_dot`] gallops the shorter of two vectors of these lengths into the
@@ -473,7 +469,7 @@ impl Agglomeration<'_> {
         unbuilt.dedup();
         let vecs = self.vecs;
         let build = |&g: &u32| sum_of(&self.groups[g as usize].members, vecs);
-        let sums: Vec<Vec<(Dim, f32)>> = if unbuilt.len() >= 2 {
+        let sums: Vec<Encoded> = if unbuilt.len() >= 2 {
             unbuilt.par_iter().map(build).collect()
         } else {
             unbuilt.iter().map(build).collect()
@@ -533,7 +529,7 @@ thread_local! {
 }
 
 /// Σ size(d)·v_d over `members`, id-sorted.
-fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
+fn sum_entries(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
     let mut all: Vec<(Dim, f32)> = members
         .iter()
         .flat_map(|&(d, n)| {
@@ -544,37 +540,53 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Vec<(Dim, f32)> {
         .collect();
     all.sort_by_key(|e| e.0);
     sum_equal_ids(&mut all);
-    all.shrink_to_fit();
     all
 }
 
-/// The entrywise sum of two id-sorted sparse vectors.
-fn add_sorted(a: &[(Dim, f32)], b: &[(Dim, f32)]) -> Vec<(Dim, f32)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
+/// [`sum_entries`], encoded to be stored.
+fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Encoded {
+    Encoded::of(&sum_entries(members, vecs))
+}
+
+/// The entrywise sum of two id-sorted sparse lists (`a`'s weight first where
+/// both have a dimension), about `capacity` entries, encoded as it is made.
+fn add_sorted(
+    mut a: impl Iterator<Item = (Dim, f32)>,
+    mut b: impl Iterator<Item = (Dim, f32)>,
+    capacity: usize,
+) -> Encoded {
+    let mut out = Encoder::with_capacity(capacity);
+    let (mut x, mut y) = (a.next(), b.next());
+    loop {
+        match (x, y) {
+            (Some(p), Some(q)) => match p.0.cmp(&q.0) {
+                Ordering::Less => {
+                    out.push(p.0, p.1);
+                    x = a.next();
+                }
+                Ordering::Greater => {
+                    out.push(q.0, q.1);
+                    y = b.next();
+                }
+                Ordering::Equal => {
+                    out.push(p.0, p.1 + q.1);
+                    (x, y) = (a.next(), b.next());
+                }
+            },
+            (Some(p), None) => {
+                out.push(p.0, p.1);
+                a.for_each(|(d, w)| out.push(d, w));
+                break;
             }
-            Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
+            (None, Some(q)) => {
+                out.push(q.0, q.1);
+                b.for_each(|(d, w)| out.push(d, w));
+                break;
             }
-            Ordering::Equal => {
-                out.push((a[i].0, a[i].1 + b[j].1));
-                i += 1;
-                j += 1;
-            }
+            (None, None) => break,
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    // Sums are held until their group's agglomeration ends, and the shared
-    // dimensions left a tail unused (a shrink hands it back in place).
-    out.shrink_to_fit();
-    out
+    out.finish()
 }
 
 /// Average-link agglomeration of `members` (document indices), merging along
@@ -1531,7 +1543,7 @@ impl Agglomeration<'_> {
             }
             let (vecs, store, groups) = (self.vecs, &self.sums, &self.groups);
             let sum_of = |g: u32| groups[g as usize].sum.map(|s| store.get(s));
-            let sums: Vec<Option<Vec<(Dim, f32)>>> = batch
+            let sums: Vec<Option<Encoded>> = batch
                 .par_iter()
                 .map(|p| {
                     let (kept, gone) = (sum_of(p.keep), sum_of(p.gone));
@@ -1545,10 +1557,10 @@ impl Agglomeration<'_> {
                     }
                 }
             }
-            let made: Vec<(u32, &[(Dim, f32)])> = batch
+            let made: Vec<(u32, &Encoded)> = batch
                 .iter()
                 .zip(&sums)
-                .filter_map(|(p, sum)| Some((p.keep, sum.as_deref()?)))
+                .filter_map(|(p, sum)| Some((p.keep, sum.as_ref()?)))
                 .collect();
             let mut slots = self.sums.put_all(&made).into_iter();
             drop(made);
@@ -1581,18 +1593,33 @@ impl Group {
 /// The sum of two merging groups: kept once either side has one (a group that
 /// needed a dot product will likely need more), else left to be built when needed.
 fn merge_sums(
-    a: Option<&[(Dim, f32)]>,
+    a: Option<SumView<'_>>,
     a_members: &[(u32, f32)],
-    b: Option<&[(Dim, f32)]>,
+    b: Option<SumView<'_>>,
     b_members: &[(u32, f32)],
     vecs: &[SparseVec],
-) -> Option<Vec<(Dim, f32)>> {
-    match (a, b) {
-        (None, None) => None,
-        (Some(x), None) => Some(add_sorted(x, &sum_of(b_members, vecs))),
-        (None, Some(y)) => Some(add_sorted(&sum_of(a_members, vecs), y)),
-        (Some(x), Some(y)) => Some(add_sorted(x, y)),
-    }
+) -> Option<Encoded> {
+    let (a, b) = match (a, b) {
+        (None, None) => return None,
+        (Some(x), None) => {
+            let y = sum_entries(b_members, vecs);
+            return Some(add_sorted(
+                x.entries(),
+                y.iter().copied(),
+                x.len() + y.len(),
+            ));
+        }
+        (None, Some(y)) => {
+            let x = sum_entries(a_members, vecs);
+            return Some(add_sorted(
+                x.iter().copied(),
+                y.entries(),
+                x.len() + y.len(),
+            ));
+        }
+        (Some(x), Some(y)) => (x, y),
+    };
+    Some(add_sorted(a.entries(), b.entries(), a.len() + b.len()))
 }
 
 fn find(parent: &mut [u32], mut x: u32) -> u32 {
