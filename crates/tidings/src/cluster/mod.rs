@@ -408,7 +408,8 @@ impl SumRef<'_> {
 
 thread_local! {
     /// A stored sum decoded for a merge of products ([`decoded`]), and a second
-    /// for a merge of two.
+    /// for a merge of two: each as long as the longest sum decoded on the thread
+    /// (8 bytes an entry), kept for the next.
     static DECODED: std::cell::RefCell<Vec<(Dim, f32)>> = const { std::cell::RefCell::new(Vec::new()) };
     static DECODED_TOO: std::cell::RefCell<Vec<(Dim, f32)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
