@@ -1600,27 +1600,26 @@ fn merge_sums(
     b_members: &[(u32, f32)],
     vecs: &[SparseVec],
 ) -> Option<Encoded> {
-    let (a, b) = match (a, b) {
-        (None, None) => return None,
+    match (a, b) {
+        (None, None) => None,
         (Some(x), None) => {
             let y = sum_entries(b_members, vecs);
-            return Some(add_sorted(
+            Some(add_sorted(
                 x.entries(),
                 y.iter().copied(),
                 x.len() + y.len(),
-            ));
+            ))
         }
         (None, Some(y)) => {
             let x = sum_entries(a_members, vecs);
-            return Some(add_sorted(
+            Some(add_sorted(
                 x.iter().copied(),
                 y.entries(),
                 x.len() + y.len(),
-            ));
+            ))
         }
-        (Some(x), Some(y)) => (x, y),
-    };
-    Some(add_sorted(a.entries(), b.entries(), a.len() + b.len()))
+        (Some(x), Some(y)) => Some(add_sorted(x.entries(), y.entries(), x.len() + y.len())),
+    }
 }
 
 fn find(parent: &mut [u32], mut x: u32) -> u32 {

@@ -118,10 +118,18 @@ impl Encoder {
     }
 
     /// Adds the entry `(d, w)`, `d` above the last entry's.
+    /// Entries of the open block (a wrapped count when none is open).
+    #[inline]
+    fn in_block(&self) -> usize {
+        self.units.len().wrapping_sub(self.head).wrapping_sub(1)
+    }
+
     #[inline]
     pub(super) fn push(&mut self, d: Dim, w: f32) {
-        let in_block = self.units.len().wrapping_sub(self.head).wrapping_sub(1);
-        if self.head == usize::MAX || in_block == BLOCK || d - self.base > Dim::from(u16::MAX) {
+        if self.head == usize::MAX
+            || self.in_block() == BLOCK
+            || d - self.base > Dim::from(u16::MAX)
+        {
             self.open(d);
         }
         self.units
@@ -140,7 +148,7 @@ impl Encoder {
 
     /// Writes the open block's count into its head.
     fn close(&mut self) {
-        let count = self.units.len().wrapping_sub(self.head).wrapping_sub(1);
+        let count = self.in_block();
         if let Some(head) = self.units.get_mut(self.head) {
             head.off = count as u16;
         }
