@@ -117,13 +117,13 @@ impl Encoder {
         }
     }
 
-    /// Adds the entry `(d, w)`, `d` above the last entry's.
     /// Entries of the open block (a wrapped count when none is open).
     #[inline]
     fn in_block(&self) -> usize {
         self.units.len().wrapping_sub(self.head).wrapping_sub(1)
     }
 
+    /// Adds the entry `(d, w)`, `d` above the last entry's.
     #[inline]
     pub(super) fn push(&mut self, d: Dim, w: f32) {
         if self.head == usize::MAX
