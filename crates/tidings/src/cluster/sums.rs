@@ -658,13 +658,10 @@ mod tests {
         out
     }
 
-    fn rng(mut state: u64) -> impl FnMut() -> usize {
-        move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize
-        }
+    /// The crate's test generator ([`crate::test_rng::xorshift`]), as indices.
+    fn rng(seed: u64) -> impl FnMut() -> usize {
+        let mut next = crate::test_rng::xorshift(seed);
+        move || next() as usize
     }
 
     /// A stored sum reads back as its entries, through every reading: its
