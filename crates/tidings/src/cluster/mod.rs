@@ -549,8 +549,8 @@ fn sum_of(members: &[(u32, f32)], vecs: &[SparseVec]) -> Encoded {
     Encoded::of(&sum_entries(members, vecs))
 }
 
-/// The entrywise sum of two id-sorted sparse lists (`a`'s weight first where
-/// both have a dimension), about `capacity` entries, encoded as it is made.
+/// The entrywise sum of two id-sorted sparse lists, about `capacity` entries,
+/// encoded as it is made.
 fn add_sorted(
     mut a: impl Iterator<Item = (Dim, f32)>,
     mut b: impl Iterator<Item = (Dim, f32)>,
@@ -1605,19 +1605,14 @@ fn merge_sums(
 ) -> Option<Encoded> {
     match (a, b) {
         (None, None) => None,
-        (Some(x), None) => {
-            let y = sum_entries(b_members, vecs);
+        // The stored sum first either way: f32 addition is commutative, so the
+        // entries' bits do not depend on the side.
+        (Some(x), None) | (None, Some(x)) => {
+            let members = if a.is_some() { b_members } else { a_members };
+            let y = sum_entries(members, vecs);
             Some(add_sorted(
                 x.entries(),
                 y.iter().copied(),
-                x.len() + y.len(),
-            ))
-        }
-        (None, Some(y)) => {
-            let x = sum_entries(a_members, vecs);
-            Some(add_sorted(
-                x.iter().copied(),
-                y.entries(),
                 x.len() + y.len(),
             ))
         }
